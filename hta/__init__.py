@@ -1,0 +1,3 @@
+"""hta: health-technology-assessment reports from structured assessment folders."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,108 @@
+"""One record for everything a user can cause, and the formatters that print it."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+class Severity(str, Enum):
+    """How much a finding matters: errors stop a report, warnings and notes do not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """A finding about an assessment, located in the file the author edits."""
+
+    path: str
+    line: int | None
+    column: int | None
+    code: str
+    severity: Severity = field(compare=False)
+    message: str = field(compare=False)
+    hint: str = field(default="", compare=False)
+
+    def location(self) -> str:
+        """`path:line:col` as editors and CI annotations understand it."""
+        parts = [self.path]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def text(self) -> str:
+        """The one-line form: `path:line:col: CODE severity: message (hint)`."""
+        hint = f" {self.hint}" if self.hint else ""
+        return f"{self.location()}: {self.code} {self.severity.value}: {self.message}{hint}"
+
+
+class HtaError(Exception):
+    """A problem the user can fix: carries the findings, never a traceback."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__("\n".join(d.text() for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+def display_path(path: Path | str) -> str:
+    """A path as the user typed it: relative to the working folder when inside it."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def has_errors(diagnostics: list[Diagnostic]) -> bool:
+    return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+_COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.NOTE: "\033[36m"}
+
+
+def format_text(diagnostics: list[Diagnostic], colour: bool = False) -> str:
+    lines = []
+    for d in diagnostics:
+        line = d.text()
+        if colour:
+            word = f"{d.severity.value}:"
+            line = line.replace(word, f"{_COLOURS[d.severity]}{word}\033[0m", 1)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def format_json(diagnostics: list[Diagnostic]) -> str:
+    return json.dumps(
+        [asdict(d) | {"severity": d.severity.value} for d in diagnostics], ensure_ascii=False, indent=2
+    )
+
+
+def format_github(diagnostics: list[Diagnostic]) -> str:
+    """GitHub workflow commands, so findings show on the changed lines of a pull request."""
+    level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
+    lines = []
+    for d in diagnostics:
+        props = [f"file={d.path}"]
+        if d.line is not None:
+            props.append(f"line={d.line}")
+        if d.column is not None:
+            props.append(f"col={d.column}")
+        props.append(f"title={d.code}")
+        message = f"{d.message} {d.hint}".strip().replace("%", "%25").replace("\n", "%0A")
+        lines.append(f"::{level[d.severity]} {','.join(props)}::{message}")
+    return "\n".join(lines)
+
+
+FORMATTERS = {"text": format_text, "json": format_json, "github": format_github}
+
+
+def wants_colour(stream) -> bool:
+    return hasattr(stream, "isatty") and stream.isatty() and "NO_COLOR" not in os.environ

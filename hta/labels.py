@@ -1,0 +1,114 @@
+"""Report labels (Frågeställning, Bakgrund, …): one YAML file per language under templates/labels/."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+LABELS = TEMPLATES / "labels"
+
+
+class _Labels(BaseModel):
+    # every key is required: a language file missing one would leave a hole in the report
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FlowLabels(_Labels):
+    """Boxes of the PRISMA 2020 flow diagram."""
+
+    identification: str
+    screening: str
+    included: str
+    records_identified: str
+    duplicates_removed: str
+    records_screened: str
+    records_excluded: str
+    fulltext_assessed: str
+    fulltext_excluded: str
+    studies_included: str
+    not_reported: str
+
+
+class SectionLabels(_Labels):
+    background: str
+    summary: str
+    prior_review: str = Field(alias="prior-review")
+    method: str
+    screening: str
+    results: str
+    technical: str
+    economic: str
+    ethical: str
+    organisational: str
+
+
+class EvidenceLabels(_Labels):
+    reference: str
+    design: str
+    population: str
+    intervention: str
+    comparison: str
+    outcomes: str
+    follow_up: str
+    appraisal_tool: str
+    rating: str
+
+
+class Labels(_Labels):
+    """All words a report prints that are not the author's."""
+
+    language: str = Field(description="BCP 47 tag written into the documents, e.g. sv-SE.")
+    dnr: str
+    question: str
+    pico: str
+    pico_population: str
+    pico_intervention: str
+    pico_control: str
+    pico_outcome: str
+    primary_outcomes: str
+    secondary_outcomes: str
+    knowledge_gap: str
+    sections: SectionLabels
+    evidence: str
+    evidence_columns: EvidenceLabels
+    flow_caption: str
+    flow: FlowLabels
+    notes_that: str
+    judges_that: str
+    conjunction: str
+    decision_line: str
+    decided_line: str
+    requester: str
+    authors: str
+    searches: str
+    search_number: str
+    search_terms: str
+    search_hits: str
+    no_searches: str
+    references: str
+    not_reported: str
+    banner: dict[str, str]
+
+    def join(self, items: list[str]) -> str:
+        """'A, B och C' in the report's language."""
+        if len(items) <= 1:
+            return "".join(items)
+        return f"{', '.join(items[:-1])} {self.conjunction} {items[-1]}"
+
+    def section(self, key: str) -> str:
+        return getattr(self.sections, key.replace("-", "_"))
+
+
+def available_languages() -> list[str]:
+    return sorted(p.stem for p in LABELS.glob("*.yaml"))
+
+
+@cache
+def labels_for(language: str) -> Labels:
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="safe").load((LABELS / f"{language}.yaml").read_text(encoding="utf-8"))
+    return Labels.model_validate(data)

@@ -1,0 +1,517 @@
+"""The typed assessment: every file of the folder validated into one `Assessment`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, ValidationError, field_validator
+
+from . import rules
+from .diagnostics import Diagnostic
+from .load import Loaded, Source, Table, read_table, read_text, read_yaml
+
+NOT_REPORTED = "not reported"
+NotReported = Literal["not reported"]
+Count = NonNegativeInt | NotReported
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a misspelt key must not silently drop content from a report."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_attribute_docstrings=True)
+
+
+class Status(str, Enum):
+    """Where the assessment stands; completeness is enforced from `for-decision` on."""
+
+    DRAFT = "draft"
+    FOR_DECISION = "for-decision"
+    DECIDED = "decided"
+    EXAMPLE = "example"
+
+
+class Author(Strict):
+    name: str = Field(description="Full name, as it is printed under Författare.")
+    title: str = Field("", description="Degree and position, e.g. 'Med Dr, Överläkare Kirurgkliniken Falun'.")
+    affiliation: str = Field("", description="Council or organisation, e.g. 'Medicinska rådet'.")
+
+
+class Decision(Strict):
+    group: str = Field("", description="The decision group, e.g. 'Region Dalarnas KSG-B (Kunskapsstyrningsgrupp-beredningsgrupp)'.")
+    date: dt.date | None = Field(None, description="Date the statement was reported for decision (YYYY-MM-DD).")
+    presenter: str = Field("", description="Who presented the statement to the decision group.")
+
+
+class Metadata(Strict):
+    """assessment.yaml: who asks what, who answers, and where the statement stands."""
+
+    dnr: str = Field(description="Registration number (diarienummer), e.g. 'RD21/01987'.")
+    title: str = Field(description="The statement's full title.")
+    report_type: str = Field("utlåtande", description="Kind of report: utlåtande, yttrande, mini-HTA, …")
+    region: str = Field("", description="The region issuing the statement, e.g. 'Region Dalarna'.")
+    unit: str = Field(description="Issuing unit, printed in the title block, e.g. 'Central förvaltning'.")
+    councils: list[str] = Field(description="The councils behind the statement; they 'note' and 'judge' in the conclusions.")
+    requester: str = Field("", description="Frågeställare: who asked the question.")
+    question: str = Field(description="Frågeställning: the question the statement answers.")
+    status: Status = Field(description="draft, for-decision, decided or example.")
+    language: str = Field("sv", description="Language of the report's labels: sv, en or nb.")
+    authors: list[Author] = Field(default_factory=list, description="The authors, in the order they are printed.")
+    decision: Decision | None = Field(None, description="The decision record: group, date, presenter.")
+    csl: str | None = Field(None, description="A CSL style file in the assessment folder; default NLM/Vancouver with brackets.")
+    source: str = Field("", description="Where the content comes from, when the assessment reproduces or draws on documents.")
+    notes: str = Field("", description="Notes for the authors; not printed in the report.")
+
+
+class Outcome(Strict):
+    name: str = Field(description="The outcome, as printed in the PICO.")
+    knowledge_gap: bool = Field(False, description="True when no evidence on it was found: a declared knowledge gap.")
+
+
+def _outcomes(value: Any) -> Any:
+    # An outcome is usually just its name; the mapping form is for declaring a knowledge gap.
+    return [{"name": v} if isinstance(v, str) else v for v in value] if isinstance(value, list) else value
+
+
+class Outcomes(Strict):
+    primary: list[Outcome] = Field(default_factory=list, description="Primary outcomes (primära utfallsmått).")
+    secondary: list[Outcome] = Field(default_factory=list, description="Secondary outcomes (sekundära utfallsmått).")
+
+    _normalise = field_validator("primary", "secondary", mode="before")(lambda cls, v: _outcomes(v))
+
+
+class Pico(Strict):
+    """One PICO of pico.yaml."""
+
+    title: str = Field("", description="A heading for this PICO when the assessment has several.")
+    population: str = Field(description="Population/Målgrupp.")
+    intervention: str = Field(description="Intervention/Behandling/Teknik/Strategi.")
+    control: str = Field(description="Control/Kontroll/Standardbehandling.")
+    outcomes: Outcomes = Field(description="Outcome/Utfall av intresse, primary and secondary.")
+
+
+class SearchLine(Strict):
+    n: NonNegativeInt = Field(description="The line number (#), 1, 2, 3, …")
+    terms: str = Field(description="The search terms, or a combination of earlier lines such as '1 AND 2'.")
+    filter: str = Field("", description="A filter or limit applied on this line, e.g. 'Filter from 2018/10/18 – 3000/12/12'.")
+    hits: NonNegativeInt = Field(description="Number of hits (antal träffar).")
+
+    _COMBINATION = re.compile(r"^\s*\(?\s*#?\d+\s*\)?(\s+(AND|OR|NOT)\s+\(?\s*#?\d+\s*\)?)+\s*$", re.IGNORECASE)
+
+    @property
+    def combined_lines(self) -> list[int]:
+        """The earlier lines this line combines ('4 NOT 3' → [4, 3]), or [] for a line of terms."""
+        if not self._COMBINATION.match(self.terms):
+            return []
+        return [int(n) for n in re.findall(r"\d+", self.terms)]
+
+
+def slug(text: str) -> str:
+    text = text.lower().translate(str.maketrans("åäöéü", "aaoeu"))
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+class Database(Strict):
+    name: str = Field(description="Database as printed, e.g. 'PubMed', 'Cochrane Library', 'CINAHL'.")
+    id: str = Field("", description="Short name used in prose counts ({{search.hits.ID}}); default: the name in lower case.")
+    date: dt.date = Field(description="Date the search was run (YYYY-MM-DD).")
+    lines: list[SearchLine] = Field(description="The numbered search lines; the last line's hits are the records identified.")
+
+    def model_post_init(self, context: Any) -> None:
+        if not self.id:
+            self.id = slug(self.name)
+
+    @property
+    def hits(self) -> int:
+        return self.lines[-1].hits if self.lines else 0
+
+
+class Exclusion(Strict):
+    reason: str = Field(description="Why the full texts were excluded, e.g. 'Fel studiedesign'.")
+    id: str = Field("", description="Short name used in prose counts ({{search.excluded.ID}}); default: from the reason.")
+    references: list[str] = Field(default_factory=list, description="Reference ids of the excluded full texts.")
+    count: NonNegativeInt | None = Field(None, description="How many were excluded, when not every one is listed in references.")
+
+    def model_post_init(self, context: Any) -> None:
+        if not self.id:
+            self.id = slug(self.reason)
+
+    @property
+    def total(self) -> int:
+        return self.count if self.count is not None else len(self.references)
+
+
+class Screening(Strict):
+    """The screening of one search, from records identified to studies included (PRISMA 2020)."""
+
+    duplicates: Count = Field(description="Duplicates removed, or 'not reported'.")
+    screened: Count | None = Field(None, description="Records screened on title and abstract; computed from identified − duplicates when left out.")
+    excluded_screening: Count | None = Field(None, description="Records excluded on title and abstract; computed when left out.")
+    fulltext: Count = Field(description="Full texts assessed for eligibility, or 'not reported'.")
+    exclusions: list[Exclusion] = Field(default_factory=list, description="Full texts excluded, one entry per reason.")
+    included: list[str] = Field(default_factory=list, description="Reference ids of the studies included.")
+
+
+class Search(Strict):
+    """One search of searches.yaml: its databases, lines and screening."""
+
+    id: str = Field(description="Short name used in prose counts, e.g. 'primara' in {{primara.identified}}.")
+    title: str = Field(description="Heading in Söksträngar, e.g. 'Sökningar utförda gällande utfallsmåtten i punkt 1'.")
+    databases: list[Database] = Field(description="The databases searched.")
+    screening: Screening = Field(description="How the records found were screened.")
+    note: str = Field("", description="Notes for the authors (e.g. where the source's numbers disagree); not printed.")
+
+    def counts(self) -> Counts:
+        return Counts.of(self)
+
+
+def _known(value: Count | None) -> int | None:
+    return value if isinstance(value, int) else None
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The numbers of one search, each computed once from the data; None where not reported."""
+
+    identified: int
+    duplicates: int | None
+    screened: int | None
+    excluded_screening: int | None
+    fulltext: int | None
+    excluded: int
+    included: int
+    hits: dict[str, int]
+    excluded_by_reason: dict[str, int]
+    dates: dict[str, dt.date]
+
+    @classmethod
+    def of(cls, search: Search) -> Counts:
+        s = search.screening
+        identified = sum(db.hits for db in search.databases)
+        duplicates = _known(s.duplicates)
+        screened = _known(s.screened) if s.screened is not None else (
+            identified - duplicates if duplicates is not None else None)
+        fulltext = _known(s.fulltext)
+        excluded_screening = _known(s.excluded_screening) if s.excluded_screening is not None else (
+            screened - fulltext if screened is not None and fulltext is not None else None)
+        return cls(
+            identified=identified, duplicates=duplicates, screened=screened,
+            excluded_screening=excluded_screening, fulltext=fulltext,
+            excluded=sum(e.total for e in s.exclusions), included=len(s.included),
+            hits={db.id: db.hits for db in search.databases},
+            excluded_by_reason={e.id: e.total for e in s.exclusions},
+            dates={db.id: db.date for db in search.databases},
+        )
+
+    def named(self) -> dict[str, int | dt.date | None]:
+        """Every count under the name prose uses for it: 'identified', 'hits.pubmed', 'date', …"""
+        values: dict[str, int | dt.date | None] = {
+            "identified": self.identified, "duplicates": self.duplicates, "screened": self.screened,
+            "excluded_screening": self.excluded_screening, "fulltext": self.fulltext,
+            "excluded": self.excluded, "included": self.included,
+        }
+        values |= {f"hits.{k}": v for k, v in self.hits.items()}
+        values |= {f"excluded.{k}": v for k, v in self.excluded_by_reason.items()}
+        values |= {f"date.{k}": v for k, v in self.dates.items()}
+        if len(set(self.dates.values())) == 1:
+            values["date"] = next(iter(self.dates.values()))
+        return values
+
+
+class Conclusions(Strict):
+    """conclusions.yaml: what the councils note and what they judge."""
+
+    findings: list[str] = Field(default_factory=list, description="'… konstaterar att': what the evidence shows, one bullet each.")
+    judgements: list[str] = Field(default_factory=list, description="'… bedömer att': the councils' judgement, one bullet each.")
+
+
+EVIDENCE_COLUMNS = {
+    # column: names a council's spreadsheet may use for it (compared in lower case)
+    "reference": {"reference", "referens", "ref"},
+    "design": {"design", "studiedesign", "studietyp"},
+    "population": {"population", "patientgrupp", "målgrupp"},
+    "intervention": {"intervention", "behandling"},
+    "comparison": {"comparison", "jämförelse", "kontroll", "control"},
+    "outcomes": {"outcomes", "utfall", "utfallsmått"},
+    "follow_up": {"follow_up", "follow-up", "uppföljning", "uppföljningstid"},
+    "appraisal_tool": {"appraisal_tool", "granskningsmall", "granskningsverktyg"},
+    "rating": {"rating", "bedömning", "kvalitet", "risk of bias"},
+}
+
+
+class EvidenceRow(Strict):
+    """One included study of the evidence table."""
+
+    reference: str = Field(description="Reference id of the study.")
+    design: str = Field(description="Study design, e.g. 'Systematisk översikt med metaanalys'.")
+    population: str = Field("", description="Population studied.")
+    intervention: str = Field("", description="Intervention studied.")
+    comparison: str = Field("", description="Comparison.")
+    outcomes: str = Field("", description="Outcomes reported.")
+    follow_up: str = Field("", description="Follow-up time.")
+    appraisal_tool: str = Field("", description="Tool used to appraise the study, e.g. 'AMSTAR 2'.")
+    rating: str = Field("", description="The rating, on the tool's own scale.")
+    row: int = Field(0, description="Row number in the spreadsheet (set by the reader).", exclude=True)
+
+
+class Reference(BaseModel):
+    """One entry of the bibliography (CSL-JSON); the whole entry is handed to citeproc."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str
+    type: str = "article-journal"
+    title: str = ""
+    DOI: str = ""
+    PMID: str = ""
+
+
+class SectionKey(str, Enum):
+    """The prose sections, in report order; each is `sections/<key>.md`."""
+
+    BACKGROUND = "background"
+    SUMMARY = "summary"
+    PRIOR_REVIEW = "prior-review"
+    METHOD = "method"
+    SCREENING = "screening"
+    RESULTS = "results"
+    TECHNICAL = "technical"
+    ECONOMIC = "economic"
+    ETHICAL = "ethical"
+    ORGANISATIONAL = "organisational"
+
+
+REQUIRED_SECTIONS = [SectionKey.BACKGROUND, SectionKey.SUMMARY, SectionKey.METHOD, SectionKey.RESULTS,
+                     SectionKey.TECHNICAL, SectionKey.ECONOMIC, SectionKey.ETHICAL]
+
+
+@dataclass
+class Section:
+    """A prose section: its Markdown text, and a heading of its own when the file starts with '# …'."""
+
+    key: SectionKey
+    source: Source
+    text: str
+    title: str = ""
+    first_line: int = 1  # line of the file where `text` starts
+
+
+@dataclass
+class Assessment:
+    """Everything one assessment folder says, validated and typed."""
+
+    folder: Path
+    meta: Metadata
+    picos: list[Pico]
+    searches: list[Search]
+    conclusions: Conclusions
+    sections: dict[SectionKey, Section]
+    evidence: list[EvidenceRow]
+    references: list[Reference]
+    sources: dict[str, Source] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.folder.name
+
+    def counts(self) -> dict[str, Counts]:
+        return {s.id: s.counts() for s in self.searches}
+
+
+# --- Reading a folder ------------------------------------------------------------------------------
+
+def validation_findings(source: Source, error: ValidationError, model: type[BaseModel]) -> list[Diagnostic]:
+    """pydantic's errors in the author's terms, each at the position of the offending value."""
+    findings = []
+    for err in error.errors():
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and (p.startswith("function-") or p in {"int", "literal['not reported']", "str", "constrained-int"})))
+        name = str(loc[-1]) if loc else ""
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            known = _field_names(model, loc[:-1])
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f'Did you mean "{close[0]}"?' if close else f"Known keys here: {', '.join(known)}."
+            line, column = source.positions.get(("key",) + loc, source.where(loc))
+            findings.append(rules.UNKNOWN_KEY.at(source.shown, line, column, f'unknown key "{name}".', hint))
+        elif kind == "missing":
+            findings.append(source.at(rules.MISSING_KEY, loc[:-1], f'"{name}" is missing.',
+                                      f"Add `{name}:` here."))
+        elif kind in {"model_type", "model_attributes_type", "dict_type"}:
+            findings.append(source.at(rules.WRONG_SHAPE, loc, f"{_where(loc)}expected a mapping (key: value lines), found {_kind(err['input'])}."))
+        elif kind == "list_type":
+            findings.append(source.at(rules.WRONG_SHAPE, loc, f"{_where(loc)}expected a list (lines starting with '- '), found {_kind(err['input'])}."))
+        else:
+            findings.append(source.at(rules.WRONG_SHAPE, loc, f"{_where(loc)}{_message(err)}"))
+    # pydantic reports a union (a count or 'not reported') once per branch; one finding per place is enough
+    unique: dict[tuple, Diagnostic] = {}
+    for f in findings:
+        unique.setdefault((f.line, f.column, f.code), f)
+    return list(unique.values())
+
+
+def _message(err: dict) -> str:
+    kind, value = err["type"], err.get("input")
+    if kind.startswith("int") or kind == "greater_than_equal":
+        return f"expected a whole number ≥ 0, found {value!r}."
+    if kind == "literal_error":
+        return f"expected a whole number ≥ 0 or 'not reported', found {value!r}."
+    if kind.startswith("date"):
+        return f"expected a date written YYYY-MM-DD, found {value!r}."
+    if kind == "enum":
+        return f"{value!r} is not one of {err['ctx']['expected']}."
+    if kind.startswith("string"):
+        return f"expected text, found {_kind(value)}."
+    if kind.startswith("bool"):
+        return f"expected true or false, found {value!r}."
+    return err["msg"] + "."
+
+
+def _where(loc: tuple) -> str:
+    return f'"{loc[-1]}": ' if loc and isinstance(loc[-1], str) else ""
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return f"{value!r}"
+
+
+def _field_names(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The keys a mapping at `loc` may hold, for did-you-mean suggestions."""
+    import typing
+
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part) if isinstance(current, type) and issubclass(current, BaseModel) else None
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+    return list(current.model_fields) if isinstance(current, type) and issubclass(current, BaseModel) else []
+
+
+def _inner_model(annotation: Any) -> Any:
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def read_assessment(folder: Path) -> tuple[Assessment | None, list[Diagnostic]]:
+    """Read and validate every file of an assessment folder; all findings, not just the first."""
+    from pydantic import TypeAdapter
+
+    findings: list[Diagnostic] = []
+    sources: dict[str, Source] = {}
+
+    def validated(name: str, model: Any, schema_model: type[BaseModel], default: Any = None, required: bool = True) -> Any:
+        path = folder / name
+        if not path.exists() and not required:
+            return default
+        loaded: Loaded = read_yaml(path)
+        sources[name] = loaded.source
+        findings.extend(loaded.diagnostics)
+        if loaded.diagnostics:
+            return None
+        try:
+            return TypeAdapter(model).validate_python(loaded.data)
+        except ValidationError as exc:
+            findings.extend(validation_findings(loaded.source, exc, schema_model))
+            return None
+
+    meta = validated("assessment.yaml", Metadata, Metadata)
+    picos = validated("pico.yaml", list[Pico], Pico)
+    searches = validated("searches.yaml", list[Search], Search, default=[], required=False)
+    conclusions = validated("conclusions.yaml", Conclusions, Conclusions)
+    sections = _read_sections(folder, findings)
+    evidence = _read_evidence(folder, findings, sources)
+    references = _read_references(folder, findings, sources)
+    if any(x is None for x in (meta, picos, searches, conclusions, evidence, references)):
+        return None, findings
+    return Assessment(folder, meta, picos, searches, conclusions, sections, evidence, references, sources), findings
+
+
+def _read_sections(folder: Path, findings: list[Diagnostic]) -> dict[SectionKey, Section]:
+    sections: dict[SectionKey, Section] = {}
+    known = [k.value for k in SectionKey]
+    for path in sorted((folder / "sections").glob("*.md")):
+        source = Source(path)
+        if path.stem not in known:
+            close = difflib.get_close_matches(path.stem, known, n=1)
+            hint = f'Did you mean "{close[0]}.md"?' if close else f"Section files: {', '.join(k + '.md' for k in known)}."
+            findings.append(source.at_line(rules.UNKNOWN_SECTION, None, f"{path.name} is not a section of the report.", hint))
+            continue
+        text, problems = read_text(path)
+        findings.extend(problems)
+        if text is None:
+            continue
+        title, first_line = "", 1
+        lines = text.split("\n")
+        if lines and lines[0].startswith("# "):
+            title, first_line = lines[0][2:].strip(), 2
+            text = "\n".join(lines[1:])
+        sections[SectionKey(path.stem)] = Section(SectionKey(path.stem), source, text, title, first_line)
+    return sections
+
+
+def _read_evidence(folder: Path, findings: list[Diagnostic], sources: dict[str, Source]) -> list[EvidenceRow] | None:
+    paths = [p for p in (folder / "evidence.xlsx", folder / "evidence.csv") if p.exists()]
+    if not paths:
+        return []
+    table, problems = read_table(paths[0])
+    findings.extend(problems)
+    if table is None:
+        return None
+    sources["evidence"] = table.source
+    return evidence_rows(table, findings)
+
+
+def evidence_rows(table: Table, findings: list[Diagnostic]) -> list[EvidenceRow] | None:
+    """Rows of the evidence table under the canonical column names, Swedish headers accepted."""
+    rename: dict[str, str] = {}
+    for column in table.columns:
+        for canonical, names in EVIDENCE_COLUMNS.items():
+            if column.lower() in names:
+                rename[column] = canonical
+    missing = [c for c in ("reference", "design", "population", "intervention", "comparison", "outcomes",
+                           "follow_up", "appraisal_tool", "rating") if c not in rename.values()]
+    if missing:
+        findings.append(table.source.at_line(
+            rules.EVIDENCE_COLUMN, 1, f"the evidence table lacks the column(s) {', '.join(missing)}.",
+            f"Columns: {', '.join(EVIDENCE_COLUMNS)}."))
+        return None
+    rows = []
+    for number, cells in table.rows:
+        values = {rename[c]: v for c, v in cells.items() if c in rename}
+        rows.append(EvidenceRow(**values, row=number))
+    return rows
+
+
+def _read_references(folder: Path, findings: list[Diagnostic], sources: dict[str, Source]) -> list[Reference] | None:
+    from .references import read_reference_file
+
+    references: list[Reference] = []
+    ok = True
+    for path in sorted(folder.glob("references.*")):
+        if path.suffix.lower() not in {".json", ".bib"}:
+            continue
+        sources[path.name] = Source(path)
+        entries, problems = read_reference_file(path)
+        findings.extend(problems)
+        ok = ok and entries is not None
+        references.extend(entries or [])
+    return references if ok else None

@@ -1,0 +1,194 @@
+"""Every rule `hta check` applies: one table, from which `docs/checks.md` is generated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .diagnostics import Diagnostic, Severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule: its stable code, what it checks, why, and an example that fails and one that passes."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    why: str
+    bad: str
+    good: str
+    #: Completeness rules are warnings while the assessment is a draft.
+    relaxed_in_draft: bool = False
+
+    def at(self, path: str, line: int | None, column: int | None, message: str, hint: str = "") -> Diagnostic:
+        return Diagnostic(path, line, column, self.code, self.severity, message, hint)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(code, name, severity, summary, why, bad, good, relaxed_in_draft=False) -> Rule:
+    RULES[code] = r = Rule(code, name, severity, summary, why, bad, good, relaxed_in_draft)
+    return r
+
+
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.NOTE
+
+# --- Files: what makes a file unreadable --------------------------------------------------------
+MISSING_FILE = rule(
+    "HTA001", "missing-file", E, "A file the assessment needs is missing.",
+    "Without it the report cannot be built; the check names the file so you can create it (`hta new` makes them all).",
+    "(no `pico.yaml` in the folder)", "pico.yaml:\n  - population: Vuxna med långvarig smärta\n    ...")
+UNREADABLE_FILE = rule(
+    "HTA002", "unreadable-file", E, "A file cannot be read as text (unknown encoding, or not a text file).",
+    "Files are read as UTF-8; a file saved as Windows-1252 by old Excel is recognised, anything else is reported.",
+    "A Word document renamed to `background.md`.", "A plain-text file saved as UTF-8.")
+INVALID_YAML = rule(
+    "HTA003", "invalid-yaml", E, "A YAML file has a syntax error (a tab for indentation, a missing colon, unbalanced quotes).",
+    "YAML uses spaces for indentation; a syntax error hides everything after it.",
+    "question:\n\tVilket stöd finns?", "question: Vilket stöd finns?")
+DUPLICATE_KEY = rule(
+    "HTA004", "duplicate-key", E, "The same key appears twice in one mapping.",
+    "Only one of the two values could be used, silently; say which one you mean.",
+    "title: A\ntitle: B", "title: B")
+EMPTY_FILE = rule(
+    "HTA005", "empty-file", E, "A file is empty.",
+    "An empty file is usually a save that went wrong; write its content or remove it.",
+    "(a file with no content)", "A file with its content.")
+WRONG_SHAPE = rule(
+    "HTA006", "wrong-shape", E, "A value has the wrong kind: a list where a mapping is expected, text where a number is expected.",
+    "The build cannot guess what was meant.",
+    "hits: många", "hits: 112")
+UNKNOWN_KEY = rule(
+    "HTA007", "unknown-key", E, "A key the format does not define, usually a misspelling.",
+    "A misspelt key would otherwise be ignored and its content lost from the report.",
+    "qestion: Vilket stöd finns?", "question: Vilket stöd finns?")
+MISSING_KEY = rule(
+    "HTA008", "missing-key", E, "A key the format requires is missing.",
+    "The report has a place for it that would otherwise stay empty.",
+    "authors: []\n(no `title:`)", "title: Ketamin vid långvarig smärta")
+INVALID_TABLE = rule(
+    "HTA009", "invalid-table", E, "A table file (CSV or XLSX) cannot be read as a table.",
+    "Each row of the evidence table must be one study; a broken row shifts every column after it.",
+    "A CSV file whose rows have different numbers of fields.", "A CSV or XLSX file with one header row and one row per study.")
+UNKNOWN_SECTION = rule(
+    "HTA010", "unknown-section-file", E, "A Markdown file in `sections/` that is not one of the report's sections.",
+    "Its text would never appear in the report.",
+    "sections/bakgrund.md", "sections/background.md")
+
+# --- Structure ------------------------------------------------------------------------------------
+MISSING_SECTION = rule(
+    "HTA101", "missing-section", E, "A required section is missing or empty.",
+    "Decision groups expect every statement to have the same parts; an aspect with no evidence still needs a sentence that says so.",
+    "(no `sections/economic.md`)", "sections/economic.md:\nInga studier på ekonomiska aspekter identifierades.",
+    relaxed_in_draft=True)
+MISSING_CONCLUSIONS = rule(
+    "HTA102", "missing-conclusions", E, "A conclusion list (what the councils note, what they judge) is empty.",
+    "The conclusions are what the decision group acts on.",
+    "findings: []", "findings:\n  - Det finns kunskapsstöd för …", relaxed_in_draft=True)
+MISSING_PEOPLE = rule(
+    "HTA103", "missing-people", E, "The requester or the authors are missing.",
+    "A statement says who asked and who wrote it.",
+    "authors: []", "authors:\n  - name: Ulrika Pellas\n    title: Med Dr", relaxed_in_draft=True)
+
+# --- PICO -----------------------------------------------------------------------------------------
+PICO_ELEMENT = rule(
+    "HTA201", "pico-element-missing", E, "A PICO lacks population, intervention, control or outcomes.",
+    "The question cannot be answered without all four.",
+    "control: ''", "control: Ingen behandling eller konventionell behandling", relaxed_in_draft=True)
+NO_PRIMARY_OUTCOME = rule(
+    "HTA202", "no-primary-outcome", E, "A PICO has no primary outcome.",
+    "The primary outcomes decide what the search and the conclusions are about.",
+    "outcomes:\n  primary: []", "outcomes:\n  primary: [Smärta]", relaxed_in_draft=True)
+OUTCOME_NOT_ADDRESSED = rule(
+    "HTA203", "outcome-not-addressed", E, "A PICO outcome is neither mentioned in the results nor declared a knowledge gap.",
+    "Every outcome asked about must get an answer, even if the answer is that nothing was found.",
+    "outcomes:\n  primary: [Motorik]\n(and results.md never mentions motorik)",
+    "outcomes:\n  primary:\n    - name: Motorik\n      knowledge_gap: true", relaxed_in_draft=True)
+
+# --- Searches -------------------------------------------------------------------------------------
+LINE_NUMBERS = rule(
+    "HTA301", "search-line-numbers", E, "Search lines are not numbered 1, 2, 3, … in order.",
+    "Combinations such as `4 = 1 AND 2` refer to lines by number; a gap or a repeat makes them ambiguous.",
+    "lines:\n  - n: 1\n  - n: 3", "lines:\n  - n: 1\n  - n: 2")
+COMBINATION_REFERENCE = rule(
+    "HTA302", "search-combination", E, "A combination line refers to a line that does not come before it.",
+    "A search can only combine lines already run.",
+    "- n: 3\n  terms: 1 AND 4", "- n: 3\n  terms: 1 AND 2")
+SEARCH_DATE = rule(
+    "HTA303", "search-date", E, "A search date lies after the decision date.",
+    "A search cannot have been run after the statement was decided; the date is probably mistyped.",
+    "date: 2022-01-13  # decision 2021-09-08", "date: 2021-01-13")
+
+# --- Screening ------------------------------------------------------------------------------------
+SCREENING_SUM = rule(
+    "HTA401", "screening-arithmetic", E, "The screening counts do not add up.",
+    "identified − duplicates = screened; screened − excluded at title/abstract = full texts; full texts − excluded = included. A flow diagram that does not add up is the first thing a reviewer sees.",
+    "screened: 110\nfulltext: 8\nexcluded_screening: 100", "screened: 110\nfulltext: 8\nexcluded_screening: 102")
+EXCLUSION_REASON = rule(
+    "HTA402", "exclusion-without-reason", E, "A full-text exclusion has no reason.",
+    "PRISMA asks for the reason of every full-text exclusion.",
+    "- reason: ''\n  references: [smith2019]", "- reason: Fel studiedesign\n  references: [smith2019]")
+UNVERIFIABLE = rule(
+    "HTA403", "screening-unverifiable", N, "A screening sum cannot be verified because a count is recorded as not reported.",
+    "A count the source does not give is never guessed; the sums that depend on it are shown as not reported.",
+    "duplicates: 3  # guessed", "duplicates: not reported")
+
+# --- Numbers typed in prose -----------------------------------------------------------------------
+TYPED_NUMBER = rule(
+    "HTA501", "typed-number", W, "A number typed in prose equals a count the data holds.",
+    "Typed numbers drift apart (the seed statement says 191, 242 and 190 for one search). Write the name of the count and the report fills it in.",
+    "De 242 träffar som identifierades …", "De {{sekundara.identified}} träffar som identifierades …")
+UNKNOWN_COUNT = rule(
+    "HTA502", "unknown-count", E, "A `{{…}}` in prose names a count the data does not hold.",
+    "The report would show nothing where the number belongs.",
+    "{{primara.identifed}}", "{{primara.identified}}")
+
+# --- References -----------------------------------------------------------------------------------
+UNKNOWN_CITATION = rule(
+    "HTA601", "unknown-citation", E, "A citation key is not in the references.",
+    "The reference list would lack the work, and the citation would print as a bare key.",
+    "[@smith2091]", "[@smith2019]")
+UNCITED_REFERENCE = rule(
+    "HTA602", "uncited-reference", W, "A reference is never cited.",
+    "A numbered reference list holds only what the text cites; an uncited entry is left out of the report.",
+    "(references.json holds `jones2020`, nothing cites it)", "Cite it, or remove it from the references.")
+DUPLICATE_REFERENCE = rule(
+    "HTA603", "duplicate-reference", E, "Two references share a DOI or PMID.",
+    "The same work would be numbered twice.",
+    "two entries with DOI 10.1000/x", "one entry with DOI 10.1000/x")
+MALFORMED_IDENTIFIER = rule(
+    "HTA604", "malformed-identifier", E, "A DOI or PMID is not well-formed.",
+    "A DOI starts with `10.` and a PMID is digits; anything else is a copying error.",
+    "DOI: doi.org/10.1000/x", "DOI: 10.1000/x")
+INVALID_REFERENCE = rule(
+    "HTA605", "invalid-reference", E, "A reference entry lacks an id or a title.",
+    "Citations find references by id, and a reference without a title cannot be recognised.",
+    '{"type": "report"}', '{"id": "sbu2018", "type": "report", "title": "Ketamin vid behandling av kronisk smärta"}')
+
+# --- Evidence table -------------------------------------------------------------------------------
+EVIDENCE_COLUMN = rule(
+    "HTA701", "evidence-column", E, "The evidence table lacks a required column.",
+    "Every included study is described by the same columns.",
+    "reference;design", "reference;design;population;intervention;comparison;outcomes;follow_up;appraisal_tool;rating")
+EVIDENCE_REFERENCE = rule(
+    "HTA702", "evidence-reference", E, "An evidence row names a reference that does not exist.",
+    "The row could not be linked to its source.",
+    "smith2091;RCT;…", "smith2019;RCT;…")
+EVIDENCE_RATING = rule(
+    "HTA703", "evidence-rating", E, "A rating is not on the appraisal tool's own scale.",
+    "Ratings from different scales cannot be compared; AMSTAR 2 rates high, moderate, low or critically low.",
+    "AMSTAR 2;medel", "AMSTAR 2;moderate")
+
+# --- Status and placeholders ----------------------------------------------------------------------
+PLACEHOLDER = rule(
+    "HTA801", "placeholder", E, "Placeholder text (TODO, XXX, Lorem) or an empty bullet is left in the text.",
+    "A report for decision must not carry unfinished text.",
+    "- TODO skriv slutsats", "- Det finns ett måttligt stöd för …", relaxed_in_draft=True)
+
+# --- Metadata -------------------------------------------------------------------------------------
+DECISION_RECORD = rule(
+    "HTA901", "decision-record", E, "The decision record is incomplete for a decided assessment.",
+    "A decided statement says which group decided it, when, and who presented it.",
+    "status: decided\n(no decision:)", "decision:\n  group: KSG-B\n  date: 2021-09-08\n  presenter: Sverker Svensjö")
