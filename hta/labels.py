@@ -91,6 +91,7 @@ class Labels(_Labels):
     references: str
     not_reported: str
     banner: dict[str, str]
+    watermark: dict[str, str]
 
     def join(self, items: list[str]) -> str:
         """'A, B och C' in the report's language."""

@@ -515,3 +515,14 @@ def _read_references(folder: Path, findings: list[Diagnostic], sources: dict[str
         ok = ok and entries is not None
         references.extend(entries or [])
     return references if ok else None
+
+
+# --- Counts named in prose --------------------------------------------------------------------------
+
+COUNT_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_-]+)\.([A-Za-z0-9_.-]+)\s*\}\}")
+
+
+def count_values(assessment: Assessment) -> dict[str, int | dt.date | None]:
+    """Every count prose may name, as 'search.count' → value (None where not reported)."""
+    return {f"{sid}.{name}": value
+            for sid, counts in assessment.counts().items() for name, value in counts.named().items()}

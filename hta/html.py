@@ -1,0 +1,57 @@
+"""The standalone HTML page: pandoc's body, sanitised, inside templates/report.html.j2."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+from .labels import TEMPLATES, Labels
+from .model import Assessment
+
+# What an author's Markdown may produce: text structure, tables, figures, links; no script, style, form,
+# iframe or event attribute. nh3 also drops javascript: and other unlisted URL schemes.
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "div",
+    "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li",
+    "ol", "p", "pre", "q", "section", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "tr", "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "role", "aria-hidden", "aria-label", "lang", "title", "data-cites"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "style"},
+    "th": {"colspan", "rowspan", "style", "scope"},
+    "col": {"style"},
+}
+
+
+def sanitise(body: str) -> str:
+    import nh3
+
+    return nh3.clean(
+        body, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer", strip_comments=True,
+        filter_style_properties={"text-align", "width"},
+    )
+
+
+def inline_figures(body: str, figures: dict[str, tuple[str, bytes]]) -> str:
+    """Our own generated SVGs become data: URIs after sanitising, so the page is one file."""
+    for stem, (svg, _png) in figures.items():
+        uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode()
+        body = body.replace(f'src="{stem}.svg"', f'src="{uri}"')
+    return body
+
+
+def page(assessment: Assessment, labels: Labels, body: str, figures: dict[str, tuple[str, bytes]]) -> str:
+    from .render import environment
+
+    body = inline_figures(sanitise(body), figures)
+    # Headings inside the body start at h1; the page's own title is the h1, so everything moves down one.
+    body = re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m[1]}h{int(m[2]) + 1}", body)
+    meta = assessment.meta
+    return environment().get_template("report.html.j2").render(
+        meta=meta, labels=labels, body=body, councils=labels.join(meta.councils),
+        css=(TEMPLATES / "report.css").read_text(encoding="utf-8"),
+    )

@@ -1,0 +1,133 @@
+"""Model → `.qmd`: the report's Markdown, laid out by the Jinja2 templates under templates/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .labels import TEMPLATES, Labels, labels_for
+from .model import COUNT_PLACEHOLDER, Assessment, Pico, SectionKey, Status, count_values
+
+RESOURCES = "resources"  # folder beside the .qmd holding what it refers to
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A generated figure: the .qmd names it without extension, each engine picks SVG or PNG."""
+
+    stem: str  # e.g. resources/flow-primara
+    svg: str
+    png: bytes
+
+
+@cache
+def environment():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        # Markdown is the output, not HTML: escaping is done per value with the `md` filter.
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,  # a misspelt variable must fail the build, not print nothing
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        # pandoc's attribute syntax {#fig-id} is Jinja's comment opener; move Jinja comments out of its way
+        comment_start_string="{##",
+        comment_end_string="##}",
+    )
+    env.filters["md"] = escape_markdown
+    env.filters["yaml"] = lambda value: json.dumps(value, ensure_ascii=False)  # JSON strings are YAML
+    env.filters["grid_table"] = grid_table
+    return env
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|@~^$\"'])")  # quotes too: search terms keep straight quotes
+
+
+def escape_markdown(text: str) -> str:
+    """Plain text from the data (PICO, search terms, table cells) that must print as typed."""
+    text = _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return re.sub(r"^(\d+)\.", r"\1\\.", text)
+
+
+def format_value(value: int | dt.date | None, labels: Labels) -> str:
+    if value is None:
+        return labels.not_reported
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def fill_counts(text: str, values: dict, labels: Labels) -> str:
+    """Replace each {{search.count}} by its value; names were verified by the checks."""
+    return COUNT_PLACEHOLDER.sub(lambda m: format_value(values[f"{m[1]}.{m[2]}"], labels), text)
+
+
+def grid_table(rows: list[tuple[str, str]]) -> str:
+    """A two-column pandoc grid table without header: the only Markdown table whose cells hold several lines."""
+    cells = [(a, b.split("\n")) for a, b in rows]
+    left = max(len(a) for a, _ in cells) + 2
+    right = max(len(line) for _, lines in cells for line in lines) + 2
+    border = f"+{'-' * left}+{'-' * right}+"
+    out = [border]
+    for label, lines in cells:
+        for i, line in enumerate(lines):
+            out.append(f"| {(label if i == 0 else ''):<{left - 2}} | {line:<{right - 2}} |")
+        out.append(border)
+    return "\n".join(out)
+
+
+def pico_rows(pico: Pico, labels: Labels) -> list[tuple[str, str]]:
+    def outcomes(title: str, items) -> str:
+        return f"{escape_markdown(title)}: {escape_markdown(', '.join(o.name for o in items))}."
+
+    outcome_lines = [outcomes(labels.primary_outcomes, pico.outcomes.primary)]
+    if pico.outcomes.secondary:
+        outcome_lines += ["", outcomes(labels.secondary_outcomes, pico.outcomes.secondary)]
+    return [
+        (labels.pico_population, escape_markdown(pico.population)),
+        (labels.pico_intervention, escape_markdown(pico.intervention)),
+        (labels.pico_control, escape_markdown(pico.control)),
+        (labels.pico_outcome, "\n".join(outcome_lines)),
+    ]
+
+
+def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str) -> str:
+    """The whole report as Quarto Markdown, read alike by pandoc and by Quarto."""
+    labels = labels_for(assessment.meta.language)
+    values = count_values(assessment)
+
+    def prose(text: str) -> str:
+        return fill_counts(text, values, labels).strip()
+
+    meta = assessment.meta
+    councils = labels.join(meta.councils)
+    decision = meta.decision
+    decision_line = ""
+    if decision and decision.group and decision.date:
+        template = labels.decided_line if meta.status is Status.DECIDED else labels.decision_line
+        decision_line = template.format(group=decision.group, date=decision.date.isoformat(),
+                                        presenter=decision.presenter)
+    return environment().get_template("report.qmd.j2").render(
+        a=assessment,
+        meta=meta,
+        labels=labels,
+        councils=councils,
+        banner=labels.banner.get(meta.status.value, ""),
+        sections={key.value: (section.title or labels.section(key.value), prose(section.text))
+                  for key, section in assessment.sections.items()},
+        picos=[(pico, pico_rows(pico, labels)) for pico in assessment.picos],
+        findings=[prose(f) for f in assessment.conclusions.findings],
+        judgements=[prose(j) for j in assessment.conclusions.judgements],
+        notes_heading=labels.notes_that.format(councils=councils),
+        judges_heading=labels.judges_that.format(councils=councils),
+        decision_line=decision_line,
+        figures=figures,
+        resources=RESOURCES,
+        csl_name=csl_name,
+        authors=[", ".join(x for x in (a.name, a.title, a.affiliation) if x) for a in meta.authors],
+        order=[k.value for k in SectionKey],
+    )
