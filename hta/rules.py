@@ -166,6 +166,16 @@ INVALID_REFERENCE = rule(
     "HTA605", "invalid-reference", E, "A reference entry lacks an id or a title.",
     "Citations find references by id, and a reference without a title cannot be recognised.",
     '{"type": "report"}', '{"id": "sbu2018", "type": "report", "title": "Ketamin vid behandling av kronisk smärta"}')
+INVALID_REFERENCE_FILE = rule(
+    "HTA606", "invalid-reference-file", E, "A reference file cannot be parsed: a JSON syntax error in `references.json`, a broken BibTeX entry in `references.bib`, a file `hta refs import` does not know.",
+    "A syntax error hides the references after it; the finding gives the line and column where the parser stopped.",
+    '[\n  {"id": "sbu2018", "title": "Ketamin vid behandling av kronisk smärta"},\n]',
+    '[\n  {"id": "sbu2018", "title": "Ketamin vid behandling av kronisk smärta"}\n]')
+UNPARSEABLE_ENTRY = rule(
+    "HTA607", "unparseable-reference-entry", W, "An entry or a line of a file given to `hta refs import` is malformed and was left out.",
+    "The other entries are imported. Fix the entry (or export it again) and import the file once more: entries already imported are recognised and merged, not added twice.",
+    "TI  - Ketamin vid långvarig smärta\nER  -\n(a RIS record without `TY  -`)",
+    "TY  - JOUR\nTI  - Ketamin vid långvarig smärta\nER  -")
 
 # --- Evidence table -------------------------------------------------------------------------------
 EVIDENCE_COLUMN = rule(
