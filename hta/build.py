@@ -62,9 +62,15 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
 
 def write_report(assessment: Assessment, out: Path, engine: str) -> list[Path]:
     """The .qmd with its resources, then HTML, Word and PDF, into `out`."""
-    from . import convert, docx, html
-    from .flow import flow_png, flow_svg
-    from .labels import LABELS, TEMPLATES, labels_for
+    job = write_qmd(assessment, out)
+    return convert_qmd(job, assessment, engine)
+
+
+def write_qmd(assessment: Assessment, out: Path):
+    """The .qmd and everything it names (figures, bibliography, style, templates) under `out`."""
+    from . import convert, docx
+    from .flow import diagram, flow_png, flow_svg
+    from .labels import TEMPLATES, labels_for
     from .render import Figure, render_qmd
 
     labels = labels_for(assessment.meta.language)
@@ -78,7 +84,7 @@ def write_report(assessment: Assessment, out: Path, engine: str) -> list[Path]:
     for search in assessment.searches:
         svg = flow_svg(search, labels)
         stem = f"{RESOURCES}/flow-{search.id}"
-        figures[search.id] = Figure(stem, svg, flow_png(svg))
+        figures[search.id] = Figure(stem, svg, flow_png(svg), diagram(search, labels).description)
         (out / f"{stem}.svg").write_text(svg, encoding="utf-8")
         (out / f"{stem}.png").write_bytes(figures[search.id].png)
 
@@ -91,13 +97,19 @@ def write_report(assessment: Assessment, out: Path, engine: str) -> list[Path]:
     docx.make_reference_doc(resources / "reference.docx")
     shutil.copyfile(TEMPLATES / "report.typst", resources / "report.typst")
 
-    qmd = render_qmd(assessment, figures, csl.name)
-    job = convert.Job(out, assessment.name, bibliography.relative_to(out), (resources / csl.name).relative_to(out),
-                      {f.stem: (f.svg, f.png) for f in figures.values()})
-    job.qmd.write_text(qmd, encoding="utf-8")
+    job = convert.Job(out, assessment.name, Path(RESOURCES) / bibliography.name, Path(RESOURCES) / csl.name,
+                      {f.stem: f for f in figures.values()})
+    job.qmd.write_text(render_qmd(assessment, figures, csl.name), encoding="utf-8")
+    return job
 
-    engine = convert.choose_engine(engine)
-    if engine == "quarto":
+
+def convert_qmd(job, assessment: Assessment, engine: str) -> list[Path]:
+    """HTML, Word and PDF from the .qmd alone: what the author could also hand to Quarto."""
+    from . import convert, docx, html
+    from .labels import labels_for
+
+    labels = labels_for(assessment.meta.language)
+    if convert.choose_engine(engine) == "quarto":
         convert.quarto_render(job, ["html", "docx", "typst"])
     else:
         ast = convert.read_ast(job)
@@ -106,7 +118,7 @@ def write_report(assessment: Assessment, out: Path, engine: str) -> list[Path]:
         convert.to_docx(job, ast, Path(RESOURCES) / "reference.docx")
         typ = convert.to_typst(job, ast, Path(RESOURCES) / "report.typst")
         convert.typst_to_pdf(typ, job.output("pdf"))
-        typ.replace(resources / typ.name)
+        typ.replace(job.folder / RESOURCES / typ.name)
     docx.finish_docx(job.output("docx"), assessment, labels)
     return [job.qmd] + [job.output(ext) for ext in FORMATS]
 

@@ -1,4 +1,4 @@
-"""The rules of `hta check`, applied to a typed assessment: each returns findings, none stops the others."""
+"""The rules of `hta check`, applied to a typed assessment: each yields findings, none stops the others."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ import re
 from collections.abc import Callable, Iterator
 
 from . import rules
-from .diagnostics import Diagnostic, Severity
-from .model import COUNT_PLACEHOLDER, Assessment, Section, Status, count_values
+from .diagnostics import Diagnostic, Severity, display_path
+from .labels import available_languages
+from .load import Source
+from .model import (COUNT_PLACEHOLDER, REQUIRED_SECTIONS, Assessment, Section, Status,
+                    count_values)
 
 Check = Callable[[Assessment], Iterator[Diagnostic]]
 CHECKS: list[Check] = []
@@ -28,46 +31,358 @@ def run_checks(assessment: Assessment) -> list[Diagnostic]:
 
 
 def _relaxed(d: Diagnostic) -> Diagnostic:
-    rule = rules.RULES.get(d.code)
-    if rule and rule.relaxed_in_draft and d.severity is Severity.ERROR:
+    rule = rules.RULES[d.code]
+    if rule.relaxed_in_draft and d.severity is Severity.ERROR:
         return Diagnostic(d.path, d.line, d.column, d.code, Severity.WARNING, d.message, d.hint)
     return d
 
 
-# --- Prose --------------------------------------------------------------------------------------------
+def _source(a: Assessment, name: str) -> Source:
+    return a.sources.get(name) or Source(a.folder / name)
 
+
+# --- Structure ---------------------------------------------------------------------------------------
+
+@check
+def required_sections(a: Assessment) -> Iterator[Diagnostic]:
+    for key in REQUIRED_SECTIONS:
+        section = a.sections.get(key)
+        if section is None:
+            yield Source(a.folder / "sections" / f"{key.value}.md").at_line(
+                rules.MISSING_SECTION, None, f"the section {key.value}.md is missing.",
+                "Write it; an aspect without evidence still needs a sentence that says so.")
+        elif not section.text.strip():
+            yield section.source.at_line(rules.MISSING_SECTION, section.first_line, f"the section {key.value}.md is empty.",
+                                         "Write it; an aspect without evidence still needs a sentence that says so.")
+    meta = _source(a, "assessment.yaml")
+    if not a.meta.question.strip():
+        yield meta.at(rules.MISSING_SECTION, ("question",), "the question (frågeställning) is empty.")
+
+
+@check
+def conclusions_present(a: Assessment) -> Iterator[Diagnostic]:
+    source = _source(a, "conclusions.yaml")
+    for key, words in (("findings", "what the councils note (konstaterar att)"),
+                       ("judgements", "what the councils judge (bedömer att)")):
+        if not [item for item in getattr(a.conclusions, key) if item.strip()]:
+            yield source.at(rules.MISSING_CONCLUSIONS, (key,), f'"{key}" is empty: {words} is missing.',
+                            f"Add at least one bullet under `{key}:`.")
+
+
+@check
+def people_present(a: Assessment) -> Iterator[Diagnostic]:
+    source = _source(a, "assessment.yaml")
+    if not a.meta.authors:
+        yield source.at(rules.MISSING_PEOPLE, ("authors",), "no authors are named.",
+                        "Add `authors:` with name, title and affiliation of each author.")
+    if not a.meta.requester.strip():
+        yield source.at(rules.MISSING_PEOPLE, ("requester",), "the requester (frågeställare) is missing.",
+                        "Add `requester:` naming who asked the question.")
+
+
+# --- PICO --------------------------------------------------------------------------------------------
+
+@check
+def pico_complete(a: Assessment) -> Iterator[Diagnostic]:
+    source = _source(a, "pico.yaml")
+    if not a.picos:
+        yield source.at(rules.PICO_ELEMENT, (), "the assessment has no PICO.", "Write one in pico.yaml.")
+    results = " ".join(a.sections[k].text for k in a.sections if k.value in {"results", "prior-review"}).lower()
+    for i, pico in enumerate(a.picos):
+        for element in ("population", "intervention", "control"):
+            if not getattr(pico, element).strip():
+                yield source.at(rules.PICO_ELEMENT, (i, element), f'the PICO\'s "{element}" is empty.')
+        if not pico.outcomes.primary:
+            yield source.at(rules.NO_PRIMARY_OUTCOME, (i, "outcomes"), "the PICO has no primary outcome.",
+                            "List at least one under `outcomes: primary:`.")
+        for group in ("primary", "secondary"):
+            for j, outcome in enumerate(getattr(pico.outcomes, group)):
+                terms = [_outcome_term(outcome.name)] + [t.lower() for t in outcome.aliases]
+                if not outcome.knowledge_gap and not any(t and t in results for t in terms):
+                    yield source.at(rules.OUTCOME_NOT_ADDRESSED, (i, "outcomes", group, j),
+                                    f'the outcome "{outcome.name}" is not addressed in the results.',
+                                    "Report it in sections/results.md, name the words the results use for it "
+                                    "under `aliases:`, or declare `knowledge_gap: true`.")
+
+
+def _outcome_term(name: str) -> str:
+    """'Smärta (mätt med olika metoder)' is addressed where the results speak of 'smärta'."""
+    return re.sub(r"\([^)]*\)", "", name).strip().lower()
+
+
+# --- Searches ----------------------------------------------------------------------------------------
+
+@check
+def search_lines(a: Assessment) -> Iterator[Diagnostic]:
+    source = _source(a, "searches.yaml")
+    decided = a.meta.decision.date if a.meta.decision and a.meta.decision.date else None
+    for i, search in enumerate(a.searches):
+        for j, db in enumerate(search.databases):
+            where = (i, "databases", j)
+            seen: set[int] = set()
+            for k, line in enumerate(db.lines):
+                if line.n != k + 1:
+                    yield source.at(rules.LINE_NUMBERS, where + ("lines", k, "n"),
+                                    f"{db.name}: line {k + 1} is numbered {line.n}.",
+                                    f"Number the lines 1, 2, 3, … in order; this one should be {k + 1}.")
+                for ref in line.combined_lines:
+                    if ref >= line.n or ref not in seen:
+                        yield source.at(rules.COMBINATION_REFERENCE, where + ("lines", k, "terms"),
+                                        f'{db.name}: line {line.n} ("{line.terms}") refers to line {ref}, '
+                                        "which does not come before it.")
+                seen.add(line.n)
+            if decided and db.date > decided:
+                yield source.at(rules.SEARCH_DATE, where + ("date",),
+                                f"{db.name} was searched {db.date.isoformat()}, after the decision date {decided.isoformat()}.")
+
+
+# --- Screening ---------------------------------------------------------------------------------------
+
+@check
+def screening_arithmetic(a: Assessment) -> Iterator[Diagnostic]:
+    source = _source(a, "searches.yaml")
+    for i, search in enumerate(a.searches):
+        s, c = search.screening, search.counts()
+        at = lambda key: (i, "screening", key)  # noqa: E731
+
+        def unverifiable(what: str, missing: str) -> Diagnostic:
+            return source.at(rules.UNVERIFIABLE, at(missing), f"{search.id}: {what} cannot be verified: "
+                             f"{missing} is recorded as not reported.")
+
+        if isinstance(s.identified, int) and s.identified != c.identified:
+            yield source.at(rules.SCREENING_SUM, at("identified"),
+                            f"{search.id}: identified is {s.identified}, but the databases' hits add up to {c.identified}.",
+                            "Correct the hits or the identified count; the report prints the sum of the hits.")
+        if isinstance(s.screened, int):
+            if c.duplicates is None:
+                yield unverifiable("identified − duplicates = screened", "duplicates")
+            elif c.identified - c.duplicates != s.screened:
+                yield source.at(rules.SCREENING_SUM, at("screened"),
+                                f"{search.id}: identified {c.identified} − duplicates {c.duplicates} = "
+                                f"{c.identified - c.duplicates}, but screened is {s.screened}.")
+        elif s.screened is None and c.duplicates is None:
+            yield unverifiable("the number screened", "duplicates")
+        if isinstance(s.excluded_screening, int):
+            if c.screened is None or c.fulltext is None:
+                yield unverifiable("screened − excluded = full texts", "duplicates" if c.screened is None else "fulltext")
+            elif c.screened - s.excluded_screening != c.fulltext:
+                yield source.at(rules.SCREENING_SUM, at("excluded_screening"),
+                                f"{search.id}: screened {c.screened} − excluded {s.excluded_screening} = "
+                                f"{c.screened - s.excluded_screening}, but full texts are {c.fulltext}.")
+        if c.fulltext is not None and c.fulltext - c.excluded != c.included:
+            yield source.at(rules.SCREENING_SUM, at("included"),
+                            f"{search.id}: full texts {c.fulltext} − excluded {c.excluded} = "
+                            f"{c.fulltext - c.excluded}, but {c.included} are included.",
+                            "Every full text is either excluded with a reason or included.")
+        for name, value in (("duplicates", c.duplicates), ("screened", c.screened),
+                            ("excluded_screening", c.excluded_screening)):
+            if value is not None and value < 0:
+                yield source.at(rules.SCREENING_SUM, at(name), f"{search.id}: {name} comes out negative ({value}).")
+        for k, exclusion in enumerate(s.exclusions):
+            if not exclusion.reason.strip():
+                yield source.at(rules.EXCLUSION_REASON, at("exclusions") + (k, "reason"),
+                                f"{search.id}: an exclusion has no reason.", "Write why, e.g. 'Fel studiedesign'.")
+            if exclusion.count is not None and exclusion.count < len(exclusion.references):
+                yield source.at(rules.SCREENING_SUM, at("exclusions") + (k, "count"),
+                                f"{search.id}: count {exclusion.count} is less than the {len(exclusion.references)} references listed.")
+
+
+# --- Prose -------------------------------------------------------------------------------------------
+
+CITATION_GROUP = re.compile(r"\[[^\[\]]*@[^\[\]]*\]")
 CITATION = re.compile(r"@([A-Za-z0-9_][A-Za-z0-9_:.#$%&\-+?<>~/]*[A-Za-z0-9_])")
 
 
-def section_lines(section: Section) -> Iterator[tuple[int, str]]:
-    for offset, line in enumerate(section.text.split("\n")):
-        yield section.first_line + offset, line
+def prose_lines(a: Assessment) -> Iterator[tuple[Source, int, str]]:
+    """Every line of author prose, with where it stands: sections, and the conclusion bullets."""
+    for section in a.sections.values():
+        for offset, line in enumerate(section.text.split("\n")):
+            yield section.source, section.first_line + offset, line
+    conclusions = _source(a, "conclusions.yaml")
+    for key in ("findings", "judgements"):
+        for k, item in enumerate(getattr(a.conclusions, key)):
+            line, _ = conclusions.where((key, k))
+            yield conclusions, line or 1, item
+
+
+def citations(a: Assessment) -> Iterator[tuple[Source, int, int, str]]:
+    for source, number, line in prose_lines(a):
+        for group in CITATION_GROUP.finditer(line):
+            for key in CITATION.finditer(group[0]):
+                yield source, number, group.start() + key.start() + 1, key[1]
 
 
 @check
 def unknown_counts(a: Assessment) -> Iterator[Diagnostic]:
     names = count_values(a)
-    for section in a.sections.values():
-        for number, line in section_lines(section):
-            for match in COUNT_PLACEHOLDER.finditer(line):
-                name = f"{match[1]}.{match[2]}"
-                if name not in names:
-                    close = difflib.get_close_matches(name, names, n=1)
-                    hint = f"Did you mean {{{{{close[0]}}}}}?" if close else "See docs/assessment-format.md, 'Numbers in prose'."
-                    yield section.source.at_line(rules.UNKNOWN_COUNT, number, f"{{{{{name}}}}} is not a count of the searches.",
-                                                 hint, match.start() + 1)
+    for source, number, line in prose_lines(a):
+        for match in COUNT_PLACEHOLDER.finditer(line):
+            name = f"{match[1]}.{match[2]}"
+            if name not in names:
+                close = difflib.get_close_matches(name, names, n=1)
+                hint = f"Did you mean {{{{{close[0]}}}}}?" if close else "See docs/assessment-format.md, 'Numbers in prose'."
+                yield source.at_line(rules.UNKNOWN_COUNT, number, f"{{{{{name}}}}} is not a count of the searches.",
+                                     hint, match.start() + 1)
+
+
+_NUMBER = re.compile(r"(?<![\d.,/:\-–])(\d+)(?![\d,/:]|\.\d|-\d)")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_COUNT_NOUN = re.compile(r"\s*(träffar|artiklar|studier|referenser|hits|records|studies|articles|treff|artikler)\b", re.I)
+_HITS_NOUN = re.compile(r"\s*(träffar|hits|treff)\b", re.I)
+
+
+@check
+def typed_numbers(a: Assessment) -> Iterator[Diagnostic]:
+    """A number typed where the data holds it: flagged with the name to write instead."""
+    values = {name: v for name, v in count_values(a).items() if isinstance(v, int) and not isinstance(v, bool)}
+    by_value: dict[int, list[str]] = {}
+    for name, value in values.items():
+        by_value.setdefault(value, []).append(name)
+    for source, number, line in prose_lines(a):
+        blanked = COUNT_PLACEHOLDER.sub(lambda m: " " * len(m[0]), CITATION_GROUP.sub(lambda m: " " * len(m[0]), line))
+        blanked = _DATE.sub(lambda m: " " * len(m[0]), blanked)
+        for match in _NUMBER.finditer(blanked):
+            value = int(match[1])
+            after = blanked[match.end():]
+            counted = bool(_COUNT_NOUN.match(after))
+            if value in by_value and (value >= 10 or counted):
+                names = " or ".join(f"{{{{{n}}}}}" for n in sorted(by_value[value])[:3])
+                yield source.at_line(rules.TYPED_NUMBER, number, f"{value} is typed here, and the data holds it.",
+                                     f"Write {names} instead, so the number cannot drift from the data.",
+                                     match.start() + 1)
+            elif _HITS_NOUN.match(after) and values:
+                totals = ", ".join(f"{{{{{s.id}.identified}}}} = {s.counts().identified}" for s in a.searches)
+                yield source.at_line(rules.TYPED_NUMBER, number,
+                                     f"{value} hits are typed here, but no search has that many.",
+                                     f"Write the count by name instead: {totals}.", match.start() + 1)
+
+
+@check
+def placeholders(a: Assessment) -> Iterator[Diagnostic]:
+    pattern = re.compile(r"\b(TODO|TBD|FIXME|XXX+|Lorem ipsum|Lorem)\b")
+    for source, number, line in prose_lines(a):
+        match = pattern.search(line)
+        if match:
+            yield source.at_line(rules.PLACEHOLDER, number, f'placeholder text "{match[0]}" is left in.',
+                                 "Write the finished text, or remove the line.", match.start() + 1)
+        elif re.fullmatch(r"\s*[-*+]\s*", line):
+            yield source.at_line(rules.PLACEHOLDER, number, "an empty bullet is left in.", "Write it or remove it.")
+        elif not line.strip() and source.path.name == "conclusions.yaml":
+            yield source.at_line(rules.PLACEHOLDER, number, "an empty bullet is left in.", "Write it or remove it.")
+
+
+# --- References --------------------------------------------------------------------------------------
+
+def _did_you_mean(key: str, ids: set[str]) -> str:
+    close = difflib.get_close_matches(key, ids, n=1)
+    return f'Did you mean "{close[0]}"?' if close else "Add the reference with `hta refs import`."
 
 
 @check
 def unknown_citations(a: Assessment) -> Iterator[Diagnostic]:
     ids = {r.id for r in a.references}
-    for section in a.sections.values():
-        for number, line in section_lines(section):
-            for match in re.finditer(r"\[[^\]]*@[^\]]*\]", line):
-                for key in CITATION.findall(match[0]):
-                    if key not in ids:
-                        close = difflib.get_close_matches(key, ids, n=1)
-                        hint = f'Did you mean "@{close[0]}"?' if close else "Add the reference with `hta refs import`."
-                        yield section.source.at_line(rules.UNKNOWN_CITATION, number,
-                                                     f'"@{key}" is not in the references.', hint,
-                                                     line.index("@" + key, match.start()) + 1)
+    for source, number, column, key in citations(a):
+        if key not in ids:
+            yield source.at_line(rules.UNKNOWN_CITATION, number, f'"@{key}" is not in the references.',
+                                 _did_you_mean(key, ids), column)
+    searches = _source(a, "searches.yaml")
+    for i, search in enumerate(a.searches):
+        listed = [(("exclusions", k, "references", m), key) for k, e in enumerate(search.screening.exclusions)
+                  for m, key in enumerate(e.references)]
+        listed += [(("included", m), key) for m, key in enumerate(search.screening.included)]
+        for loc, key in listed:
+            if key not in ids:
+                yield searches.at(rules.UNKNOWN_CITATION, (i, "screening") + loc,
+                                  f'"{key}" is not in the references.', _did_you_mean(key, ids))
+    evidence = a.sources.get("evidence")
+    for row in a.evidence:
+        if row.reference not in ids and evidence is not None:
+            yield evidence.at_line(rules.EVIDENCE_REFERENCE, row.row, f'row {row.row}: "{row.reference}" is not in the references.',
+                                   _did_you_mean(row.reference, ids))
+
+
+@check
+def uncited_references(a: Assessment) -> Iterator[Diagnostic]:
+    cited = {key for *_, key in citations(a)}
+    cited |= {row.reference for row in a.evidence}
+    for search in a.searches:
+        cited |= set(search.screening.included)
+        cited |= {key for e in search.screening.exclusions for key in e.references}
+    for ref in a.references:
+        if ref.id not in cited:
+            yield _reference_at(a, ref.id, rules.UNCITED_REFERENCE, f'"{ref.id}" is never cited.',
+                                "Cite it in the text, or remove it from the references.")
+
+
+@check
+def reference_identifiers(a: Assessment) -> Iterator[Diagnostic]:
+    seen: dict[tuple[str, str], str] = {}
+    for ref in a.references:
+        for kind, value, pattern in (("DOI", ref.DOI, r"10\.\d{4,9}/\S+"), ("PMID", ref.PMID, r"[1-9]\d{0,9}")):
+            value = str(value).strip()
+            if not value:
+                continue
+            if not re.fullmatch(pattern, value):
+                yield _reference_at(a, ref.id, rules.MALFORMED_IDENTIFIER, f'"{ref.id}" has a malformed {kind}: "{value}".',
+                                    "A DOI starts with 10. (no https://doi.org/); a PMID is digits only.")
+            key = (kind, value.lower())
+            if key in seen:
+                yield _reference_at(a, ref.id, rules.DUPLICATE_REFERENCE,
+                                    f'"{ref.id}" has the same {kind} as "{seen[key]}": {value}.',
+                                    "Keep one entry and cite it by its id.")
+            seen.setdefault(key, ref.id)
+
+
+def _reference_at(a: Assessment, ref_id: str, rule: rules.Rule, message: str, hint: str) -> Diagnostic:
+    """A finding at the line of the reference's id in its file."""
+    for name, source in a.sources.items():
+        if name.startswith("references."):
+            text = source.path.read_text(encoding="utf-8", errors="replace")
+            match = re.search(rf'"id"\s*:\s*"{re.escape(ref_id)}"|@\w+\s*\{{\s*{re.escape(ref_id)}\s*,', text)
+            if match:
+                line = text.count("\n", 0, match.start()) + 1
+                column = match.start() - text.rfind("\n", 0, match.start())
+                return source.at_line(rule, line, message, hint, column)
+    return rule.at(display_path(a.folder / "references.json"), None, None, message, hint)
+
+
+# --- Evidence ----------------------------------------------------------------------------------------
+
+# The scales of the appraisal tools councils use, in Swedish and English (compared in lower case).
+APPRAISAL_SCALES: dict[str, set[str]] = {
+    "amstar 2": {"hög", "måttlig", "låg", "kritiskt låg", "high", "moderate", "low", "critically low"},
+    "rob 2": {"låg", "vissa farhågor", "hög", "low", "some concerns", "high"},
+    "robins-i": {"låg", "måttlig", "allvarlig", "kritisk", "ingen information", "low", "moderate", "serious",
+                 "critical", "no information"},
+    "grade": {"hög", "måttlig", "låg", "mycket låg", "high", "moderate", "low", "very low"},
+    "sbu:s granskningsmall": {"låg", "måttlig", "hög"},
+}
+
+
+@check
+def evidence_ratings(a: Assessment) -> Iterator[Diagnostic]:
+    evidence = a.sources.get("evidence")
+    for row in a.evidence:
+        scale = APPRAISAL_SCALES.get(row.appraisal_tool.strip().lower())
+        if scale and row.rating.strip().lower() not in scale and evidence is not None:
+            yield evidence.at_line(rules.EVIDENCE_RATING, row.row,
+                                   f'row {row.row}: "{row.rating}" is not on the {row.appraisal_tool} scale.',
+                                   f"Use one of: {', '.join(sorted(scale))}.")
+
+
+# --- Metadata ----------------------------------------------------------------------------------------
+
+@check
+def metadata(a: Assessment) -> Iterator[Diagnostic]:
+    source = _source(a, "assessment.yaml")
+    languages = available_languages()
+    if a.meta.language not in languages:
+        yield source.at(rules.UNKNOWN_LANGUAGE, ("language",), f'"{a.meta.language}" has no labels file.',
+                        f"Use one of: {', '.join(languages)}.")
+    if a.meta.status is Status.DECIDED:
+        decision = a.meta.decision
+        missing = [k for k in ("group", "date", "presenter") if not decision or not getattr(decision, k)]
+        if missing:
+            yield source.at(rules.DECISION_RECORD, ("decision",) if decision else ("status",),
+                            f"the assessment is decided but the decision record lacks {', '.join(missing)}.",
+                            "Add `decision:` with group, date and presenter.")

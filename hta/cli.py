@@ -25,10 +25,18 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("assessments", nargs="*", type=Path)
     c.add_argument("--format", choices=sorted(FORMATTERS), default="text")
 
+    commands.add_parser("docs", help="regenerate docs/checks.md and schemas/ from the code")
+
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return 2 if exc.code else 0
+    if args.command == "docs":
+        from .generated import write_generated
+
+        for path in write_generated():
+            print(f"wrote {path}")
+        return 0
     folders = _folders(args.assessments)
     if folders is None:
         return 2

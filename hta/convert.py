@@ -9,6 +9,10 @@ import subprocess
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .render import Figure
 
 
 RESOURCE_PREFIX = "resources/"
@@ -42,7 +46,7 @@ class Job:
     stem: str
     bibliography: Path
     csl: Path
-    figures: dict[str, tuple[str, bytes]]  # qmd stem → (svg text, png bytes)
+    figures: dict[str, Figure]  # by the stem the .qmd names them with
 
     @property
     def qmd(self) -> Path:
@@ -60,9 +64,9 @@ def read_ast(job: Job) -> dict:
     return json.loads(run_pandoc([job.qmd.name, "--from=markdown", "--to=json"], job.folder))
 
 
-def with_images(ast: dict, resolve, drop_banner: bool = False) -> str:
-    """The AST with each image target rewritten by `resolve(target) -> str` (and the banner div dropped
-    for formats whose template prints the banner itself)."""
+def with_images(ast: dict, resolve, figures: dict[str, Figure], drop_banner: bool = False) -> str:
+    """The AST with each image target rewritten by `resolve(target) -> str`, our figures described in
+    words for screen readers, and the banner div dropped for formats whose template prints it itself."""
 
     def walk(node):
         if isinstance(node, list):
@@ -70,8 +74,9 @@ def with_images(ast: dict, resolve, drop_banner: bool = False) -> str:
         if isinstance(node, dict):
             if node.get("t") == "Image":
                 attr, alt, (target, title) = node["c"]
-                node = {"t": "Image", "c": [attr, walk(alt), [resolve(target), title]]}
-                return node
+                if target in figures:
+                    alt = [{"t": "Str", "c": figures[target].description}]
+                return {"t": "Image", "c": [attr, walk(alt), [resolve(target), title]]}
             return {k: walk(v) for k, v in node.items()}
         return node
 
@@ -86,12 +91,12 @@ def to_docx(job: Job, ast: dict, reference_doc: Path) -> Path:
     # Word gets the PNG rendering inline: pandoc would need rsvg-convert to embed an SVG.
     def resolve(target: str) -> str:
         if target in job.figures:
-            return "data:image/png;base64," + base64.b64encode(job.figures[target][1]).decode()
+            return "data:image/png;base64," + base64.b64encode(job.figures[target].png).decode()
         return target
 
     out = job.output("docx")
     run_pandoc(["--from=json", "--to=docx", *job.citeproc(), f"--reference-doc={reference_doc}",
-                f"--output={out.name}"], job.folder, with_images(ast, resolve))
+                f"--output={out.name}"], job.folder, with_images(ast, resolve, job.figures))
     return out
 
 
@@ -101,7 +106,7 @@ def to_html_body(job: Job, ast: dict) -> str:
         return target + ".svg" if target in job.figures else target
 
     return run_pandoc(["--from=json", "--to=html5", *job.citeproc(), "--section-divs"], job.folder,
-                      with_images(ast, resolve))
+                      with_images(ast, resolve, job.figures))
 
 
 def to_typst(job: Job, ast: dict, template: Path) -> Path:
@@ -110,7 +115,7 @@ def to_typst(job: Job, ast: dict, template: Path) -> Path:
 
     out = job.output("typ")
     run_pandoc(["--from=json", "--to=typst", "--standalone", f"--template={template}", *job.citeproc(),
-                f"--output={out.name}"], job.folder, with_images(ast, resolve, drop_banner=True))
+                f"--output={out.name}"], job.folder, with_images(ast, resolve, job.figures, drop_banner=True))
     return out
 
 

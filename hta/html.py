@@ -7,6 +7,7 @@ import re
 
 from .labels import TEMPLATES, Labels
 from .model import Assessment
+from .render import Figure
 
 # What an author's Markdown may produce: text structure, tables, figures, links; no script, style, form,
 # iframe or event attribute. nh3 also drops javascript: and other unlisted URL schemes.
@@ -36,15 +37,15 @@ def sanitise(body: str) -> str:
     )
 
 
-def inline_figures(body: str, figures: dict[str, tuple[str, bytes]]) -> str:
+def inline_figures(body: str, figures: dict[str, Figure]) -> str:
     """Our own generated SVGs become data: URIs after sanitising, so the page is one file."""
-    for stem, (svg, _png) in figures.items():
-        uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode()
+    for stem, figure in figures.items():
+        uri = "data:image/svg+xml;base64," + base64.b64encode(figure.svg.encode("utf-8")).decode()
         body = body.replace(f'src="{stem}.svg"', f'src="{uri}"')
     return body
 
 
-def page(assessment: Assessment, labels: Labels, body: str, figures: dict[str, tuple[str, bytes]]) -> str:
+def page(assessment: Assessment, labels: Labels, body: str, figures: dict[str, Figure]) -> str:
     from .render import environment
 
     body = inline_figures(sanitise(body), figures)

@@ -10,7 +10,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, NonNegativeInt, ValidationError
 
 from . import rules
 from .diagnostics import Diagnostic
@@ -70,19 +70,18 @@ class Metadata(Strict):
 
 class Outcome(Strict):
     name: str = Field(description="The outcome, as printed in the PICO.")
+    aliases: list[str] = Field(default_factory=list, description="Other words the results use for it (e.g. 'rörelseförmåga' for 'motorik').")
     knowledge_gap: bool = Field(False, description="True when no evidence on it was found: a declared knowledge gap.")
 
 
-def _outcomes(value: Any) -> Any:
-    # An outcome is usually just its name; the mapping form is for declaring a knowledge gap.
-    return [{"name": v} if isinstance(v, str) else v for v in value] if isinstance(value, list) else value
+# An outcome is usually just its name; the mapping form adds aliases or declares a knowledge gap.
+OutcomeEntry = Annotated[Outcome, BeforeValidator(lambda v: {"name": v} if isinstance(v, str) else v,
+                                                  json_schema_input_type=str | Outcome)]
 
 
 class Outcomes(Strict):
-    primary: list[Outcome] = Field(default_factory=list, description="Primary outcomes (primära utfallsmått).")
-    secondary: list[Outcome] = Field(default_factory=list, description="Secondary outcomes (sekundära utfallsmått).")
-
-    _normalise = field_validator("primary", "secondary", mode="before")(lambda cls, v: _outcomes(v))
+    primary: list[OutcomeEntry] = Field(default_factory=list, description="Primary outcomes (primära utfallsmått).")
+    secondary: list[OutcomeEntry] = Field(default_factory=list, description="Secondary outcomes (sekundära utfallsmått).")
 
 
 class Pico(Strict):
@@ -149,6 +148,7 @@ class Exclusion(Strict):
 class Screening(Strict):
     """The screening of one search, from records identified to studies included (PRISMA 2020)."""
 
+    identified: Count | None = Field(None, description="Records identified, as the source states it; checked against the sum of the databases' hits, which is what the report prints.")
     duplicates: Count = Field(description="Duplicates removed, or 'not reported'.")
     screened: Count | None = Field(None, description="Records screened on title and abstract; computed from identified − duplicates when left out.")
     excluded_screening: Count | None = Field(None, description="Records excluded on title and abstract; computed when left out.")

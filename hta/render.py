@@ -22,6 +22,7 @@ class Figure:
     stem: str  # e.g. resources/flow-primara
     svg: str
     png: bytes
+    description: str  # the figure in words: alt text in HTML, picture description in Word
 
 
 @cache

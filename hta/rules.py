@@ -198,6 +198,10 @@ PLACEHOLDER = rule(
     "- TODO skriv slutsats", "- Det finns ett måttligt stöd för …", relaxed_in_draft=True)
 
 # --- Metadata -------------------------------------------------------------------------------------
+UNKNOWN_LANGUAGE = rule(
+    "HTA902", "unknown-language", E, "The report language has no labels file.",
+    "Every heading and label of the report comes from `templates/labels/<language>.yaml`.",
+    "language: svenska", "language: sv")
 DECISION_RECORD = rule(
     "HTA901", "decision-record", E, "The decision record is incomplete for a decided assessment.",
     "A decided statement says which group decided it, when, and who presented it.",

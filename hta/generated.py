@@ -1,0 +1,74 @@
+"""Files generated from the code, never written by hand: docs/checks.md and the JSON Schemas."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import TypeAdapter
+
+from .model import Conclusions, Metadata, Pico, Search
+from .rules import RULES
+
+REPO = Path(__file__).resolve().parent.parent
+SCHEMAS = REPO / "schemas"
+CHECKS_DOC = REPO / "docs" / "checks.md"
+
+# Each YAML file of the format, and the type it holds.
+SCHEMA_FILES = {
+    "assessment": (Metadata, "assessment.yaml: metadata of the statement"),
+    "pico": (list[Pico], "pico.yaml: one or more PICO"),
+    "searches": (list[Search], "searches.yaml: searches, their lines and screening"),
+    "conclusions": (Conclusions, "conclusions.yaml: what the councils note and judge"),
+}
+
+
+def schemas() -> dict[str, str]:
+    """JSON Schema text for each YAML file, from the model's field descriptions."""
+    out = {}
+    for name, (model, title) in SCHEMA_FILES.items():
+        schema = TypeAdapter(model).json_schema()
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title} | schema
+        out[f"{name}.schema.json"] = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+    return out
+
+
+def checks_doc() -> str:
+    """docs/checks.md: every rule in the shape of ruff's rule docs, with one table of all codes."""
+    lines = [
+        "# `hta check` rules",
+        "",
+        "Generated from `hta/rules.py` by `hta docs`; do not edit by hand.",
+        "",
+        "Every finding is printed as `file:line:col: CODE severity: message hint`. Rules marked *draft: warning* "
+        "are warnings while an assessment's status is `draft`, and errors from `for-decision` on.",
+        "",
+        "| code | name | severity | what it checks |",
+        "|---|---|---|---|",
+    ]
+    for rule in RULES.values():
+        severity = rule.severity.value + (" (draft: warning)" if rule.relaxed_in_draft else "")
+        lines.append(f"| [{rule.code}](#{rule.code.lower()}) | {rule.name} | {severity} | {rule.summary} |")
+    for rule in RULES.values():
+        lines += [
+            "", f"## {rule.code}", "", f"**{rule.name}** ({rule.severity.value}). {rule.summary}", "",
+            f"**Why it matters.** {rule.why}", "", "**Fails:**", "", "```", rule.bad, "```", "",
+            "**Use instead:**", "", "```", rule.good, "```",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def generated_files() -> dict[Path, str]:
+    files = {SCHEMAS / name: text for name, text in schemas().items()}
+    files[CHECKS_DOC] = checks_doc()
+    return files
+
+
+def write_generated() -> list[Path]:
+    written = []
+    for path, text in generated_files().items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return written

@@ -1,0 +1,31 @@
+"""Shared fixtures: the repository's paths, and the reference assessment built once per test session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+ASSESSMENTS = REPO / "assessments"
+REFERENCE = ASSESSMENTS / "ketamin-langvarig-smarta"
+SHARED = REPO.parent / "shared"
+SEED_000 = next((SHARED / "seeds").glob("000_*.txt"))
+
+
+@pytest.fixture(scope="session")
+def reference_build(tmp_path_factory) -> Path:
+    """The reference assessment built into a temporary _build; returns its output folder."""
+    from hta.build import build
+
+    out = tmp_path_factory.mktemp("build")
+    [outcome] = build([REFERENCE], out)
+    assert outcome.built, [d.text() for d in outcome.diagnostics]
+    return out / REFERENCE.name
+
+
+def copy_assessment(source: Path, tmp_path: Path) -> Path:
+    target = tmp_path / source.name
+    shutil.copytree(source, target)
+    return target

@@ -1,0 +1,125 @@
+"""Read the built reports as a reader would: Word through python-docx, HTML parsed, PDF as extracted text."""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+
+def docx_headings(path: Path) -> list[str]:
+    from docx import Document
+
+    return [p.text.strip() for p in Document(path).paragraphs if p.style.name.startswith("Heading")]
+
+
+def docx_text(path: Path) -> str:
+    """All text of the Word file: paragraphs, tables, and the descriptions of its pictures."""
+    from docx import Document
+
+    doc = Document(path)
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    parts.extend(image_descriptions(path))
+    return "\n".join(parts)
+
+
+def image_descriptions(path: Path) -> list[str]:
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    body = Document(path).element.body
+    return [d.get("descr", "") for d in body.iter(qn("wp:docPr"))]
+
+
+def docx_list_items(path: Path) -> list[str]:
+    from docx import Document
+
+    doc = Document(path)
+    return [p.text.strip() for p in doc.paragraphs if p._p.pPr is not None and p._p.pPr.numPr is not None]
+
+
+@dataclass
+class Html:
+    """What a parsed HTML page shows: headings in order, list items, table cells, image sources, text."""
+
+    headings: list[str] = field(default_factory=list)
+    list_items: list[str] = field(default_factory=list)
+    tables: list[list[list[str]]] = field(default_factory=list)
+    images: list[tuple[str, str]] = field(default_factory=list)  # (src, alt)
+    text: str = ""
+    lang: str = ""
+    title: str = ""
+
+
+class _Reader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.page = Html()
+        self.stack: list[str] = []
+        self.buffer: list[str] = []
+        self.all_text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.page.lang = attrs.get("lang", "")
+        if tag in {"h1", "h2", "h3", "h4", "li", "td", "th", "title"}:
+            self.buffer = []
+        if tag == "table":
+            self.page.tables.append([])
+        if tag == "tr" and self.page.tables:
+            self.page.tables[-1].append([])
+        if tag == "img":
+            self.page.images.append((attrs.get("src", ""), attrs.get("alt", "")))
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        text = " ".join("".join(self.buffer).split())
+        if tag in {"h1", "h2", "h3", "h4"}:
+            self.page.headings.append(text)
+        elif tag == "li":
+            self.page.list_items.append(text)
+        elif tag in {"td", "th"} and self.page.tables and self.page.tables[-1]:
+            self.page.tables[-1][-1].append(text)
+        elif tag == "title":
+            self.page.title = text
+        if self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        self.buffer.append(data)
+        if "style" not in self.stack and "title" not in self.stack:
+            self.all_text.append(data)
+
+
+def read_html(path: Path) -> Html:
+    reader = _Reader()
+    reader.feed(path.read_text(encoding="utf-8"))
+    reader.page.text = " ".join("".join(reader.all_text).split())
+    return reader.page
+
+
+def svg_images(page: Html) -> list[str]:
+    """The SVG documents embedded as data: URIs."""
+    prefix = "data:image/svg+xml;base64,"
+    return [base64.b64decode(src[len(prefix):]).decode("utf-8") for src, _ in page.images if src.startswith(prefix)]
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def words(text: str) -> str:
+    """Whitespace folded, so text broken across lines compares equal."""
+    return " ".join(text.split())
+
+
+def numbers(text: str) -> set[str]:
+    return set(re.findall(r"(?<![\d,.])\d+(?![\d,])", text))

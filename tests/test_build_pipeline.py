@@ -1,0 +1,119 @@
+"""Numbers come from the data, the .qmd is what the engines read, and a broken assessment does not stop the others."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REFERENCE, copy_assessment
+from reports import docx_text, image_descriptions, pdf_text, read_html, svg_images, words
+
+from hta.build import build, convert_qmd, read_and_check
+from hta.convert import quarto_path
+
+
+def _formats(folder):
+    name = folder.name
+    html = read_html(folder / f"{name}.html")
+    return {
+        "docx": words(docx_text(folder / f"{name}.docx")),
+        "html": words(html.text + " " + " ".join(svg_images(html))),
+        "pdf": words(pdf_text(folder / f"{name}.pdf")),
+    }
+
+
+def test_changing_one_hit_count_changes_every_place_and_every_total(tmp_path):
+    folder = copy_assessment(REFERENCE, tmp_path / "src")
+    searches = folder / "searches.yaml"
+    text = searches.read_text(encoding="utf-8")
+    assert text.count("hits: 163\n") == 1
+    searches.write_text(text.replace("hits: 163\n", "hits: 170\n"), encoding="utf-8")
+
+    [outcome] = build([folder], tmp_path / "out")
+    assert outcome.built, [d.text() for d in outcome.diagnostics]
+    for fmt, text in _formats(tmp_path / "out" / folder.name).items():
+        # the PubMed line of Söksträngar, the prose and the flow diagram: 170 + 79 = 249
+        assert re.search(r"7 3 AND 6 170\b", text), fmt
+        assert "249 träffar identifierades" in text, fmt
+        assert "De 249 träffar" in text, fmt
+        assert "ett stort antal artiklar (249)" in text, fmt
+        assert "PubMed (n = 170)" in text, fmt
+        assert "(n = 249)" in text, fmt
+        assert not re.search(r"(?<![\d.,])(163|242)(?![\d.,])", text), fmt
+
+
+def test_word_picture_descriptions_follow_the_data(tmp_path):
+    folder = copy_assessment(REFERENCE, tmp_path / "src")
+    searches = folder / "searches.yaml"
+    searches.write_text(searches.read_text(encoding="utf-8").replace("fulltext: 20\n", "fulltext: 21\n"),
+                        encoding="utf-8")
+    build([folder], tmp_path / "out")
+    descriptions = " ".join(image_descriptions(tmp_path / "out" / folder.name / f"{folder.name}.docx"))
+    assert "Fulltextgranskade (n = 21)" in descriptions
+
+
+def test_outputs_are_converted_from_the_qmd_alone(reference_build, tmp_path):
+    """Whatever the .qmd says is what every format shows: no engine reads the data behind it."""
+    out = tmp_path / reference_build.name
+    shutil.copytree(reference_build, out)
+    from hta.convert import Job
+    from hta.model import read_assessment
+
+    assessment, _ = read_assessment(REFERENCE)
+    qmd = out / f"{out.name}.qmd"
+    qmd.write_text(qmd.read_text(encoding="utf-8") + "\n\nQMD-MARKER-PARAGRAPH\n", encoding="utf-8")
+    job = Job(out, out.name, Path("resources/references.json"),
+              Path("resources/nlm-citation-sequence-brackets.csl"), {})
+    convert_qmd(job, assessment, "pandoc")
+    for fmt, text in _formats(out).items():
+        assert "QMD-MARKER-PARAGRAPH" in text, fmt
+
+
+@pytest.mark.skipif(quarto_path() is None, reason="quarto is not on PATH: the quarto engine cannot be exercised here")
+def test_quarto_engine_renders_the_same_qmd(tmp_path):
+    [outcome] = build([REFERENCE], tmp_path, engine="quarto")
+    assert outcome.built
+    out = tmp_path / REFERENCE.name
+    assert "Söksträngar" in docx_text(out / f"{REFERENCE.name}.docx")
+    assert "Söksträngar" in read_html(out / f"{REFERENCE.name}.html").text
+
+
+def test_qmd_front_matter_is_valid_quarto(reference_build):
+    from ruamel.yaml import YAML
+
+    text = (reference_build / f"{reference_build.name}.qmd").read_text(encoding="utf-8")
+    front = YAML(typ="safe").load(text.split("---\n")[1])
+    assert set(front["format"]) == {"html", "docx", "typst"}
+    assert front["format"]["docx"]["default-image-extension"] == "png"
+    assert front["lang"] == "sv-SE"
+    for key in ("bibliography", "csl"):
+        assert (reference_build / front[key]).is_file()
+    assert (reference_build / front["format"]["docx"]["reference-doc"]).is_file()
+
+
+def test_an_assessment_with_errors_is_reported_and_the_others_still_build(tmp_path):
+    broken = copy_assessment(REFERENCE, tmp_path / "src")
+    broken = broken.rename(broken.with_name("trasig"))
+    (broken / "assessment.yaml").write_text("dnr: X\ntitle: [oavslutad\n", encoding="utf-8")
+    outcomes = build([broken, REFERENCE], tmp_path / "out")
+    assert [o.built for o in outcomes] == [False, True]
+    assert outcomes[0].diagnostics[0].code == "HTA003"
+    assert outcomes[0].diagnostics[0].path.endswith("trasig/assessment.yaml")
+    assert not (tmp_path / "out" / "trasig").exists()
+
+
+def test_build_command_reports_unbuildable_assessment_in_the_users_terms(tmp_path, capsys, monkeypatch):
+    from hta.cli import main
+
+    broken = copy_assessment(REFERENCE, tmp_path)
+    (broken / "pico.yaml").write_text("- population: Vuxna\n  intervention: X\n  control: Y\n  outcomes:\n    primary: [Smärta]\n  populaton: Z\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    status = main(["build", broken.name, "--out", "out"])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert f'{broken.name}/pico.yaml:6:3: HTA007 error: unknown key "populaton". Did you mean "population"?' in err
+    assert "Traceback" not in err
+    assert "NOT built" in err
