@@ -119,12 +119,15 @@ def search_lines(a: Assessment) -> Iterator[Diagnostic]:
     for i, search in enumerate(a.searches):
         for j, db in enumerate(search.databases):
             where = (i, "databases", j)
+            misnumbered = [(k, line) for k, line in enumerate(db.lines) if line.n != k + 1]
+            for k, line in misnumbered:
+                yield source.at(rules.LINE_NUMBERS, where + ("lines", k, "n"),
+                                f"{db.name}: line {k + 1} is numbered {line.n}.",
+                                f"Number the lines 1, 2, 3, … in order; this one should be {k + 1}.")
+            if misnumbered:
+                continue  # which line a combination means is unclear until the numbering is fixed
             seen: set[int] = set()
             for k, line in enumerate(db.lines):
-                if line.n != k + 1:
-                    yield source.at(rules.LINE_NUMBERS, where + ("lines", k, "n"),
-                                    f"{db.name}: line {k + 1} is numbered {line.n}.",
-                                    f"Number the lines 1, 2, 3, … in order; this one should be {k + 1}.")
                 for ref in line.combined_lines:
                     if ref >= line.n or ref not in seen:
                         yield source.at(rules.COMBINATION_REFERENCE, where + ("lines", k, "terms"),

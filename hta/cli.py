@@ -54,9 +54,10 @@ def _folders(named: list[Path]) -> list[Path] | None:
             print(f"hta: no assessments found under {ASSESSMENTS}/ (a folder with an assessment.yaml).", file=sys.stderr)
             return None
         return found
-    missing = [p for p in named if not p.is_dir()]
+    missing = [p for p in named if not (p / "assessment.yaml").is_file()]
     for p in missing:
-        print(f"hta: {p} is not a folder.", file=sys.stderr)
+        what = "has no assessment.yaml" if p.is_dir() else "is not a folder"
+        print(f"hta: {p} {what}; an assessment is a folder with an assessment.yaml (see `hta new`).", file=sys.stderr)
     return None if missing else named
 
 

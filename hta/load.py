@@ -86,6 +86,8 @@ def read_yaml(path: Path) -> Loaded:
         return Loaded(source, None, [source.at_line(rules.EMPTY_FILE, 1, f"{path.name} is empty.",
                                                     "Write its content, or copy it from `hta new`.")])
     yaml = YAML(typ="rt")
+    # Dates stay text here so that pydantic reports an impossible date (2024-02-30) at its position.
+    yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
     try:
         node = yaml.load(text)
     except DuplicateKeyError as exc:
@@ -95,16 +97,32 @@ def read_yaml(path: Path) -> Loaded:
             rules.DUPLICATE_KEY, line, f'the key "{key}" appears twice in the same mapping.',
             "Keep one of them.", column)])
     except MarkedYAMLError as exc:
-        line, column = _mark(exc.problem_mark or exc.context_mark)
-        problem = exc.problem or exc.context or "syntax error"
-        hint = "Indent with spaces, never tabs." if "\t" in text.splitlines()[line - 1 if line else 0] or "tab" in problem \
-            else "Check the quotes, colons and indentation on this line and the one before."
-        return Loaded(source, None, [source.at_line(rules.INVALID_YAML, line, f"YAML syntax error: {problem}.", hint, column)])
+        return Loaded(source, None, [_syntax_error(source, text, exc)])
     except YAMLError as exc:
         return Loaded(source, None, [source.at_line(rules.INVALID_YAML, None, f"YAML syntax error: {exc}.")])
     data = _plain(node, (), source.positions)
     source.positions.setdefault((), (1, 1))
     return Loaded(source, data)
+
+
+def _syntax_error(source: Source, text: str, exc) -> Diagnostic:
+    """One finding at the place a reader would look: where an unclosed quote or bracket was opened."""
+    lines = text.split("\n")
+    mark = exc.problem_mark
+    if mark is None or mark.line >= len(lines) or not lines[mark.line].strip():
+        mark = exc.context_mark or mark
+    line, column = _mark(mark)
+    problem = "; ".join(p for p in (exc.context, exc.problem) if p) or "syntax error"
+    tabbed = line is not None and line <= len(lines) and "\t" in lines[line - 1]
+    if tabbed:
+        problem = "a tab character where YAML expects spaces"
+    hint = ("Indent with spaces, never tabs." if tabbed
+            else "Check the quotes, colons and indentation on this line and the one before.")
+    return source.at_line(rules.INVALID_YAML, line, f"YAML syntax error: {problem}.", hint, column)
+
+
+def _timestamp_as_text(constructor, node):
+    return constructor.construct_scalar(node)
 
 
 def _mark(mark) -> tuple[int | None, int | None]:

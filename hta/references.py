@@ -508,6 +508,7 @@ def _import_entry(bibliography: _Bibliography, entry: ParsedEntry, shown: str, r
     found = bibliography.find(csl)
     if found is None:
         csl["id"] = bibliography.new_id(csl)
+        csl = _in_key_order(csl)
         bibliography.add(csl)
         report.added.append(Added(csl["id"], shown, entry.line))
     else:
@@ -626,15 +627,15 @@ _KEY_ORDER = ["id", "type", "title", "author", "editor", "issued", "container-ti
               "volume", "issue", "page", "publisher", "publisher-place", "DOI", "PMID", "URL"]
 
 
+def _in_key_order(csl: CSL) -> CSL:
+    """A new entry with its keys in one fixed order; entries already in the file keep theirs, so diffs stay small."""
+    first = [k for k in _KEY_ORDER if k in csl]
+    return {k: csl[k] for k in first + sorted(set(csl) - set(first))}
+
+
 def _write_json(path: Path, entries: list[Any]) -> None:
     """Write the references in one step, so an interrupted import never leaves half a file."""
-    def ordered(entry: Any) -> Any:
-        if not isinstance(entry, dict):
-            return entry
-        first = [k for k in _KEY_ORDER if k in entry]
-        return {k: entry[k] for k in first + sorted(set(entry) - set(first))}
-
-    text = json.dumps([ordered(e) for e in entries], ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(entries, ensure_ascii=False, indent=2) + "\n"
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".references-", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as file:

@@ -371,7 +371,7 @@ def test_same_work_in_nbib_bibtex_and_ris_becomes_one_entry(here):
     ])
 
 
-def test_import_merges_into_the_existing_references_and_keeps_their_fields(here):
+def test_import_merges_into_the_existing_references_and_keeps_their_fields_and_order(here):
     existing = [{"id": "sereno2022", "type": "article-journal", "title": "Spinosaurus is not an aquatic dinosaur",
                  "DOI": "10.7554/ELIFE.80092", "note": "hand-written"}]
     write(here, "references.json", json.dumps(existing))
@@ -384,6 +384,7 @@ def test_import_merges_into_the_existing_references_and_keeps_their_fields(here)
         "author", "issued", "container-title", "container-title-short", "volume", "PMID", "abstract"))]
     sereno = written(here)[0]
     assert (sereno["DOI"], sereno["note"], sereno["PMID"]) == ("10.7554/ELIFE.80092", "hand-written", "36448670")
+    assert list(sereno) == ["id", "type", "title", "DOI", "note", *report.merged[0].filled]
 
 
 def test_import_recognises_a_work_by_its_pmid(here):

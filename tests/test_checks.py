@@ -1,0 +1,199 @@
+"""`hta check`: one broken assessment per rule and per malformed-file case, each with its exact finding."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ASSESSMENTS, REFERENCE, copy_assessment
+
+from hta.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINIMAL = FIXTURES / "minimal"
+BROKEN = sorted(p for p in (FIXTURES / "broken").iterdir() if p.is_dir())
+
+
+def assemble(case: Path, tmp_path: Path) -> Path:
+    """The minimal assessment with the case's files laid over it (and those named in REMOVE deleted)."""
+    folder = tmp_path / "fall"
+    shutil.copytree(MINIMAL, folder)
+    for path in case.rglob("*"):
+        if path.is_file() and path.name not in {"expected.txt", "REMOVE"}:
+            target = folder / path.relative_to(case)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    remove = case / "REMOVE"
+    if remove.exists():
+        for name in remove.read_text().split():
+            (folder / name).unlink()
+    return folder
+
+
+def run_check(tmp_path: Path, monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    monkeypatch.chdir(tmp_path)
+    status = main(["check", *args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_the_minimal_assessment_is_clean(tmp_path, monkeypatch, capsys):
+    shutil.copytree(MINIMAL, tmp_path / "fall")
+    assert run_check(tmp_path, monkeypatch, capsys, "fall") == (0, "", "")
+
+
+@pytest.mark.parametrize("case", BROKEN, ids=[p.name for p in BROKEN])
+def test_broken_assessment_gets_its_exact_finding(case, tmp_path, monkeypatch, capsys):
+    assemble(case, tmp_path)
+    status, out, err = run_check(tmp_path, monkeypatch, capsys, "fall")
+    expected = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert out.splitlines() == expected
+    assert "Traceback" not in out + err
+    assert status == (1 if any(" error: " in line for line in expected) else 0)
+
+
+def test_every_rule_has_a_broken_case():
+    """HTA607 is a finding of `hta refs import`, shown in test_references.py."""
+    from hta.rules import RULES
+
+    shown = {line.split(": ")[1].split()[0] for case in BROKEN
+             for line in (case / "expected.txt").read_text(encoding="utf-8").splitlines()}
+    assert set(RULES) - shown == {"HTA607"}
+
+
+def test_a_malformed_file_does_not_stop_the_other_files_being_checked(tmp_path, monkeypatch, capsys):
+    folder = assemble(FIXTURES / "broken" / "invalid-yaml", tmp_path)
+    (folder / "pico.yaml").write_text((folder / "pico.yaml").read_text().replace("population:", "populaton:"))
+    status, out, _ = run_check(tmp_path, monkeypatch, capsys, "fall")
+    codes = [line.split(": ")[1].split()[0] + "@" + line.split(":")[0] for line in out.splitlines()]
+    assert "HTA003@fall/assessment.yaml" in codes and "HTA007@fall/pico.yaml" in codes
+    assert status == 1
+
+
+def test_swedish_excel_csv_reads_correctly(tmp_path, monkeypatch, capsys):
+    """Semicolons, a BOM or Windows-1252, decimal commas: what Excel writes with Swedish settings."""
+    folder = tmp_path / "fall"
+    shutil.copytree(MINIMAL, folder)
+    rows = ("referens;studiedesign;patientgrupp;behandling;jämförelse;utfallsmått;uppföljningstid;granskningsmall;bedömning\r\n"
+            "ahl2021;RCT;Vuxna, 18–65 år;Testbehandling 0,5 mg/kg;Placebo;Smärta;12 veckor;RoB 2;Låg\r\n"
+            "cederlund2022;Systematisk översikt;Vuxna;Testbehandling;Placebo;Smärta;6 månader;AMSTAR 2;Måttlig\r\n")
+    for encoding in ("utf-8-sig", "cp1252"):
+        (folder / "evidence.csv").write_bytes(rows.replace("–", "-").encode(encoding))
+        assert run_check(tmp_path, monkeypatch, capsys, "fall")[:2] == (0, "")
+        from hta.model import read_assessment
+
+        assessment, findings = read_assessment(folder)
+        assert findings == []
+        assert assessment.evidence[0].intervention == "Testbehandling 0,5 mg/kg"
+        assert assessment.evidence[1].rating == "Måttlig"
+
+
+def test_evidence_table_as_xlsx_reads_like_the_csv(tmp_path):
+    import pandas as pd
+
+    from hta.model import read_assessment
+
+    folder = tmp_path / "fall"
+    shutil.copytree(MINIMAL, folder)
+    frame = pd.read_csv(folder / "evidence.csv", dtype=str)
+    (folder / "evidence.csv").unlink()
+    frame.to_excel(folder / "evidence.xlsx", index=False)
+    assessment, findings = read_assessment(folder)
+    assert findings == []
+    assert [r.reference for r in assessment.evidence] == ["ahl2021", "cederlund2022"]
+    assert assessment.evidence[1].row == 3
+
+
+# --- the real assessments ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("folder", sorted(p.parent for p in ASSESSMENTS.glob("*/assessment.yaml")),
+                         ids=lambda p: p.name)
+def test_every_assessment_passes_with_zero_errors(folder, tmp_path, monkeypatch, capsys):
+    status, out, _ = run_check(tmp_path, monkeypatch, capsys, str(folder))
+    assert status == 0, out
+    assert " error: " not in out
+
+
+def test_reference_decided_with_a_section_removed_fails_with_missing_section(tmp_path, monkeypatch, capsys):
+    folder = copy_assessment(REFERENCE, tmp_path)
+    meta = folder / "assessment.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("status: for-decision", "status: decided"), encoding="utf-8")
+    (folder / "sections" / "ethical.md").unlink()
+    status, out, _ = run_check(tmp_path, monkeypatch, capsys, folder.name)
+    assert status == 1
+    assert f"{folder.name}/sections/ethical.md: HTA101 error: the section ethical.md is missing." in out
+
+
+def test_reference_with_a_hit_count_typed_in_method_gets_the_typed_number_finding(tmp_path, monkeypatch, capsys):
+    folder = copy_assessment(REFERENCE, tmp_path)
+    method = folder / "sections" / "method.md"
+    text = method.read_text(encoding="utf-8")
+    assert "{{primara.hits.pubmed}}" in text
+    method.write_text(text.replace("{{primara.hits.pubmed}}", "112"), encoding="utf-8")
+    line = next(i for i, l in enumerate(method.read_text(encoding="utf-8").splitlines(), 1) if "112" in l)
+    _, out, _ = run_check(tmp_path, monkeypatch, capsys, folder.name)
+    assert f"{folder.name}/sections/method.md:{line}:" in out
+    assert "HTA501 warning: 112 is typed here, and the data holds it. Write {{primara.hits.pubmed}} instead" in out
+
+
+def test_draft_downgrades_completeness_errors_to_warnings(tmp_path, monkeypatch, capsys):
+    folder = assemble(FIXTURES / "broken" / "missing-section", tmp_path)
+    meta = folder / "assessment.yaml"
+    meta.write_text(meta.read_text().replace("status: for-decision", "status: draft"))
+    status, out, _ = run_check(tmp_path, monkeypatch, capsys, "fall")
+    assert status == 0
+    assert "fall/sections/economic.md: HTA101 warning:" in out
+
+
+def test_placeholders_are_errors_from_for_decision_on_and_warnings_in_draft(tmp_path, monkeypatch, capsys):
+    folder = assemble(FIXTURES / "broken" / "placeholder", tmp_path)
+    meta = folder / "assessment.yaml"
+    meta.write_text(meta.read_text().replace("status: for-decision", "status: draft"))
+    status, out, _ = run_check(tmp_path, monkeypatch, capsys, "fall")
+    assert (status, out.split(": ")[1]) == (0, "HTA801 warning")
+
+
+# --- output formats and exit status ----------------------------------------------------------------------
+
+def test_json_format_lists_each_finding_with_its_location(tmp_path, monkeypatch, capsys):
+    assemble(FIXTURES / "broken" / "search-date", tmp_path)
+    status, out, _ = run_check(tmp_path, monkeypatch, capsys, "fall", "--format", "json")
+    assert status == 1
+    assert json.loads(out) == [{
+        "path": "fall/searches.yaml", "line": 5, "column": 13, "code": "HTA303", "severity": "error",
+        "message": "PubMed was searched 2024-07-10, after the decision date 2024-06-01.", "hint": ""}]
+
+
+def test_github_format_writes_workflow_annotations(tmp_path, monkeypatch, capsys):
+    assemble(FIXTURES / "broken" / "search-date", tmp_path)
+    _, out, _ = run_check(tmp_path, monkeypatch, capsys, "fall", "--format", "github")
+    assert out.strip() == ("::error file=fall/searches.yaml,line=5,col=13,title=HTA303::"
+                           "PubMed was searched 2024-07-10, after the decision date 2024-06-01.")
+
+
+def test_exit_status_2_when_the_command_cannot_run(tmp_path, monkeypatch, capsys):
+    assert run_check(tmp_path, monkeypatch, capsys, "finns-inte")[0] == 2
+    assert run_check(tmp_path, monkeypatch, capsys, "--format", "xml")[0] == 2
+    (tmp_path / "tom").mkdir()
+    status, _, err = run_check(tmp_path, monkeypatch, capsys, "tom")
+    assert status == 2 and "assessment.yaml" in err
+
+
+def test_check_and_build_report_the_same_findings(tmp_path, monkeypatch, capsys):
+    from hta.build import build
+
+    folder = assemble(FIXTURES / "broken" / "typed-number", tmp_path)
+    status, out, _ = run_check(tmp_path, monkeypatch, capsys, "fall")
+    [outcome] = build([Path("fall")], tmp_path / "out")
+    assert [d.text() for d in outcome.diagnostics] == out.splitlines()
+    assert outcome.built  # a warning does not stop the build
+
+
+def test_schemas_and_checks_doc_are_generated_from_the_code():
+    from hta.generated import generated_files
+
+    for path, text in generated_files().items():
+        assert path.read_text(encoding="utf-8") == text, f"{path} is stale: run `hta docs`"
