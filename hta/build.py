@@ -57,13 +57,21 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
             outcome.outputs = write_report(assessment, out_root / assessment.name, engine)
         if progress:
             progress(outcome)
+    if any(outcome.built for outcome, _ in checked):
+        from .library import write_index
+
+        write_index(out_root)
     return [outcome for outcome, _ in checked]
 
 
 def write_report(assessment: Assessment, out: Path, engine: str) -> list[Path]:
     """The .qmd with its resources, then HTML, Word and PDF, into `out`."""
+    from .library import write_manifest
+
     job = write_qmd(assessment, out)
-    return convert_qmd(job, assessment, engine)
+    outputs = convert_qmd(job, assessment, engine)
+    write_manifest(assessment, out)
+    return outputs
 
 
 def write_qmd(assessment: Assessment, out: Path):

@@ -75,9 +75,13 @@ def people_present(a: Assessment) -> Iterator[Diagnostic]:
     if not a.meta.authors:
         yield source.at(rules.MISSING_PEOPLE, ("authors",), "no authors are named.",
                         "Add `authors:` with name, title and affiliation of each author.")
-    if not a.meta.requester.strip():
-        yield source.at(rules.MISSING_PEOPLE, ("requester",), "the requester (frågeställare) is missing.",
-                        "Add `requester:` naming who asked the question.")
+    for key, what in (("dnr", "the registration number (Dnr)"), ("unit", "the issuing unit"),
+                      ("requester", "the requester (frågeställare)")):
+        if not getattr(a.meta, key).strip():
+            yield source.at(rules.MISSING_PEOPLE, (key,), f"{what} is missing.", f"Fill in `{key}:`.")
+    if not [c for c in a.meta.councils if c.strip()]:
+        yield source.at(rules.MISSING_PEOPLE, ("councils",), "no council is named.",
+                        "List the councils behind the statement under `councils:`.")
 
 
 # --- PICO --------------------------------------------------------------------------------------------

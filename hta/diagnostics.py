@@ -45,11 +45,7 @@ class Diagnostic:
 
 
 class HtaError(Exception):
-    """A problem the user can fix: carries the findings, never a traceback."""
-
-    def __init__(self, diagnostics: list[Diagnostic]):
-        super().__init__("\n".join(d.text() for d in diagnostics))
-        self.diagnostics = diagnostics
+    """A problem the user can fix, said in the user's terms: the CLI prints it, never a traceback."""
 
 
 def display_path(path: Path | str) -> str:

@@ -57,6 +57,18 @@ class EvidenceLabels(_Labels):
     rating: str
 
 
+class LibraryLabels(_Labels):
+    """The index page of _build/."""
+
+    title: str
+    intro: str
+    assessment: str
+    dnr: str
+    status: str
+    date: str
+    files: str
+
+
 class Labels(_Labels):
     """All words a report prints that are not the author's."""
 
@@ -92,6 +104,8 @@ class Labels(_Labels):
     not_reported: str
     banner: dict[str, str]
     watermark: dict[str, str]
+    status_names: dict[str, str]
+    library: LibraryLabels
 
     def join(self, items: list[str]) -> str:
         """'A, B och C' in the report's language."""

@@ -459,6 +459,7 @@ def _read_sections(folder: Path, findings: list[Diagnostic]) -> dict[SectionKey,
         findings.extend(problems)
         if text is None:
             continue
+        text = _without_comments(text)
         title, first_line = "", 1
         lines = text.split("\n")
         if lines and lines[0].startswith("# "):
@@ -466,6 +467,11 @@ def _read_sections(folder: Path, findings: list[Diagnostic]) -> dict[SectionKey,
             text = "\n".join(lines[1:])
         sections[SectionKey(path.stem)] = Section(SectionKey(path.stem), source, text, title, first_line)
     return sections
+
+
+def _without_comments(text: str) -> str:
+    """Markdown with its <!-- comments --> (the authors' notes) blanked, keeping every line where it was."""
+    return re.sub(r"<!--.*?-->", lambda m: "\n" * m[0].count("\n"), text, flags=re.S)
 
 
 def _read_evidence(folder: Path, findings: list[Diagnostic], sources: dict[str, Source]) -> list[EvidenceRow] | None:

@@ -88,8 +88,8 @@ MISSING_CONCLUSIONS = rule(
     "The conclusions are what the decision group acts on.",
     "findings: []", "findings:\n  - Det finns kunskapsstöd för …", relaxed_in_draft=True)
 MISSING_PEOPLE = rule(
-    "HTA103", "missing-people", E, "The requester or the authors are missing.",
-    "A statement says who asked and who wrote it.",
+    "HTA103", "missing-metadata", E, "The Dnr, unit, councils, requester or authors are missing.",
+    "A statement says where it is registered, who issues it, who asked and who wrote it.",
     "authors: []", "authors:\n  - name: Ulrika Pellas\n    title: Med Dr", relaxed_in_draft=True)
 
 # --- PICO -----------------------------------------------------------------------------------------
