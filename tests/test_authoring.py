@@ -1,0 +1,268 @@
+"""A council member's workflow: new → import references → evidence in Excel → check → build; the library."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SHARED
+from reports import docx_headings, docx_text, pdf_text, read_html, words
+
+from hta.cli import main
+
+FIXTURES = SHARED / "fixtures" / "references"
+MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
+
+# The same work as the first record of pubmed.nbib (same DOI), as Zotero writes BibTeX.
+OVERLAPPING_BIB = """@article{griffin2020,
+  title = {Time Lapse: {A} Glimpse into Prehistoric Genomics},
+  author = {Griffin, Darren K. and Larkin, Denis M. and O'Connor, Rebecca E.},
+  journal = {European Journal of Medical Genetics},
+  year = {2020},
+  volume = {63},
+  number = {2},
+  doi = {10.1016/j.ejmg.2019.03.004}
+}
+
+@book{aaberg2019,
+  title = {Smärtbehandling i {Sverige}},
+  author = {{\\AA}berg, Karin},
+  year = {2019},
+  publisher = {Studentlitteratur}
+}
+"""
+
+
+def run(cwd: Path, monkeypatch, capsys, command: str) -> tuple[int, str]:
+    monkeypatch.chdir(cwd)
+    status = main(shlex.split(command))
+    out, err = capsys.readouterr()
+    return status, out + err
+
+
+def fill_in(folder: Path, ids: list[str]) -> None:
+    """What the author writes by hand: the metadata, PICO, text and conclusions of a small draft."""
+    meta = folder / "assessment.yaml"
+    text = meta.read_text(encoding="utf-8")
+    for key, value in (("dnr", "TEST/2024"), ("unit", "Testförvaltningen"), ("requester", "Testmottagningen"),
+                       ("question", "Vilket stöd finns för testbehandling?")):
+        text = text.replace(f'{key}: ""', f"{key}: {value}")
+    text = text.replace("authors: []", "authors:\n  - name: Anna Författare\n    title: Med Dr\n    affiliation: Medicinska rådet")
+    meta.write_text(text, encoding="utf-8")
+    shutil.copyfile(MINIMAL / "pico.yaml", folder / "pico.yaml")
+    (folder / "conclusions.yaml").write_text(
+        f"findings:\n  - Testbehandling minskar smärta [@{ids[0]}].\njudgements:\n  - Stödet är begränsat.\n", encoding="utf-8")
+    cites = "; ".join(f"@{i}" for i in ids)
+    for name in ("background", "summary", "method", "technical", "economic", "ethical"):
+        (folder / "sections" / f"{name}.md").write_text(f"Text om {name} [{cites}].\n", encoding="utf-8")
+    (folder / "sections" / "results.md").write_text("## Smärta\n\nSmärtan minskade.\n", encoding="utf-8")
+
+
+def test_author_workflow_from_new_to_built_reports(tmp_path, monkeypatch, capsys):
+    import pandas as pd
+
+    assert run(tmp_path, monkeypatch, capsys, 'new testutlatande --title "Testbehandling vid smärta"')[0] == 0
+    folder = tmp_path / "assessments" / "testutlatande"
+    (tmp_path / "zotero.bib").write_text(OVERLAPPING_BIB, encoding="utf-8")
+    status, out = run(tmp_path, monkeypatch, capsys,
+                      f"refs import {FIXTURES / 'endnote.ris'} zotero.bib {FIXTURES / 'pubmed.nbib'} --assessment assessments/testutlatande")
+    assert status == 0, out
+    assert "merged into griffin2020 (same DOI" in out
+    references = json.loads((folder / "references.json").read_text(encoding="utf-8"))
+    ids = [r["id"] for r in references]
+    assert len(ids) == 4  # EndNote's, Griffin (BibTeX and PubMed: one work), Åberg, Sereno
+    titles = {r["id"]: r["title"] for r in references}
+    assert titles["aberg2019"] == "Smärtbehandling i Sverige"
+
+    fill_in(folder, ids)
+    evidence = pd.DataFrame([
+        {"referens": ids[0], "studiedesign": "RCT", "patientgrupp": "Vuxna", "behandling": "Test 0,5 mg/kg",
+         "jämförelse": "Placebo", "utfallsmått": "Smärta", "uppföljningstid": "12 veckor",
+         "granskningsmall": "RoB 2", "bedömning": "Låg"},
+    ])
+    (folder / "evidence.csv").unlink()
+    evidence.to_excel(folder / "evidence.xlsx", index=False)
+
+    status, out = run(tmp_path, monkeypatch, capsys, "check assessments/testutlatande")
+    assert status == 0 and " error: " not in out, out
+    status, out = run(tmp_path, monkeypatch, capsys, "build assessments/testutlatande")
+    assert status == 0, out
+    assert "1 of 1 built." in out
+
+    built = tmp_path / "_build" / "testutlatande"
+    word = words(docx_text(built / "testutlatande.docx"))
+    html = read_html(built / "testutlatande.html")
+    pdf = words(pdf_text(built / "testutlatande.pdf"))
+    for text in (word, html.text, pdf):
+        assert "Testbehandling vid smärta" in text
+        assert "UTKAST" in text
+        assert "Test 0,5 mg/kg" in text  # the Excel row, decimal comma kept
+        assert "Smärtbehandling i Sverige" in text  # an imported reference in the list
+        assert "Time Lapse: A Glimpse into Prehistoric Genomics" in text or "Time lapse: A glimpse into prehistoric genomics" in text
+    assert "Ingen strukturerad litteratursökning redovisas" in word
+    assert docx_headings(built / "testutlatande.docx")[:3] == ["Frågeställning", "PICO", "Bakgrund"]
+
+
+def test_new_assessment_passes_check_as_draft_and_builds_at_once(tmp_path, monkeypatch, capsys):
+    run(tmp_path, monkeypatch, capsys, 'new ny-fraga --title "En ny fråga"')
+    status, out = run(tmp_path, monkeypatch, capsys, "check assessments/ny-fraga")
+    assert status == 0 and " error: " not in out
+    assert " warning: " in out  # what is still missing is said, not hidden
+    assert run(tmp_path, monkeypatch, capsys, "build assessments/ny-fraga")[0] == 0
+    assert (tmp_path / "_build" / "ny-fraga" / "ny-fraga.docx").is_file()
+
+
+def test_new_explains_every_file_in_swedish_with_the_seed_headings(tmp_path, monkeypatch, capsys):
+    run(tmp_path, monkeypatch, capsys, 'new ny-fraga --title "En ny fråga"')
+    folder = tmp_path / "assessments" / "ny-fraga"
+    for name in ("assessment.yaml", "pico.yaml", "searches.yaml", "conclusions.yaml"):
+        first = (folder / name).read_text(encoding="utf-8").splitlines()
+        assert first[0].startswith("# yaml-language-server: $schema=")
+        assert (folder / first[0].split("=", 1)[1]).resolve().is_file()
+        assert any(line.startswith("# ") and re.search("[åäö]", line) for line in first[1:])
+    sections = {p.stem: p.read_text(encoding="utf-8") for p in (folder / "sections").glob("*.md")}
+    assert sections["background"].startswith("<!-- Bakgrund:")
+    assert sections["technical"].startswith("<!-- Behandlingstekniska aspekter:")
+
+
+def test_new_refuses_to_overwrite_an_assessment(tmp_path, monkeypatch, capsys):
+    run(tmp_path, monkeypatch, capsys, 'new ny-fraga --title "En"')
+    status, out = run(tmp_path, monkeypatch, capsys, 'new ny-fraga --title "Två"')
+    assert status == 2 and "already exists" in out and "Traceback" not in out
+
+
+def test_refs_import_needs_an_assessment_folder(tmp_path, monkeypatch, capsys):
+    status, out = run(tmp_path, monkeypatch, capsys, f"refs import {FIXTURES / 'endnote.ris'}")
+    assert status == 2 and "not an assessment folder" in out
+
+
+# --- the library ---------------------------------------------------------------------------------------
+
+def _assessment(tmp_path: Path, name: str, status: str, date: str | None) -> Path:
+    folder = tmp_path / "assessments" / name
+    shutil.copytree(MINIMAL, folder)
+    meta = folder / "assessment.yaml"
+    text = meta.read_text(encoding="utf-8").replace("status: for-decision", f"status: {status}")
+    text = text.replace("title: Ett minimalt utlåtande för testerna", f"title: Utlåtande {name}")
+    text = text.replace("  date: 2024-06-01", f"  date: {date}") if date else text.replace("  date: 2024-06-01\n", "")
+    meta.write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_index_lists_every_assessment_newest_first_with_working_links(tmp_path, monkeypatch, capsys):
+    _assessment(tmp_path, "aldre", "for-decision", "2024-03-01")
+    _assessment(tmp_path, "nyare", "for-decision", "2024-06-01")
+    _assessment(tmp_path, "utkast", "draft", None)
+    assert run(tmp_path, monkeypatch, capsys, "build")[0] == 0
+    index = tmp_path / "_build" / "index.html"
+    page = read_html(index)
+    [table] = page.tables
+    assert [row[0] for row in table[1:]] == ["Utlåtande utkast", "Utlåtande nyare", "Utlåtande aldre"]
+    assert table[2][1:4] == ["TEST/0001", "För beslut", "2024-06-01"]
+    links = re.findall(r'href="([^"]+)"', index.read_text(encoding="utf-8"))
+    assert len(links) == 3 * 4
+    for link in links:
+        assert not link.startswith("/") and (index.parent / link).is_file(), link
+
+
+def test_draft_and_example_reports_carry_a_banner_in_every_format(tmp_path, monkeypatch, capsys):
+    _assessment(tmp_path, "exempel", "example", None)
+    _assessment(tmp_path, "beslutsklar", "for-decision", "2024-06-01")
+    assert run(tmp_path, monkeypatch, capsys, "build")[0] == 0
+    for name, shown in (("exempel", True), ("beslutsklar", False)):
+        built = tmp_path / "_build" / name
+        for text in (docx_text(built / f"{name}.docx"), read_html(built / f"{name}.html").text,
+                     pdf_text(built / f"{name}.pdf")):
+            assert ("EXEMPEL – detta är ett exempel som inget råd har beslutat om." in words(text)) is shown
+
+
+@pytest.mark.parametrize("language, headings", [
+    ("en", ["Question", "PICO", "Background", "Summary", "Method", "Study selection", "Results"]),
+    ("nb", ["Problemstilling", "PICO", "Bakgrunn", "Sammendrag", "Metode", "Utvelgelse av studier", "Resultater"]),
+])
+def test_reports_render_with_the_labels_of_their_language(language, headings, tmp_path, monkeypatch, capsys):
+    folder = _assessment(tmp_path, "sprak", "for-decision", "2024-06-01")
+    meta = folder / "assessment.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("language: sv", f"language: {language}"), encoding="utf-8")
+    assert run(tmp_path, monkeypatch, capsys, "build")[0] == 0
+    built = tmp_path / "_build" / "sprak"
+    assert docx_headings(built / "sprak.docx")[:len(headings)] == headings
+    assert read_html(built / "sprak.html").headings[1:len(headings) + 1] == headings
+
+
+def test_adding_a_language_is_adding_one_labels_file():
+    from hta.labels import LABELS, Labels, available_languages, labels_for
+
+    assert available_languages() == sorted(p.stem for p in LABELS.glob("*.yaml"))
+    for language in available_languages():
+        assert isinstance(labels_for(language), Labels)
+
+
+def test_pdf_embeds_its_fonts(reference_build):
+    from pypdf import PdfReader
+
+    reader = PdfReader(reference_build / f"{reference_build.name}.pdf")
+    fonts = {}
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
+            fonts[font["/BaseFont"]] = descriptor.get_object() if descriptor else {}
+    assert fonts
+    for name, descriptor in fonts.items():
+        assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), name
+
+
+def test_watch_rebuilds_an_assessment_when_its_file_changes(tmp_path, capsys):
+    from hta.build import build
+    from hta.watch import watch
+
+    folder = _assessment(tmp_path, "bevakad", "for-decision", "2024-06-01")
+    out = tmp_path / "_build"
+    build([folder], out)
+    html = out / "bevakad" / "bevakad.html"
+    stop = threading.Event()
+    rebuilt = []
+    thread = threading.Thread(target=watch, args=([folder], out, "pandoc", rebuilt.append, stop), daemon=True)
+    thread.start()
+    time.sleep(0.5)
+    (folder / "sections" / "background.md").write_text("En ny mening om bakgrunden.\n", encoding="utf-8")
+    deadline = time.monotonic() + 30
+    while not rebuilt and time.monotonic() < deadline:
+        time.sleep(0.1)
+    stop.set()
+    thread.join(10)
+    assert rebuilt and rebuilt[0].built
+    assert "En ny mening om bakgrunden." in read_html(html).text
+    assert "watching 1 assessment(s)" in capsys.readouterr().out
+
+
+# --- the Swedish guide -----------------------------------------------------------------------------------
+
+GUIDE = REPO / "docs" / "kom-igang.md"
+
+
+def test_guide_install_command_is_the_readme_command():
+    guide = GUIDE.read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    install = re.search(r"```sh\n(.+?)\n```", guide, re.S)[1]
+    assert install == re.search(r"```sh\n(.+?)\n", readme, re.S)[1]
+
+
+def test_every_command_in_the_guide_runs(tmp_path, monkeypatch, capsys):
+    """The guide's `$ hta …` lines, in order, in an empty folder with an EndNote export beside it."""
+    shutil.copyfile(FIXTURES / "endnote.ris", tmp_path / "referenser.ris")
+    commands = re.findall(r"^\$ hta (.+)$", GUIDE.read_text(encoding="utf-8"), re.M)
+    assert len(commands) >= 4
+    for command in commands:
+        status, out = run(tmp_path, monkeypatch, capsys, command)
+        assert status == 0, f"hta {command}\n{out}"
+    assert (tmp_path / "_build" / "ketamin-exempel" / "ketamin-exempel.docx").is_file()
