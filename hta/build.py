@@ -105,8 +105,14 @@ def write_qmd(assessment: Assessment, out: Path):
     docx.make_reference_doc(resources / "reference.docx")
     shutil.copyfile(TEMPLATES / "report.typst", resources / "report.typst")
 
+    images = {}
+    for source in assessment.pictures():
+        target = resources / "figures" / source.name
+        target.parent.mkdir(exist_ok=True)
+        shutil.copyfile(source, target)
+        images[f"{RESOURCES}/figures/{source.name}"] = target
     job = convert.Job(out, assessment.name, Path(RESOURCES) / bibliography.name, Path(RESOURCES) / csl.name,
-                      {f.stem: f for f in figures.values()})
+                      {f.stem: f for f in figures.values()}, images)
     job.qmd.write_text(render_qmd(assessment, figures, csl.name), encoding="utf-8")
     return job
 
@@ -122,7 +128,7 @@ def convert_qmd(job, assessment: Assessment, engine: str) -> list[Path]:
     else:
         ast = convert.read_ast(job)
         body = convert.to_html_body(job, ast)
-        job.output("html").write_text(html.page(assessment, labels, body, job.figures), encoding="utf-8")
+        job.output("html").write_text(html.page(assessment, labels, body, job.figures, job.images), encoding="utf-8")
         convert.to_docx(job, ast, Path(RESOURCES) / "reference.docx")
         typ = convert.to_typst(job, ast, Path(RESOURCES) / "report.typst")
         convert.typst_to_pdf(typ, job.output("pdf"))

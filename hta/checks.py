@@ -10,7 +10,7 @@ from . import rules
 from .diagnostics import Diagnostic, Severity, display_path
 from .labels import available_languages
 from .load import Source
-from .model import (COUNT_PLACEHOLDER, REQUIRED_SECTIONS, Assessment, Section, Status,
+from .model import (COUNT_PLACEHOLDER, IMAGE, REQUIRED_SECTIONS, Assessment, Section, Status,
                     count_values)
 
 Check = Callable[[Assessment], Iterator[Diagnostic]]
@@ -265,6 +265,17 @@ def typed_numbers(a: Assessment) -> Iterator[Diagnostic]:
 
 
 @check
+def pictures(a: Assessment) -> Iterator[Diagnostic]:
+    own = {f"figures/{p.name}" for p in a.pictures()}
+    for source, number, line in prose_lines(a):
+        for match in IMAGE.finditer(line):
+            if match[1] not in own:
+                yield source.at_line(rules.PICTURE_OUTSIDE, number, f'the picture "{match[1]}" is not in figures/.',
+                                     "Copy the picture into the assessment's figures/ folder and write figures/NAME.",
+                                     match.start(1) + 1)
+
+
+@check
 def placeholders(a: Assessment) -> Iterator[Diagnostic]:
     pattern = re.compile(r"\b(TODO|TBD|FIXME|XXX+|Lorem ipsum|Lorem)\b")
     for source, number, line in prose_lines(a):
@@ -386,6 +397,11 @@ def metadata(a: Assessment) -> Iterator[Diagnostic]:
     if a.meta.language not in languages:
         yield source.at(rules.UNKNOWN_LANGUAGE, ("language",), f'"{a.meta.language}" has no labels file.',
                         f"Use one of: {', '.join(languages)}.")
+    if a.meta.csl:
+        style = (a.folder / a.meta.csl).resolve()
+        if a.folder.resolve() not in style.parents or not style.is_file():
+            yield source.at(rules.MISSING_FILE, ("csl",), f'the citation style "{a.meta.csl}" is not a file in the assessment folder.',
+                            "Put the .csl file in the folder and name it here, or remove `csl:` for Vancouver.")
     if a.meta.status is Status.DECIDED:
         decision = a.meta.decision
         missing = [k for k in ("group", "date", "presenter") if not decision or not getattr(decision, k)]

@@ -6,7 +6,7 @@ import base64
 import json
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,7 +46,8 @@ class Job:
     stem: str
     bibliography: Path
     csl: Path
-    figures: dict[str, Figure]  # by the stem the .qmd names them with
+    figures: dict[str, Figure]  # generated figures, by the stem the .qmd names them with
+    images: dict[str, Path] = field(default_factory=dict)  # the author's pictures, by their .qmd target
 
     @property
     def qmd(self) -> Path:
@@ -64,9 +65,11 @@ def read_ast(job: Job) -> dict:
     return json.loads(run_pandoc([job.qmd.name, "--from=markdown", "--to=json"], job.folder))
 
 
-def with_images(ast: dict, resolve, figures: dict[str, Figure], drop_banner: bool = False) -> str:
+def with_images(ast: dict, resolve, job: Job, drop_banner: bool = False) -> str:
     """The AST with each image target rewritten by `resolve(target) -> str`, our figures described in
-    words for screen readers, and the banner div dropped for formats whose template prints it itself."""
+    words for screen readers, and the banner div dropped for formats whose template prints it itself.
+    An image that is neither generated nor one of the author's pictures becomes its alt text: nothing
+    outside the build is ever read."""
 
     def walk(node):
         if isinstance(node, list):
@@ -74,8 +77,10 @@ def with_images(ast: dict, resolve, figures: dict[str, Figure], drop_banner: boo
         if isinstance(node, dict):
             if node.get("t") == "Image":
                 attr, alt, (target, title) = node["c"]
-                if target in figures:
-                    alt = [{"t": "Str", "c": figures[target].description}]
+                if target in job.figures:
+                    alt = [{"t": "Str", "c": job.figures[target].description}]
+                elif target not in job.images:
+                    return {"t": "Span", "c": [["", [], []], walk(alt)]}
                 return {"t": "Image", "c": [attr, walk(alt), [resolve(target), title]]}
             return {k: walk(v) for k, v in node.items()}
         return node
@@ -91,12 +96,12 @@ def to_docx(job: Job, ast: dict, reference_doc: Path) -> Path:
     # Word gets the PNG rendering inline: pandoc would need rsvg-convert to embed an SVG.
     def resolve(target: str) -> str:
         if target in job.figures:
-            return "data:image/png;base64," + base64.b64encode(job.figures[target].png).decode()
-        return target
+            return data_uri(job.figures[target].png, "image/png")
+        return image_data_uri(job.images[target], for_word=True)
 
     out = job.output("docx")
     run_pandoc(["--from=json", "--to=docx", *job.citeproc(), f"--reference-doc={reference_doc}",
-                f"--output={out.name}"], job.folder, with_images(ast, resolve, job.figures))
+                f"--output={out.name}"], job.folder, with_images(ast, resolve, job))
     return out
 
 
@@ -106,7 +111,7 @@ def to_html_body(job: Job, ast: dict) -> str:
         return target + ".svg" if target in job.figures else target
 
     return run_pandoc(["--from=json", "--to=html5", *job.citeproc(), "--section-divs"], job.folder,
-                      with_images(ast, resolve, job.figures))
+                      with_images(ast, resolve, job))
 
 
 def to_typst(job: Job, ast: dict, template: Path) -> Path:
@@ -115,8 +120,25 @@ def to_typst(job: Job, ast: dict, template: Path) -> Path:
 
     out = job.output("typ")
     run_pandoc(["--from=json", "--to=typst", "--standalone", f"--template={template}", *job.citeproc(),
-                f"--output={out.name}"], job.folder, with_images(ast, resolve, job.figures, drop_banner=True))
+                f"--output={out.name}"], job.folder, with_images(ast, resolve, job, drop_banner=True))
     return out
+
+
+MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+               ".svg": "image/svg+xml"}
+
+
+def data_uri(content: bytes, media_type: str) -> str:
+    return f"data:{media_type};base64," + base64.b64encode(content).decode()
+
+
+def image_data_uri(path: Path, for_word: bool = False) -> str:
+    """A picture as a data: URI; for Word an SVG goes as PNG, which every Word and LibreOffice shows."""
+    if path.suffix.lower() == ".svg" and for_word:
+        from .flow import flow_png
+
+        return data_uri(flow_png(path.read_text(encoding="utf-8")), "image/png")
+    return data_uri(path.read_bytes(), MEDIA_TYPES[path.suffix.lower()])
 
 
 def typst_to_pdf(source: Path, pdf: Path, timestamp: int | None = None) -> Path:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 import re
+from pathlib import Path
 
 from .labels import TEMPLATES, Labels
 from .model import Assessment
@@ -37,18 +37,22 @@ def sanitise(body: str) -> str:
     )
 
 
-def inline_figures(body: str, figures: dict[str, Figure]) -> str:
-    """Our own generated SVGs become data: URIs after sanitising, so the page is one file."""
+def inline_images(body: str, figures: dict[str, Figure], images: dict[str, Path]) -> str:
+    """Our generated SVGs and the author's pictures become data: URIs after sanitising: the page is one file."""
+    from .convert import data_uri, image_data_uri
+
     for stem, figure in figures.items():
-        uri = "data:image/svg+xml;base64," + base64.b64encode(figure.svg.encode("utf-8")).decode()
-        body = body.replace(f'src="{stem}.svg"', f'src="{uri}"')
+        body = body.replace(f'src="{stem}.svg"', f'src="{data_uri(figure.svg.encode("utf-8"), "image/svg+xml")}"')
+    for target, path in images.items():
+        body = body.replace(f'src="{target}"', f'src="{image_data_uri(path)}"')
     return body
 
 
-def page(assessment: Assessment, labels: Labels, body: str, figures: dict[str, Figure]) -> str:
+def page(assessment: Assessment, labels: Labels, body: str, figures: dict[str, Figure],
+         images: dict[str, Path]) -> str:
     from .render import environment
 
-    body = inline_figures(sanitise(body), figures)
+    body = inline_images(sanitise(body), figures, images)
     # Headings inside the body start at h1; the page's own title is the h1, so everything moves down one.
     body = re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m[1]}h{int(m[2]) + 1}", body)
     meta = assessment.meta

@@ -285,6 +285,9 @@ class SectionKey(str, Enum):
     ORGANISATIONAL = "organisational"
 
 
+PICTURE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
+IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")  # a Markdown picture and its target
+
 REQUIRED_SECTIONS = [SectionKey.BACKGROUND, SectionKey.SUMMARY, SectionKey.METHOD, SectionKey.RESULTS,
                      SectionKey.TECHNICAL, SectionKey.ECONOMIC, SectionKey.ETHICAL]
 
@@ -320,6 +323,11 @@ class Assessment:
 
     def counts(self) -> dict[str, Counts]:
         return {s.id: s.counts() for s in self.searches}
+
+    def pictures(self) -> list[Path]:
+        """The author's own pictures: the files of figures/ that the prose may show."""
+        folder = self.folder / "figures"
+        return sorted(p for p in folder.iterdir() if p.suffix.lower() in PICTURE_TYPES) if folder.is_dir() else []
 
 
 # --- Reading a folder ------------------------------------------------------------------------------

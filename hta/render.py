@@ -102,6 +102,8 @@ def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str
     values = count_values(assessment)
 
     def prose(text: str) -> str:
+        # the author writes figures/x.png; beside the .qmd the picture lies in resources/figures/
+        text = re.sub(r"(!\[[^\]]*\]\(\s*<?)figures/", rf"\1{RESOURCES}/figures/", text)
         return fill_counts(text, values, labels).strip()
 
     meta = assessment.meta

@@ -76,6 +76,10 @@ UNKNOWN_SECTION = rule(
     "HTA010", "unknown-section-file", E, "A Markdown file in `sections/` that is not one of the report's sections.",
     "Its text would never appear in the report.",
     "sections/bakgrund.md", "sections/background.md")
+PICTURE_OUTSIDE = rule(
+    "HTA011", "picture-outside-folder", E, "A picture in the text is not a file in the assessment's `figures/` folder.",
+    "The report shows only pictures that belong to the assessment; a path elsewhere on the computer, or a web address, would not be in the report.",
+    "![Figur](C:/Users/anna/Desktop/figur.png)", "![Figur](figures/figur.png)")
 
 # --- Structure ------------------------------------------------------------------------------------
 MISSING_SECTION = rule(

