@@ -236,6 +236,9 @@ _NUMBER = re.compile(r"(?<![\d.,/:\-–])(\d+)(?![\d,/:]|\.\d|-\d)")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _COUNT_NOUN = re.compile(r"\s*(träffar|artiklar|studier|referenser|hits|records|studies|articles|treff|artikler)\b", re.I)
 _HITS_NOUN = re.compile(r"\s*(träffar|hits|treff)\b", re.I)
+# A number with a unit is a dose, a time or a share, not a count of the searches.
+_UNIT = re.compile(r"\s*(mg|µg|kg|ml|%|procent|prosent|percent|min\w*|tim\w*|hours?|dag\w*|days?|veck\w*|uke\w*|"
+                   r"weeks?|månad\w*|måned\w*|months?|år\b|years?|gång\w*|times)", re.I)
 
 
 @check
@@ -251,6 +254,8 @@ def typed_numbers(a: Assessment) -> Iterator[Diagnostic]:
         for match in _NUMBER.finditer(blanked):
             value = int(match[1])
             after = blanked[match.end():]
+            if _UNIT.match(after):
+                continue
             counted = bool(_COUNT_NOUN.match(after))
             if value in by_value and (value >= 10 or counted):
                 names = " or ".join(f"{{{{{n}}}}}" for n in sorted(by_value[value])[:3])

@@ -48,11 +48,13 @@ def test_changing_one_hit_count_changes_every_place_and_every_total(tmp_path):
 def test_word_picture_descriptions_follow_the_data(tmp_path):
     folder = copy_assessment(REFERENCE, tmp_path / "src")
     searches = folder / "searches.yaml"
-    searches.write_text(searches.read_text(encoding="utf-8").replace("fulltext: 20\n", "fulltext: 21\n"),
-                        encoding="utf-8")
-    build([folder], tmp_path / "out")
+    text = searches.read_text(encoding="utf-8")
+    assert text.count("hits: 79\n") == 1
+    searches.write_text(text.replace("hits: 79\n", "hits: 80\n"), encoding="utf-8")
+    [outcome] = build([folder], tmp_path / "out")
+    assert outcome.built
     descriptions = " ".join(image_descriptions(tmp_path / "out" / folder.name / f"{folder.name}.docx"))
-    assert "Fulltextgranskade (n = 21)" in descriptions
+    assert "CINAHL (n = 80)" in descriptions and "Träffar i databaser (n = 243)" in descriptions
 
 
 def test_outputs_are_converted_from_the_qmd_alone(reference_build, tmp_path):

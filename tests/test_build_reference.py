@@ -144,7 +144,7 @@ def test_word_numbers_references_in_order_of_first_citation(reference_build):
     from docx import Document
 
     doc = Document(reference_build / f"{NAME}.docx")
-    text = "\n".join(p.text for p in doc.paragraphs)
+    text = "\n".join(words(p.text) for p in doc.paragraphs)
     assert "[1]" in text and "[10–16]" in text
     references = text.split("\nReferenser\n", 1)[1].splitlines()
     assert references[0].startswith("1. SBU:s upplysningstjänst. Ketamin vid behandling av kronisk smärta")
