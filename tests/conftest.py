@@ -29,3 +29,10 @@ def copy_assessment(source: Path, tmp_path: Path) -> Path:
     target = tmp_path / source.name
     shutil.copytree(source, target)
     return target
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    """Edit a file as an author would, making sure the edit hits exactly one place."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REFERENCE, copy_assessment
+from conftest import REFERENCE, copy_assessment, replace_once
 from reports import docx_text, image_descriptions, pdf_text, read_html, svg_images, words
 
 from hta.build import build, convert_qmd, read_and_check
@@ -27,10 +27,7 @@ def _formats(folder):
 
 def test_changing_one_hit_count_changes_every_place_and_every_total(tmp_path):
     folder = copy_assessment(REFERENCE, tmp_path / "src")
-    searches = folder / "searches.yaml"
-    text = searches.read_text(encoding="utf-8")
-    assert text.count("hits: 163\n") == 1
-    searches.write_text(text.replace("hits: 163\n", "hits: 170\n"), encoding="utf-8")
+    replace_once(folder / "searches.yaml", "hits: 163\n", "hits: 170\n")
 
     [outcome] = build([folder], tmp_path / "out")
     assert outcome.built, [d.text() for d in outcome.diagnostics]
@@ -47,10 +44,7 @@ def test_changing_one_hit_count_changes_every_place_and_every_total(tmp_path):
 
 def test_word_picture_descriptions_follow_the_data(tmp_path):
     folder = copy_assessment(REFERENCE, tmp_path / "src")
-    searches = folder / "searches.yaml"
-    text = searches.read_text(encoding="utf-8")
-    assert text.count("hits: 79\n") == 1
-    searches.write_text(text.replace("hits: 79\n", "hits: 80\n"), encoding="utf-8")
+    replace_once(folder / "searches.yaml", "hits: 79\n", "hits: 80\n")
     [outcome] = build([folder], tmp_path / "out")
     assert outcome.built
     descriptions = " ".join(image_descriptions(tmp_path / "out" / folder.name / f"{folder.name}.docx"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ASSESSMENTS, REFERENCE, copy_assessment
+from conftest import ASSESSMENTS, REFERENCE, copy_assessment, replace_once
 
 from hta.cli import main
 
@@ -119,8 +119,7 @@ def test_every_assessment_passes_with_zero_errors(folder, tmp_path, monkeypatch,
 
 def test_reference_decided_with_a_section_removed_fails_with_missing_section(tmp_path, monkeypatch, capsys):
     folder = copy_assessment(REFERENCE, tmp_path)
-    meta = folder / "assessment.yaml"
-    meta.write_text(meta.read_text(encoding="utf-8").replace("status: for-decision", "status: decided"), encoding="utf-8")
+    replace_once(folder / "assessment.yaml", "status: for-decision", "status: decided")
     (folder / "sections" / "ethical.md").unlink()
     status, out, _ = run_check(tmp_path, monkeypatch, capsys, folder.name)
     assert status == 1
@@ -141,8 +140,7 @@ def test_reference_with_a_hit_count_typed_in_method_gets_the_typed_number_findin
 
 def test_draft_downgrades_completeness_errors_to_warnings(tmp_path, monkeypatch, capsys):
     folder = assemble(FIXTURES / "broken" / "missing-section", tmp_path)
-    meta = folder / "assessment.yaml"
-    meta.write_text(meta.read_text().replace("status: for-decision", "status: draft"))
+    replace_once(folder / "assessment.yaml", "status: for-decision", "status: draft")
     status, out, _ = run_check(tmp_path, monkeypatch, capsys, "fall")
     assert status == 0
     assert "fall/sections/economic.md: HTA101 warning:" in out
@@ -150,8 +148,7 @@ def test_draft_downgrades_completeness_errors_to_warnings(tmp_path, monkeypatch,
 
 def test_placeholders_are_errors_from_for_decision_on_and_warnings_in_draft(tmp_path, monkeypatch, capsys):
     folder = assemble(FIXTURES / "broken" / "placeholder", tmp_path)
-    meta = folder / "assessment.yaml"
-    meta.write_text(meta.read_text().replace("status: for-decision", "status: draft"))
+    replace_once(folder / "assessment.yaml", "status: for-decision", "status: draft")
     status, out, _ = run_check(tmp_path, monkeypatch, capsys, "fall")
     assert (status, out.split(": ")[1]) == (0, "HTA801 warning")
 
