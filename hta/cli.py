@@ -30,6 +30,7 @@ def parser() -> argparse.ArgumentParser:
     n = commands.add_parser("new", help="create a new assessment folder")
     n.add_argument("name", help="folder name, e.g. ketamin-langvarig-smarta (created under assessments/)")
     n.add_argument("--title", required=True, help="the statement's title")
+    n.add_argument("--language", default="sv", help="language of the report's labels: sv, en or nb (default: sv)")
     n.add_argument("--in", dest="parent", type=Path, default=ASSESSMENTS, help="where to create it (default: assessments/)")
 
     r = commands.add_parser("refs", help="references")
@@ -133,7 +134,7 @@ def new(args) -> int:
     from .scaffold import new_assessment
 
     folder = args.parent / args.name
-    new_assessment(folder, args.title)
+    new_assessment(folder, args.title, args.language)
     print(f"created {folder}/: fill in the files, run `hta check {folder}`, then `hta build {folder}`.")
     return 0
 

@@ -247,6 +247,8 @@ def _csl_from_ris(record: _Record) -> CSL:
         "issue": record.first("IS"),
         "page": f"{first_page}-{last_page}" if first_page and last_page else first_page,
         "publisher": record.first("PB"),
+        "publisher-place": record.first("CY"),
+        "accessed": _issued(record.first("Y2")),
         "DOI": _doi(record.first("DO").split("\n")[0]),
         "URL": record.first("UR").split("\n")[0],
         "language": record.first("LA"),
@@ -392,6 +394,7 @@ def _csl_from_bibtex(entry: Any, decode: Callable[[str], str]) -> CSL:
         "PMID": raw("pmid"),
         "URL": raw("url"),
         "abstract": text("abstract"),
+        "note": text("note"),
     }
     return {key: value for key, value in csl.items() if value}
 
@@ -577,6 +580,10 @@ class _Bibliography:
         return next(((self.by_key[k], k[0]) for k in _keys(csl) if k in self.by_key), None)
 
     def new_id(self, csl: CSL) -> str:
+        """The entry's own key (a BibTeX key, a CSL-JSON id) when it is free; else `familyYEAR`, a, b, …"""
+        own = csl.get("id")
+        if isinstance(own, str) and _CITABLE.fullmatch(own) and own not in self.ids:
+            return own
         base = _id_base(csl)
         suffixes = ("".join(letters) for n in count(1) for letters in product(string.ascii_lowercase, repeat=n))
         return next(i for i in chain([base], (base + s for s in suffixes)) if i not in self.ids)
@@ -594,6 +601,10 @@ class _Bibliography:
             kept[key] = csl[key]
         self.index(kept)
         return filled
+
+
+# What pandoc accepts after @ in a citation without braces.
+_CITABLE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_:.#$%&\-+?<>~/]*[A-Za-z0-9_]|[A-Za-z0-9_]")
 
 
 def _keys(csl: CSL) -> list[tuple[str, str]]:

@@ -79,7 +79,7 @@ def test_author_workflow_from_new_to_built_reports(tmp_path, monkeypatch, capsys
     ids = [r["id"] for r in references]
     assert len(ids) == 4  # EndNote's, Griffin (BibTeX and PubMed: one work), Åberg, Sereno
     titles = {r["id"]: r["title"] for r in references}
-    assert titles["aberg2019"] == "Smärtbehandling i Sverige"
+    assert titles["aaberg2019"] == "Smärtbehandling i Sverige"  # the BibTeX key is kept as the id
 
     fill_in(folder, ids)
     evidence = pd.DataFrame([
@@ -130,6 +130,13 @@ def test_new_explains_every_file_in_swedish_with_the_seed_headings(tmp_path, mon
     sections = {p.stem: p.read_text(encoding="utf-8") for p in (folder / "sections").glob("*.md")}
     assert sections["background"].startswith("<!-- Bakgrund:")
     assert sections["technical"].startswith("<!-- Behandlingstekniska aspekter:")
+
+
+def test_new_sets_the_report_language(tmp_path, monkeypatch, capsys):
+    assert run(tmp_path, monkeypatch, capsys, 'new ny-fraga --title "Et nytt spørsmål" --language nb')[0] == 0
+    assert "language: nb\n" in (tmp_path / "assessments" / "ny-fraga" / "assessment.yaml").read_text(encoding="utf-8")
+    status, out = run(tmp_path, monkeypatch, capsys, 'new annan --title "X" --language fi')
+    assert status == 2 and 'no labels for the language "fi"' in out
 
 
 def test_new_refuses_to_overwrite_an_assessment(tmp_path, monkeypatch, capsys):

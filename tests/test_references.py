@@ -464,7 +464,7 @@ def test_import_reports_malformed_entries_with_file_and_line_and_imports_the_res
 
     report = import_references([Path("broken.ris"), Path("broken.bib")], here)
 
-    assert [a.id for a in report.added] == ["pellas2021", "akesson2019", "good2019", "also2021"]
+    assert [a.id for a in report.added] == ["pellas2021", "akesson2019", "good1", "good2"]  # BibTeX keys kept
     assert [d.text() for d in report.problems] == [
         "broken.ris:7: HTA607 warning: the record does not start with `TY  -`; it was not imported.",
         "broken.ris:15: HTA607 warning: `XX` is not a RIS tag; the line was ignored.",
