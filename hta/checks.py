@@ -10,7 +10,7 @@ from . import rules
 from .diagnostics import Diagnostic, Severity, display_path
 from .labels import available_languages
 from .load import Source
-from .model import (COUNT_PLACEHOLDER, IMAGE, REQUIRED_SECTIONS, Assessment, Section, Status,
+from .model import (COUNT_PLACEHOLDER, IMAGE, REQUIRED_SECTIONS, Assessment, Status,
                     count_values)
 
 Check = Callable[[Assessment], Iterator[Diagnostic]]

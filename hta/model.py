@@ -394,7 +394,6 @@ def _kind(value: Any) -> str:
 
 def _field_names(model: type[BaseModel], loc: tuple) -> list[str]:
     """The keys a mapping at `loc` may hold, for did-you-mean suggestions."""
-    import typing
 
     current: Any = model
     for part in loc:

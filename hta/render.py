@@ -7,7 +7,6 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from .labels import TEMPLATES, Labels, labels_for
 from .model import COUNT_PLACEHOLDER, Assessment, Pico, SectionKey, Status, count_values

@@ -11,7 +11,7 @@ import pytest
 from conftest import REFERENCE, copy_assessment, replace_once
 from reports import docx_text, image_descriptions, pdf_text, read_html, svg_images, words
 
-from hta.build import build, convert_qmd, read_and_check
+from hta.build import build, convert_qmd
 from hta.convert import quarto_path
 
 

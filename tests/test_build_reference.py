@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 
 from conftest import SEED_000
 from reports import (docx_headings, docx_list_items, docx_text, image_descriptions, pdf_text, read_html,

@@ -182,7 +182,7 @@ def test_exit_status_2_when_the_command_cannot_run(tmp_path, monkeypatch, capsys
 def test_check_and_build_report_the_same_findings(tmp_path, monkeypatch, capsys):
     from hta.build import build
 
-    folder = assemble(FIXTURES / "broken" / "typed-number", tmp_path)
+    assemble(FIXTURES / "broken" / "typed-number", tmp_path)
     status, out, _ = run_check(tmp_path, monkeypatch, capsys, "fall")
     [outcome] = build([Path("fall")], tmp_path / "out")
     assert [d.text() for d in outcome.diagnostics] == out.splitlines()
