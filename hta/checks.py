@@ -23,18 +23,19 @@ def check(fn: Check) -> Check:
 
 
 def run_checks(assessment: Assessment) -> list[Diagnostic]:
-    """Every rule over the assessment; completeness rules are warnings while it is a draft."""
-    findings = [d for fn in CHECKS for d in fn(assessment)]
-    if assessment.meta.status is Status.DRAFT:
-        findings = [_relaxed(d) for d in findings]
-    return findings
+    """Every rule over the assessment, at the severity its status calls for."""
+    return [at_status(d, assessment.meta.status) for fn in CHECKS for d in fn(assessment)]
 
 
-def _relaxed(d: Diagnostic) -> Diagnostic:
-    rule = rules.RULES[d.code]
-    if rule.relaxed_in_draft and d.severity is Severity.ERROR:
-        return Diagnostic(d.path, d.line, d.column, d.code, Severity.WARNING, d.message, d.hint)
-    return d
+def at_status(d: Diagnostic, status: Status) -> Diagnostic:
+    """A draft may be incomplete: completeness rules are warnings. From for-decision on every rule must
+    pass: warnings are errors. Notes (what cannot be verified) stay notes."""
+    severity = d.severity
+    if status is Status.DRAFT and rules.RULES[d.code].relaxed_in_draft and severity is Severity.ERROR:
+        severity = Severity.WARNING
+    elif status in (Status.FOR_DECISION, Status.DECIDED) and severity is Severity.WARNING:
+        severity = Severity.ERROR
+    return Diagnostic(d.path, d.line, d.column, d.code, severity, d.message, d.hint)
 
 
 def _source(a: Assessment, name: str) -> Source:

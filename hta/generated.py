@@ -40,8 +40,10 @@ def checks_doc() -> str:
         "",
         "Generated from `hta/rules.py` by `hta docs`; do not edit by hand.",
         "",
-        "Every finding is printed as `file:line:col: CODE severity: message hint`. Rules marked *draft: warning* "
-        "are warnings while an assessment's status is `draft`, and errors from `for-decision` on.",
+        "Every finding is printed as `file:line:col: CODE severity: message hint`. The severity depends on the "
+        "assessment's status: while it is a `draft`, rules marked *draft: warning* are warnings, so a draft may be "
+        "incomplete; from `for-decision` on (and when `decided`) every rule must pass, and warnings are errors. "
+        "Notes say what cannot be verified and never fail a check. An `example` keeps the severities listed here.",
         "",
         "| code | name | severity | what it checks |",
         "|---|---|---|---|",

@@ -135,7 +135,7 @@ def test_reference_with_a_hit_count_typed_in_method_gets_the_typed_number_findin
     line = next(i for i, l in enumerate(method.read_text(encoding="utf-8").splitlines(), 1) if "112" in l)
     _, out, _ = run_check(tmp_path, monkeypatch, capsys, folder.name)
     assert f"{folder.name}/sections/method.md:{line}:" in out
-    assert "HTA501 warning: 112 is typed here, and the data holds it. Write {{primara.hits.pubmed}} instead" in out
+    assert "HTA501 error: 112 is typed here, and the data holds it. Write {{primara.hits.pubmed}} instead" in out
 
 
 def test_draft_downgrades_completeness_errors_to_warnings(tmp_path, monkeypatch, capsys):
@@ -179,14 +179,25 @@ def test_exit_status_2_when_the_command_cannot_run(tmp_path, monkeypatch, capsys
     assert status == 2 and "assessment.yaml" in err
 
 
-def test_check_and_build_report_the_same_findings(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("case, built", [("typed-number", False), ("screening-unverifiable", True)])
+def test_check_and_build_report_the_same_findings(case, built, tmp_path, monkeypatch, capsys):
     from hta.build import build
 
-    assemble(FIXTURES / "broken" / "typed-number", tmp_path)
+    assemble(FIXTURES / "broken" / case, tmp_path)
     status, out, _ = run_check(tmp_path, monkeypatch, capsys, "fall")
     [outcome] = build([Path("fall")], tmp_path / "out")
     assert [d.text() for d in outcome.diagnostics] == out.splitlines()
-    assert outcome.built  # a warning does not stop the build
+    assert outcome.built is built  # an error stops the build, a note does not
+
+
+def test_warnings_are_errors_from_for_decision_on(tmp_path, monkeypatch, capsys):
+    folder = assemble(FIXTURES / "broken" / "uncited-reference", tmp_path)
+    replace_once(folder / "assessment.yaml", "status: for-decision", "status: example")
+    status, out, _ = run_check(tmp_path, monkeypatch, capsys, "fall")
+    assert (status, out.split(": ")[1]) == (0, "HTA602 warning")
+    replace_once(folder / "assessment.yaml", "status: example", "status: decided")
+    status, out, _ = run_check(tmp_path, monkeypatch, capsys, "fall")
+    assert (status, out.split(": ")[1]) == (1, "HTA602 error")
 
 
 def test_schemas_and_checks_doc_are_generated_from_the_code():
