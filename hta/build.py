@@ -9,7 +9,8 @@ from pathlib import Path
 
 from .checks import run_checks
 from .diagnostics import Diagnostic, has_errors
-from .model import Assessment, read_assessment
+from .model import Assessment
+from .validate import read_assessment
 from .render import RESOURCES
 
 FORMATS = ("html", "docx", "pdf")

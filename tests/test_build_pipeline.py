@@ -56,7 +56,7 @@ def test_outputs_are_converted_from_the_qmd_alone(reference_build, tmp_path):
     out = tmp_path / reference_build.name
     shutil.copytree(reference_build, out)
     from hta.convert import Job
-    from hta.model import read_assessment
+    from hta.validate import read_assessment
 
     assessment, _ = read_assessment(REFERENCE)
     qmd = out / f"{out.name}.qmd"

@@ -53,7 +53,7 @@ def test_conversion_reads_no_file_the_text_names_even_unchecked(reference_build,
     """Should a .qmd name a local file (edited by hand, or past the checks), no format takes it in."""
     from hta.build import convert_qmd
     from hta.convert import Job
-    from hta.model import read_assessment
+    from hta.validate import read_assessment
 
     from conftest import REFERENCE
 
