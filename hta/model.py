@@ -13,7 +13,6 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, NonNegativeI
 
 from .load import Source
 
-NOT_REPORTED = "not reported"
 NotReported = Literal["not reported"]
 Count = NonNegativeInt | NotReported
 

@@ -113,3 +113,39 @@ def test_build_command_reports_unbuildable_assessment_in_the_users_terms(tmp_pat
     assert f'{broken.name}/pico.yaml:6:3: HTA007 error: unknown key "populaton". Did you mean "population"?' in err
     assert "Traceback" not in err
     assert "NOT built" in err
+
+
+MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
+
+
+def test_several_picos_each_get_their_labelled_table(tmp_path):
+    from docx import Document
+
+    folder = tmp_path / "fall"
+    shutil.copytree(MINIMAL, folder)
+    pico = (folder / "pico.yaml").read_text(encoding="utf-8")
+    second = pico.replace("Vuxna med testsjukdom", "Barn med testsjukdom").replace("- population", "- title: Barn\n  population")
+    (folder / "pico.yaml").write_text(pico.replace("- population", "- title: Vuxna\n  population") + second, encoding="utf-8")
+    [outcome] = build([folder], tmp_path / "out")
+    assert outcome.built, [d.text() for d in outcome.diagnostics]
+    doc = Document(tmp_path / "out" / "fall" / "fall.docx")
+    picos = [t for t in doc.tables if t.rows[0].cells[0].text == "Population/Målgrupp"]
+    assert [t.rows[0].cells[1].text for t in picos] == ["Vuxna med testsjukdom", "Barn med testsjukdom"]
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[1:4] == ["PICO", "Vuxna", "Barn"]
+
+
+def test_references_kept_as_bibtex_build_with_their_titles_as_written(tmp_path):
+    folder = tmp_path / "fall"
+    shutil.copytree(MINIMAL, folder)
+    (folder / "references.json").unlink()
+    (folder / "references.bib").write_text(
+        "@article{ahl2021, title = {Testbehandling mot smärta i {Sverige}: en RCT}, author = {Ahl, Anna},\n"
+        "  journal = {Läkartidningen}, year = {2021}, doi = {10.1000/test.2021.1}}\n"
+        "@article{berg2020, title = {En fallserie om testbehandling}, author = {Berg, Bo}, year = {2020}}\n"
+        "@book{cederlund2022, title = {Testbehandling: en systematisk översikt}, author = {Cederlund, Cecilia}, year = {2022}}\n",
+        encoding="utf-8")
+    [outcome] = build([folder], tmp_path / "out")
+    assert outcome.built, [d.text() for d in outcome.diagnostics]
+    text = words(docx_text(tmp_path / "out" / "fall" / "fall.docx"))
+    assert "1. Ahl A. Testbehandling mot smärta i Sverige: en RCT. Läkartidningen. 2021. doi:10.1000/test.2021.1" in text
