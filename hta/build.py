@@ -112,7 +112,8 @@ def write_qmd(assessment: Assessment, out: Path):
         shutil.copyfile(source, target)
         images[f"{RESOURCES}/figures/{source.name}"] = target
     job = convert.Job(out, assessment.name, Path(RESOURCES) / bibliography.name, Path(RESOURCES) / csl.name,
-                      {f.stem: f for f in figures.values()}, images)
+                      {f.stem: f for f in figures.values()}, images,
+                      int(assessment.meta.document_time().timestamp()))
     job.qmd.write_text(render_qmd(assessment, figures, csl.name), encoding="utf-8")
     return job
 
@@ -131,7 +132,7 @@ def convert_qmd(job, assessment: Assessment, engine: str) -> list[Path]:
         job.output("html").write_text(html.page(assessment, labels, body, job.figures, job.images), encoding="utf-8")
         convert.to_docx(job, ast, Path(RESOURCES) / "reference.docx")
         typ = convert.to_typst(job, ast, Path(RESOURCES) / "report.typst")
-        convert.typst_to_pdf(typ, job.output("pdf"))
+        convert.typst_to_pdf(typ, job.output("pdf"), job.epoch)
         typ.replace(job.folder / RESOURCES / typ.name)
     docx.finish_docx(job.output("docx"), assessment, labels)
     return [job.qmd] + [job.output(ext) for ext in FORMATS]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -29,10 +30,13 @@ def pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
-def run_pandoc(args: list[str], cwd: Path, stdin: str | None = None) -> str:
-    """Run pandoc in its sandbox: it reads only the files named here, never one an author's text names."""
+def run_pandoc(args: list[str], cwd: Path, stdin: str | None = None, epoch: int = 0) -> str:
+    """Run pandoc in its sandbox: it reads only the files named here, never one an author's text names.
+    SOURCE_DATE_EPOCH fixes the dates pandoc writes into a Word file."""
     command = [pandoc_path(), "--sandbox", *args]
-    result = subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, text=True, encoding="utf-8")
+    env = os.environ | {"SOURCE_DATE_EPOCH": str(epoch)}
+    result = subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, text=True, encoding="utf-8",
+                            env=env)
     if result.returncode != 0:
         raise ConversionError(f"pandoc failed ({result.returncode}): {' '.join(command)}\n{result.stderr}")
     return result.stdout
@@ -48,6 +52,7 @@ class Job:
     csl: Path
     figures: dict[str, Figure]  # generated figures, by the stem the .qmd names them with
     images: dict[str, Path] = field(default_factory=dict)  # the author's pictures, by their .qmd target
+    epoch: int = 0  # the documents' date, seconds since 1970 (see Metadata.document_time)
 
     @property
     def qmd(self) -> Path:
@@ -101,7 +106,7 @@ def to_docx(job: Job, ast: dict, reference_doc: Path) -> Path:
 
     out = job.output("docx")
     run_pandoc(["--from=json", "--to=docx", *job.citeproc(), f"--reference-doc={reference_doc}",
-                f"--output={out.name}"], job.folder, with_images(ast, resolve, job))
+                f"--output={out.name}"], job.folder, with_images(ast, resolve, job), job.epoch)
     return out
 
 

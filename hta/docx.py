@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import subprocess
 from pathlib import Path
@@ -159,9 +158,6 @@ def _core_properties(doc, assessment: Assessment, labels: Labels) -> None:
     props.subject = meta.question
     props.keywords = f"{meta.report_type}; {meta.dnr}; {meta.status.value}"
     props.identifier = meta.dnr
-    # A fixed date keeps rebuilds of unchanged data identical.
-    when = meta.decision.date if meta.decision and meta.decision.date else dt.date(2000, 1, 1)
-    stamp = dt.datetime(when.year, when.month, when.day, tzinfo=dt.timezone.utc)
-    props.created = props.modified = stamp
+    props.created = props.modified = meta.document_time()
     props.last_modified_by = "hta"
     props.revision = 1

@@ -63,6 +63,12 @@ class Metadata(Strict):
     source: str = Field("", description="Where the content comes from, when the assessment reproduces or draws on documents.")
     notes: str = Field("", description="Notes for the authors; not printed in the report.")
 
+    def document_time(self) -> dt.datetime:
+        """The date the documents carry: the decision date, or a fixed one, never the time of the build,
+        so that rebuilding unchanged data gives the same files."""
+        day = self.decision.date if self.decision and self.decision.date else dt.date(2000, 1, 1)
+        return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+
 
 class Outcome(Strict):
     name: str = Field(description="The outcome, as printed in the PICO.")

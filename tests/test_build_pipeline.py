@@ -149,3 +149,9 @@ def test_references_kept_as_bibtex_build_with_their_titles_as_written(tmp_path):
     assert outcome.built, [d.text() for d in outcome.diagnostics]
     text = words(docx_text(tmp_path / "out" / "fall" / "fall.docx"))
     assert "1. Ahl A. Testbehandling mot smärta i Sverige: en RCT. Läkartidningen. 2021. doi:10.1000/test.2021.1" in text
+
+
+def test_rebuilding_unchanged_data_gives_identical_files(reference_build, tmp_path):
+    [outcome] = build([REFERENCE], tmp_path)
+    for path in outcome.outputs:
+        assert path.read_bytes() == (reference_build / path.name).read_bytes(), path.name
