@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import subprocess
 from pathlib import Path
@@ -48,7 +49,7 @@ def make_reference_doc(path: Path) -> Path:
     paragraph.add_run(" (")
     _field(paragraph, "NUMPAGES")
     paragraph.add_run(")")
-    doc.save(path)
+    _save_reproducibly(doc, path, dt.datetime(2000, 1, 1))
     return path
 
 
@@ -105,7 +106,20 @@ def finish_docx(path: Path, assessment: Assessment, labels: Labels) -> None:
         if table.rows and table.rows[0].cells[0].text.strip() == labels.pico_population:
             _pico_layout(table)
     _core_properties(doc, assessment, labels)
-    doc.save(path)
+    _save_reproducibly(doc, path, assessment.meta.document_time())
+
+
+def _save_reproducibly(doc, path: Path, when) -> None:
+    """Save with every zip entry dated `when`: python-docx stamps them with the time of saving."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, source.read(info.filename))
 
 
 def _title_block(doc, assessment: Assessment, labels: Labels) -> None:
