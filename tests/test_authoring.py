@@ -167,7 +167,12 @@ def test_index_lists_every_assessment_newest_first_with_working_links(tmp_path, 
     _assessment(tmp_path, "aldre", "for-decision", "2024-03-01")
     _assessment(tmp_path, "nyare", "for-decision", "2024-06-01")
     _assessment(tmp_path, "utkast", "draft", None)
-    assert run(tmp_path, monkeypatch, capsys, "build")[0] == 0
+    status, out = run(tmp_path, monkeypatch, capsys, "build")
+    assert status == 0
+    # progress per assessment, then one summary line each
+    assert [line.split(":")[0] for line in out.splitlines() if line.startswith("[")] == [
+        "[1/3] aldre", "[2/3] nyare", "[3/3] utkast"]
+    assert re.search(r"^utkast\s+built\s+0\s+\d+\s+0$", out, re.M) and "3 of 3 built." in out
     index = tmp_path / "_build" / "index.html"
     page = read_html(index)
     [table] = page.tables

@@ -108,11 +108,12 @@ def test_build_command_reports_unbuildable_assessment_in_the_users_terms(tmp_pat
     (broken / "pico.yaml").write_text("- population: Vuxna\n  intervention: X\n  control: Y\n  outcomes:\n    primary: [Smärta]\n  populaton: Z\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     status = main(["build", broken.name, "--out", "out"])
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
     assert status == 1
     assert f'{broken.name}/pico.yaml:6:3: HTA007 error: unknown key "populaton". Did you mean "population"?' in err
     assert "Traceback" not in err
-    assert "NOT built" in err
+    assert f"[1/1] {broken.name}: NOT built, 1 error(s) above must be fixed first." in err
+    assert re.search(rf"^{broken.name}\s+NOT built\s+1\s+0\s+0$", out, re.M)
 
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
