@@ -77,7 +77,7 @@ def write_report(assessment: Assessment, out: Path, engine: str) -> list[Path]:
 def write_qmd(assessment: Assessment, out: Path):
     """The .qmd and everything it names (figures, bibliography, style, templates) under `out`."""
     from . import convert, docx
-    from .flow import diagram, flow_png, flow_svg
+    from .flow import diagram, diagram_svg, flow_png
     from .labels import TEMPLATES, labels_for
     from .render import Figure, render_qmd
 
@@ -90,9 +90,10 @@ def write_qmd(assessment: Assessment, out: Path):
 
     figures: dict[str, Figure] = {}
     for search in assessment.searches:
-        svg = flow_svg(search, labels)
+        laid_out = diagram(search, labels)
+        svg = diagram_svg(laid_out)
         stem = f"{RESOURCES}/flow-{search.id}"
-        figures[search.id] = Figure(stem, svg, flow_png(svg), diagram(search, labels).description)
+        figures[search.id] = Figure(stem, svg, flow_png(svg), laid_out.description)
         (out / f"{stem}.svg").write_text(svg, encoding="utf-8")
         (out / f"{stem}.png").write_bytes(figures[search.id].png)
 

@@ -16,9 +16,6 @@ if TYPE_CHECKING:
     from .render import Figure
 
 
-RESOURCE_PREFIX = "resources/"
-
-
 class ConversionError(Exception):
     """pandoc, Quarto or Typst failed: a bug or a broken installation, shown with the exact command."""
 
@@ -60,6 +57,10 @@ class Job:
 
     def output(self, extension: str) -> Path:
         return self.folder / f"{self.stem}.{extension}"
+
+    def svg_target(self, target: str) -> str:
+        """HTML and Typst show our figures as the SVG files beside the .qmd, the author's pictures as they are."""
+        return target + ".svg" if target in self.figures else target
 
     def citeproc(self) -> list[str]:
         return ["--citeproc", f"--bibliography={self.bibliography}", f"--csl={self.csl}"]
@@ -112,20 +113,14 @@ def to_docx(job: Job, ast: dict, reference_doc: Path) -> Path:
 
 def to_html_body(job: Job, ast: dict) -> str:
     """The report body as an HTML fragment; the page around it comes from templates/report.html.j2."""
-    def resolve(target: str) -> str:
-        return target + ".svg" if target in job.figures else target
-
     return run_pandoc(["--from=json", "--to=html5", *job.citeproc(), "--section-divs"], job.folder,
-                      with_images(ast, resolve, job))
+                      with_images(ast, job.svg_target, job))
 
 
 def to_typst(job: Job, ast: dict, template: Path) -> Path:
-    def resolve(target: str) -> str:
-        return target + ".svg" if target in job.figures else target
-
     out = job.output("typ")
     run_pandoc(["--from=json", "--to=typst", "--standalone", f"--template={template}", *job.citeproc(),
-                f"--output={out.name}"], job.folder, with_images(ast, resolve, job, drop_banner=True))
+                f"--output={out.name}"], job.folder, with_images(ast, job.svg_target, job, drop_banner=True))
     return out
 
 

@@ -111,7 +111,12 @@ class _Text:
 
 def flow_svg(search: Search, labels: Labels) -> str:
     """The flow diagram of one search as a standalone SVG document."""
-    return _template().render(diagram=diagram(search, labels))
+    return diagram_svg(diagram(search, labels))
+
+
+def diagram_svg(laid_out: Diagram) -> str:
+    """A diagram already laid out, drawn as a standalone SVG document."""
+    return _template().render(diagram=laid_out)
 
 
 def diagram(search: Search, labels: Labels) -> Diagram:
