@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .labels import TEMPLATES, Labels, labels_for
-from .model import COUNT_PLACEHOLDER, Assessment, Pico, SectionKey, Status, count_values
+from .model import COUNT_PLACEHOLDER, Assessment, Pico, Status, count_values
 
 RESOURCES = "resources"  # folder beside the .qmd holding what it refers to
 
@@ -131,5 +131,4 @@ def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str
         resources=RESOURCES,
         csl_name=csl_name,
         authors=[", ".join(x for x in (a.name, a.title, a.affiliation) if x) for a in meta.authors],
-        order=[k.value for k in SectionKey],
     )
