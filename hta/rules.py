@@ -180,6 +180,10 @@ UNPARSEABLE_ENTRY = rule(
     "The other entries are imported. Fix the entry (or export it again) and import the file once more: entries already imported are recognised and merged, not added twice.",
     "TI  - Ketamin vid långvarig smärta\nER  -\n(a RIS record without `TY  -`)",
     "TY  - JOUR\nTI  - Ketamin vid långvarig smärta\nER  -")
+REFERENCES_NOT_WRITTEN = rule(
+    "HTA608", "references-not-written", E, "`hta refs import` could not write `references.json` (a full disk, a folder it may not write to).",
+    "The import is written in one step, through a temporary file beside `references.json` that is removed again: the file holds either everything it held before or everything imported, never half of it.",
+    "(the assessment folder is read-only)", "(a folder you may write to)")
 
 # --- Evidence table -------------------------------------------------------------------------------
 EVIDENCE_COLUMN = rule(
