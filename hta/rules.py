@@ -148,6 +148,14 @@ UNKNOWN_COUNT = rule(
     "HTA502", "unknown-count", E, "A `{{…}}` in prose names a count the data does not hold.",
     "The report would show nothing where the number belongs.",
     "{{primara.identifed}}", "{{primara.identified}}")
+COUNT_FORM = rule(
+    "HTA503", "count-form", E, "A `{{…}}` in prose is not a count placeholder, or asks for a form of the count that does not exist.",
+    "The report would print the braces as they stand. A count is written `{{search.count}}` (digits, and words where it begins a sentence), `{{search.count:words}}` (words: en, åtta) or `{{search.count:ett}}` (words, neuter: ett).",
+    "{{primara.fulltext:ord}} artiklar bedömdes …", "{{primara.fulltext:words}} artiklar bedömdes …")
+COUNT_NOT_IN_WORDS = rule(
+    "HTA504", "count-not-in-words", W, "A count asked for in words, or beginning a sentence, has no word form: it is a date, or larger than 999 999.",
+    "A sentence does not begin with digits, and words stop at 999 999; the report prints the digits, which reads badly. Begin the sentence with another word, or ask for the count in digits.",
+    "{{primara.hits.pubmed}} träffar gav sökningen. (1 234 567 hits)", "Sökningen gav {{primara.hits.pubmed}} träffar.")
 
 # --- References -----------------------------------------------------------------------------------
 UNKNOWN_CITATION = rule(
