@@ -236,7 +236,7 @@ class _Bibliography:
             if broken:
                 return None, [Source(bib_path).at_line(rules.INVALID_REFERENCE_FILE, p.line,
                                                        f"{p.message} Nothing was imported.",
-                                                       "Fix it, then import again.", p.column) for p in broken]
+                                                       "Fix it, then import again.", p.column or 1) for p in broken]
             for parsed in entries:
                 bibliography.frozen.add(parsed.csl["id"])
                 bibliography.index(parsed.csl)

@@ -98,7 +98,7 @@ def test_import_beside_a_references_bib_that_does_not_parse_writes_nothing(asses
     status, out = refs_import(capsys, "pubmed.nbib")
 
     assert status == 1
-    assert out.startswith("fraga/references.bib:1: HTA606 error: cannot parse this BibTeX entry")
+    assert out.startswith("fraga/references.bib:1:1: HTA606 error: cannot parse this BibTeX entry")
     assert "Nothing was imported." in out
     assert not (assessment / "references.json").exists()
 
@@ -282,6 +282,7 @@ _TEXT = st.one_of(
                               "@article{", "title = {", "}", "[", "{", '"id": "a",', "NaN", "1e999", "]", ",",
                               "@comment{", "@string{a = b}", "\\", "%", "\ud800", "\x00"]),
              max_size=30).map("\n".join),
+    st.builds(lambda depth, inner: "[" * depth + inner, st.integers(0, 5000), st.sampled_from(["", "{", "1", "]"])),
 )
 
 
