@@ -163,6 +163,18 @@ def test_an_export_with_nan_infinity_or_a_lone_surrogate_loses_the_field_with_a_
     ]
 
 
+def test_nan_in_a_bibtex_export_stays_text(assessment, capsys):
+    (assessment.parent / "nan.bib").write_text(
+        "@article{berg,\n  title = {T},\n  author = {Berg, Anna},\n  year = {NaN},\n  volume = NaN,\n"
+        "  pages = {Infinity}\n}\n", encoding="utf-8")
+
+    status, _ = refs_import(capsys, "nan.bib")
+
+    assert status == 0
+    [entry] = _strict_json((assessment / "references.json").read_text(encoding="utf-8"))
+    assert (entry["volume"], entry["page"], "issued" in entry) == ("NaN", "Infinity", False)
+
+
 # --- Two works are two entries -----------------------------------------------------------------------
 
 def test_same_title_and_year_by_different_first_authors_are_two_works(assessment, capsys):
