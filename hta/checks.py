@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Iterator
 
 from . import rules
 from .diagnostics import Diagnostic, Severity, display_path
-from .labels import available_languages
+from .labels import available_languages, labels_for
 from .load import Source
 from .model import (COUNT_PLACEHOLDER, IMAGE, REQUIRED_SECTIONS, Assessment, Status,
                     count_values)
+from .numerals import LARGEST_IN_WORDS, CountForm, count_form, in_words, starts_sentence
 
 Check = Callable[[Assessment], Iterator[Diagnostic]]
 CHECKS: list[Check] = []
@@ -231,6 +233,56 @@ def unknown_counts(a: Assessment) -> Iterator[Diagnostic]:
                 hint = f"Did you mean {{{{{close[0]}}}}}?" if close else "See docs/assessment-format.md, 'Numbers in prose'."
                 yield source.at_line(rules.UNKNOWN_COUNT, number, f"{{{{{name}}}}} is not a count of the searches.",
                                      hint, match.start() + 1)
+
+
+_ANY_PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
+
+
+@check
+def count_forms(a: Assessment) -> Iterator[Diagnostic]:
+    """Every `{{…}}` is a count placeholder with a known form, and a count in words has words."""
+    values = count_values(a)
+    labels = labels_for(a.meta.language) if a.meta.language in available_languages() else None
+    for source, first_line, text in prose_texts(a):
+        for match in _ANY_PLACEHOLDER.finditer(text):
+            line = first_line + text.count("\n", 0, match.start())
+            column = match.start() - text.rfind("\n", 0, match.start())
+            placeholder = COUNT_PLACEHOLDER.fullmatch(match[0])
+            if placeholder is None:
+                yield source.at_line(rules.COUNT_FORM, line, f"{_shown(match[0])} is not a count placeholder.",
+                                     "Write {{search.count}}, {{search.count:words}} or {{search.count:ett}}.", column)
+                continue
+            form = count_form(placeholder[3])
+            if form is None:
+                yield source.at_line(rules.COUNT_FORM, line, f'"{_shown(placeholder[3].strip())}" is not a form of a count.',
+                                     "Write {{search.count:words}} (en, åtta) or {{search.count:ett}} (ett), or no "
+                                     "form for digits.", column)
+                continue
+            value = values.get(f"{placeholder[1]}.{placeholder[2]}")
+            at_start = starts_sentence(text, match.start())
+            if labels is None or not (form is not CountForm.DIGITS or at_start) or value is None:
+                continue
+            if isinstance(value, dt.date) or in_words(value, labels.numbers) is None:
+                what = "a date" if isinstance(value, dt.date) else f"{value}, larger than {LARGEST_IN_WORDS:,}".replace(",", " ")
+                why = "begins a sentence" if at_start else "is asked for in words"
+                yield source.at_line(rules.COUNT_NOT_IN_WORDS, line, f"{{{{{placeholder[1]}.{placeholder[2]}}}}} {why}, "
+                                     f"but it is {what}, which has no word form; the report prints digits.",
+                                     "Begin the sentence with another word." if at_start
+                                     else "Write the count without a form.", column)
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def prose_texts(a: Assessment) -> Iterator[tuple[Source, int, str]]:
+    """Every piece of author prose whole, with the line it starts on: sections, and the conclusion bullets."""
+    for section in a.sections.values():
+        yield section.source, section.first_line, section.text
+    conclusions = _source(a, "conclusions.yaml")
+    for key in ("findings", "judgements"):
+        for k, item in enumerate(getattr(a.conclusions, key)):
+            yield conclusions, conclusions.where((key, k))[0] or 1, item
 
 
 _NUMBER = re.compile(r"(?<![\d.,/:\-–])(\d+)(?![\d,/:]|\.\d|-\d)")

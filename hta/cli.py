@@ -28,7 +28,8 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=sorted(FORMATTERS), default="text")
 
     n = commands.add_parser("new", help="create a new assessment folder")
-    n.add_argument("name", help="folder name, e.g. ketamin-langvarig-smarta (created under assessments/)")
+    n.add_argument("name", help="folder name: lower-case letters, digits and hyphens, at most 64, "
+                                 "e.g. ketamin-langvarig-smarta (created under assessments/)")
     n.add_argument("--title", required=True, help="the statement's title")
     n.add_argument("--language", default="sv", help="language of the report's labels: sv, en or nb (default: sv)")
     n.add_argument("--in", dest="parent", type=Path, default=ASSESSMENTS, help="where to create it (default: assessments/)")
@@ -133,8 +134,7 @@ def summary_table(outcomes) -> str:
 def new(args) -> int:
     from .scaffold import new_assessment
 
-    folder = args.parent / args.name
-    new_assessment(folder, args.title, args.language)
+    folder = new_assessment(args.parent, args.name, args.title, args.language)
     print(f"created {folder}/: fill in the files, run `hta check {folder}`, then `hta build {folder}`.")
     return 0
 

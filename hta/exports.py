@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -48,41 +49,146 @@ class Located:
 # --- CSL-JSON -------------------------------------------------------------------------------------
 
 def parse_csl_json(text: str) -> tuple[list[ParsedEntry], list[Problem]]:
-    """CSL-JSON as Zotero or doi.org write it: a list of entries, or one entry on its own."""
-    items = parse_json(text)
-    if isinstance(items, Problem):
-        return [], [items]
+    """CSL-JSON as Zotero or doi.org write it: a list of entries, or one entry on its own.
+
+    A value JSON does not allow (`NaN`, `Infinity`, `1e999`: Python's json reads them as floats that
+    `references.json` must never hold) costs its field, with a problem at its place; the entry is kept.
+    """
+    parsed = _parse_json(text)
+    if isinstance(parsed, Problem):
+        return [], [parsed]
     entries, problems = [], []
-    for item in items:
+    for item in parsed.items:
         if isinstance(item.value, dict):
-            entries.append(ParsedEntry(dict(item.value), item.line))
+            entry = {}
+            for key, value in item.value.items():
+                bad = _first_not_json(value)
+                if bad is None:
+                    entry[key] = value
+                else:
+                    line, column = parsed.places.get(bad.index, (item.line, item.column))
+                    problems.append(Problem(line, f'"{key}" holds `{bad.literal}`, {bad.why}; '
+                                                  "the field was left out.", column))
+            entries.append(ParsedEntry(entry, item.line))
         else:
-            kind = type(item.value).__name__
+            kind = item.value.literal if isinstance(item.value, _NotJson) else type(item.value).__name__
             problems.append(Problem(item.line, f"an entry must be an object `{{…}}`, not {kind}; it was not imported.",
                                     item.column))
-    return entries, problems
+    return entries, sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 
 def parse_json(text: str) -> list[Located] | Problem:
-    """The top-level entries of a JSON file with their positions, which the json module does not give."""
+    """The top-level entries of a JSON file with their positions, which the json module does not give.
+
+    Strict JSON: `NaN`, `Infinity` and numbers too large to hold are a problem at their place, as a
+    syntax error is, so a file holding one is never rewritten with it.
+    """
+    parsed = _parse_json(text)
+    if isinstance(parsed, Problem):
+        return parsed
+    for item in parsed.items:
+        bad = _first_not_json(item.value)
+        if bad is not None:
+            line, column = parsed.places.get(bad.index, (item.line, item.column))
+            return Problem(line, f"`{bad.literal}` is {bad.why}.", column)
+    return parsed.items
+
+
+@dataclass(frozen=True)
+class _NotJson:
+    """A value Python's json module reads but JSON does not allow, standing where it was in the data."""
+
+    index: int  # its place among such values, in file order; -1 for text (its place is not tracked)
+    literal: str
+    why: str
+
+
+@dataclass
+class _Parsed:
+    """The located top-level entries of a JSON file, and the line and column of each `_NotJson` by its index."""
+
+    items: list[Located]
+    places: dict[int, tuple[int, int]]
+
+
+_NOT_A_NUMBER = "not a number JSON allows"
+_LONGEST_INTEGER = 300  # digits; Python refuses to read integers past 4300 digits, and no field needs more
+
+
+def _parse_json(text: str) -> _Parsed | Problem:
+    marked: list[str] = []
+
+    def not_json(literal: str) -> _NotJson:
+        marked.append(literal)
+        return _NotJson(len(marked) - 1, literal if len(literal) <= 20 else literal[:17] + "...", _NOT_A_NUMBER)
+
+    def number(literal: str) -> float | _NotJson:
+        value = float(literal)
+        return value if math.isfinite(value) else not_json(literal)
+
+    def integer(literal: str) -> int | _NotJson:
+        return int(literal) if len(literal.lstrip("-")) <= _LONGEST_INTEGER else not_json(literal)
+
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=not_json, parse_float=number, parse_int=integer)
     except json.JSONDecodeError as exc:
         return Problem(exc.lineno, f"JSON syntax error: {exc.msg}.", exc.colno)
-    start = len(text) - len(text.lstrip())
+    except RecursionError:
+        return Problem(1, "the JSON is nested too deeply to read.", 1)
+    start = len(text) - len(text.lstrip(" \t\r\n"))
+    located = _Parsed([], dict(enumerate(_not_json_places(text))))
     if isinstance(data, dict):
-        return [Located(*_position(text, start), data)]
+        located.items.append(Located(*_position(text, start), data))
+        return located
     if not isinstance(data, list):
-        return Problem(_position(text, start)[0], "the file must hold a list of references: [{…}, {…}].")
+        return Problem(_position(text, start)[0], "the file must hold a list of references: [{…}, {…}].", 1)
     # The text is valid JSON, so decoding element by element from just after `[` cannot fail.
-    decoder, at, located = json.JSONDecoder(), start + 1, []
-    for _ in data:
+    decoder = json.JSONDecoder(parse_constant=lambda s: s, parse_float=lambda s: s, parse_int=lambda s: s)
+    at = start + 1
+    for value in data:
         while text[at] in " \t\r\n,":
             at += 1
-        value, end = decoder.raw_decode(text, at)
-        located.append(Located(*_position(text, at), value))
+        _, end = decoder.raw_decode(text, at)
+        located.items.append(Located(*_position(text, at), value))
         at = end
     return located
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|(NaN|-?Infinity|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)')
+
+
+def _not_json_places(text: str) -> list[tuple[int, int]]:
+    """Line and column of each value the json module marked as not JSON, in file order (strings skipped)."""
+    places = []
+    for match in _JSON_TOKEN.finditer(text):
+        literal = match[1]
+        if literal is None:
+            continue
+        if literal.lstrip("-")[:1].isalpha() or (
+                not literal.lstrip("-").isdigit() and not math.isfinite(float(literal))) or (
+                literal.lstrip("-").isdigit() and len(literal.lstrip("-")) > _LONGEST_INTEGER):
+            places.append(_position(text, match.start(1)))
+    return places
+
+
+def _first_not_json(value: Any) -> _NotJson | None:
+    """The first value in `value`, in file order, that JSON cannot hold: a marked number, or text with a
+    lone surrogate (`"\\ud800"` reads into a string no UTF-8 file can hold). A loop, not recursion: the
+    data may be nested as deep as the json module reads."""
+    pending = [value]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, _NotJson):
+            return value
+        if isinstance(value, str):
+            half = next((c for c in value if "\ud800" <= c <= "\udfff"), None)
+            if half is not None:
+                return _NotJson(-1, f"\\u{ord(half):x}", "half a character (a lone surrogate)")
+        elif isinstance(value, dict):
+            pending += reversed([v for pair in value.items() for v in pair])
+        elif isinstance(value, list):
+            pending += reversed(value)
+    return None
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
@@ -281,7 +387,7 @@ def parse_bibtex(text: str) -> tuple[list[ParsedEntry], list[Problem]]:
     try:
         library = bibtexparser.parse_string(text, append_middleware=[SeparateCoAuthors(), SplitNameParts()])
     except Exception as exc:  # the parser has no error type of its own for a file it cannot split
-        return [], [Problem(None, f"cannot parse the BibTeX file: {exc}.")]
+        return [], [Problem(1, f"cannot parse the BibTeX file: {exc}.", 1)]
     entries = []
     problems = [Problem(block.start_line + 1, f"cannot parse this BibTeX entry: {_bibtex_error(block.error)}; "
                                               "it was left out.") for block in library.failed_blocks]

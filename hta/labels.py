@@ -69,6 +69,23 @@ class LibraryLabels(_Labels):
     files: str
 
 
+class NumberWords(_Labels):
+    """How the language writes a count in words, from 0 to 999 999 (hta/numerals.py puts them together)."""
+
+    ones: list[str] = Field(min_length=20, max_length=20,
+                            description="0 to 19; 1 in the common gender (Swedish and Norwegian 'en').")
+    one_neuter: str = Field(description="1 in the neuter gender ('ett'); also the 1 of 'ett hundra', 'ett tusen'.")
+    tens: list[str] = Field(min_length=8, max_length=8, description="20, 30, … 90.")
+    tens_joiner: str = Field(description="Between tens and ones: '' (tjugotre) or '-' (twenty-three).")
+    hundred: str
+    thousand: str
+    joiner: str = Field(description="Between the parts of a number over 99: '' writes it as one word "
+                                    "(Swedish: tvåhundrafemtiosju), ' ' as several (to hundre og femtisju).")
+    and_word: str = Field(description="Before the last part under 100 of a larger number: 'og', 'and'; '' for none.")
+    spelling: dict[str, str] = Field(default_factory=dict,
+                                     description="Spelling after joining, e.g. Swedish etttusen → ettusen.")
+
+
 class Labels(_Labels):
     """All words a report prints that are not the author's."""
 
@@ -102,6 +119,7 @@ class Labels(_Labels):
     no_searches: str
     references: str
     not_reported: str
+    numbers: NumberWords
     banner: dict[str, str]
     watermark: dict[str, str]
     status_names: dict[str, str]

@@ -334,7 +334,9 @@ class Assessment:
 
 # --- Counts named in prose --------------------------------------------------------------------------
 
-COUNT_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_-]+)\.([A-Za-z0-9_.-]+)\s*\}\}")
+# {{search.count}}, or {{search.count:form}} with the form (words, ett) in group 3; the checks report an
+# unknown form, so it is taken here as whatever stands between the colon and the braces.
+COUNT_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_-]+)\.([A-Za-z0-9_.-]+?)\s*(?::([^{}]*?))?\s*\}\}")
 
 
 def count_values(assessment: Assessment) -> dict[str, int | dt.date | None]:

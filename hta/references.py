@@ -97,7 +97,7 @@ class Merged:
     path: str
     line: int
     into: str
-    key: str  # what showed it is the same work: "DOI", "PMID" or "title+year"
+    key: str  # what showed it is the same work: "DOI", "PMID" or TITLE_YEAR_AUTHOR
     filled: tuple[str, ...] = ()
 
 
@@ -124,7 +124,7 @@ def import_references(files: list[Path], folder: Path) -> ImportReport:
         return report
     bibliography, problems = _Bibliography.open(folder)
     report.problems += problems
-    if bibliography is None:
+    if bibliography is None:  # nothing is written over a references file that did not read cleanly
         return report
     for path in files:
         entries, problems = _read_export(path)
@@ -132,7 +132,15 @@ def import_references(files: list[Path], folder: Path) -> ImportReport:
         for entry in entries:
             _import_entry(bibliography, entry, display_path(path), report)
     if report.added or any(m.filled for m in report.merged):
-        _write_json(report.path, bibliography.entries)
+        try:
+            _write_json(report.path, bibliography.entries)
+        except OSError as exc:
+            report.problems.append(Source(report.path).at_line(
+                rules.REFERENCES_NOT_WRITTEN, 1, f"cannot write {report.path.name}: {exc.strerror or exc}; "
+                "it was left as it was, and nothing was imported.", "Make room, or import into a folder you may "
+                "write to.", 1))
+            report.added.clear()
+            report.merged.clear()
     return report
 
 
@@ -155,9 +163,29 @@ def _import_entry(bibliography: _Bibliography, entry: ParsedEntry, shown: str, r
         report.merged.append(Merged(shown, entry.line, kept["id"], key, bibliography.merge(kept, csl)))
 
 
+def read_utf8(path: Path) -> tuple[str | None, list[Diagnostic]]:
+    """A file import reads or rewrites, as strict UTF-8: a byte that is not UTF-8 is a finding at its line
+    and column, never a reason to read the whole file in another encoding (and rewrite it as mojibake)."""
+    text, problems = read_text(path)
+    if text is None:
+        return None, problems
+    raw = path.read_bytes()
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1
+        return None, [Source(path).at_line(
+            rules.UNREADABLE_FILE, raw.count(b"\n", 0, exc.start) + 1,
+            f"the byte 0x{raw[exc.start]:02X} here is not UTF-8, so {path.name} was neither read nor changed.",
+            "Save the file as UTF-8 (in most editors: Save as → Encoding: UTF-8), then run the command again.",
+            column)]
+    return text, []
+
+
 def _read_export(path: Path) -> tuple[list[ParsedEntry], list[Diagnostic]]:
     source = Source(path)
-    text, problems = read_text(path)
+    text, problems = read_utf8(path)
     if text is None:
         return [], problems
     parser = _PARSERS.get(path.suffix.lower())
@@ -186,21 +214,30 @@ class _Bibliography:
     def open(cls, folder: Path) -> tuple[_Bibliography | None, list[Diagnostic]]:
         json_path, bib_path = folder / "references.json", folder / "references.bib"
         bibliography = cls([])
+        # Rewriting a file that did not read cleanly would lose what it holds, and matching against a
+        # BibTeX file read in part would add its unread works twice: stop at the first problem.
         if json_path.exists():
-            # Rewriting a file that could not be read would lose what it holds: stop there.
-            text, problems = read_text(json_path)
+            text, problems = read_utf8(json_path)
             if text is None:
                 return None, problems
             items = parse_json(text) if text.strip() else []
             if isinstance(items, Problem):
-                return None, [Source(json_path).at_line(rules.INVALID_REFERENCE_FILE, items.line, items.message,
-                                                        "Fix it, then import again.", items.column)]
+                return None, [Source(json_path).at_line(rules.INVALID_REFERENCE_FILE, items.line,
+                                                        f"{items.message} Nothing was imported.", "Fix it, then import again.",
+                                                        items.column)]
             bibliography.entries = [item.value for item in items]
             for entry in bibliography.entries:
                 bibliography.index(entry)
         if bib_path.exists():
-            text, _ = read_text(bib_path)
-            for parsed in parse_bibtex(text or "")[0]:
+            text, problems = read_utf8(bib_path)
+            if text is None:
+                return None, problems
+            entries, broken = parse_bibtex(text)
+            if broken:
+                return None, [Source(bib_path).at_line(rules.INVALID_REFERENCE_FILE, p.line,
+                                                       f"{p.message} Nothing was imported.",
+                                                       "Fix it, then import again.", p.column or 1) for p in broken]
+            for parsed in entries:
                 bibliography.frozen.add(parsed.csl["id"])
                 bibliography.index(parsed.csl)
         return bibliography, []
@@ -244,16 +281,34 @@ _CITABLE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_:.#$%&\-+?<>~/]*[A-Za-z0-9_]|[A-Z
 
 
 def _keys(csl: CSL) -> list[tuple[str, str]]:
-    """What identifies a work: its DOI, its PMID, its title and year; any one in common means the same work."""
+    """What identifies a work: its DOI, its PMID, or its title, year and first author together; any one in
+    common means the same work. Title and year alone are not enough: editorials, letters and reports of one
+    series share titles ("Ketamine", "Correction") within a year, and merging two works loses one."""
     keys = []
     if isinstance(csl.get("DOI"), str) and normal_doi(csl["DOI"]):
         keys.append(("DOI", normal_doi(csl["DOI"]).lower()))
     if str(csl.get("PMID") or "").strip():
         keys.append(("PMID", str(csl["PMID"]).strip()))
-    title = "".join(c for c in str(csl.get("title") or "").casefold() if c.isalnum())
+    title = _comparable(csl.get("title"))
     if title and year_of(csl):
-        keys.append(("title+year", f"{title} {year_of(csl)}"))
+        keys.append((TITLE_YEAR_AUTHOR, f"{title} {year_of(csl)} {_first_author(csl)}"))
     return keys
+
+
+TITLE_YEAR_AUTHOR = "title, year and first author"
+
+
+def _first_author(csl: CSL) -> str:
+    """The first author's family name (or an organisation's name), comparable across exports: RIS may
+    write "Müller" where BibTeX wrote "M{\\"u}ller", and one export may lack the accent."""
+    names = csl.get("author")
+    first = names[0] if isinstance(names, list) and names and isinstance(names[0], dict) else {}
+    return _comparable(first.get("family") or first.get("literal"))
+
+
+def _comparable(text: Any) -> str:
+    letters = unicodedata.normalize("NFKD", str(text or "").casefold().translate(_ASCII))
+    return "".join(c for c in letters if c.isalnum())
 
 
 # Letters that Unicode does not decompose into an ASCII letter and a mark.
@@ -282,7 +337,9 @@ def _in_key_order(csl: CSL) -> CSL:
 
 def _write_json(path: Path, entries: list[Any]) -> None:
     """Write the references in one step, so an interrupted import never leaves half a file."""
-    text = json.dumps(entries, ensure_ascii=False, indent=2) + "\n"
+    # allow_nan=False: NaN or Infinity here is a bug (the parsers leave such values out with a finding),
+    # and json.dumps would write it as a bare NaN that no JSON reader accepts.
+    text = json.dumps(entries, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".references-", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as file:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -10,6 +9,7 @@ from functools import cache
 
 from .labels import TEMPLATES, Labels, labels_for
 from .model import COUNT_PLACEHOLDER, Assessment, Pico, Status, count_values
+from .numerals import CountForm, count_form, starts_sentence, write_count
 
 RESOURCES = "resources"  # folder beside the .qmd holding what it refers to
 
@@ -55,15 +55,14 @@ def escape_markdown(text: str) -> str:
     return re.sub(r"^(\d+)\.", r"\1\\.", text)
 
 
-def format_value(value: int | dt.date | None, labels: Labels) -> str:
-    if value is None:
-        return labels.not_reported
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
-
-
 def fill_counts(text: str, values: dict, labels: Labels) -> str:
-    """Replace each {{search.count}} by its value; names were verified by the checks."""
-    return COUNT_PLACEHOLDER.sub(lambda m: format_value(values[f"{m[1]}.{m[2]}"], labels), text)
+    """Replace each {{search.count}} by its value: in digits, or in words where `{{search.count:words}}`
+    asks for them or the count begins a sentence. Names and forms were verified by the checks."""
+    def fill(m: re.Match) -> str:
+        form = count_form(m[3]) or CountForm.DIGITS
+        return write_count(values[f"{m[1]}.{m[2]}"], labels, form, starts_sentence(text, m.start()))
+
+    return COUNT_PLACEHOLDER.sub(fill, text)
 
 
 def grid_table(rows: list[tuple[str, str]]) -> str:

@@ -148,6 +148,14 @@ UNKNOWN_COUNT = rule(
     "HTA502", "unknown-count", E, "A `{{…}}` in prose names a count the data does not hold.",
     "The report would show nothing where the number belongs.",
     "{{primara.identifed}}", "{{primara.identified}}")
+COUNT_FORM = rule(
+    "HTA503", "count-form", E, "A `{{…}}` in prose is not a count placeholder, or asks for a form of the count that does not exist.",
+    "The report would print the braces as they stand. A count is written `{{search.count}}` (digits, and words where it begins a sentence), `{{search.count:words}}` (words: en, åtta) or `{{search.count:ett}}` (words, neuter: ett).",
+    "{{primara.fulltext:ord}} artiklar bedömdes …", "{{primara.fulltext:words}} artiklar bedömdes …")
+COUNT_NOT_IN_WORDS = rule(
+    "HTA504", "count-not-in-words", W, "A count asked for in words, or beginning a sentence, has no word form: it is a date, or larger than 999 999.",
+    "A sentence does not begin with digits, and words stop at 999 999; the report prints the digits, which reads badly. Begin the sentence with another word, or ask for the count in digits.",
+    "{{primara.hits.pubmed}} träffar gav sökningen. (1 234 567 hits)", "Sökningen gav {{primara.hits.pubmed}} träffar.")
 
 # --- References -----------------------------------------------------------------------------------
 UNKNOWN_CITATION = rule(
@@ -180,6 +188,10 @@ UNPARSEABLE_ENTRY = rule(
     "The other entries are imported. Fix the entry (or export it again) and import the file once more: entries already imported are recognised and merged, not added twice.",
     "TI  - Ketamin vid långvarig smärta\nER  -\n(a RIS record without `TY  -`)",
     "TY  - JOUR\nTI  - Ketamin vid långvarig smärta\nER  -")
+REFERENCES_NOT_WRITTEN = rule(
+    "HTA608", "references-not-written", E, "`hta refs import` could not write `references.json` (a full disk, a folder it may not write to).",
+    "The import is written in one step, through a temporary file beside `references.json` that is removed again: the file holds either everything it held before or everything imported, never half of it.",
+    "(the assessment folder is read-only)", "(a folder you may write to)")
 
 # --- Evidence table -------------------------------------------------------------------------------
 EVIDENCE_COLUMN = rule(

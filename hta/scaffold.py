@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 from .diagnostics import HtaError
@@ -12,28 +14,66 @@ from .labels import TEMPLATES
 NEW = TEMPLATES / "new"
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 
+#: The longest name `hta new` accepts: the name becomes a folder, a build folder and part of every URL
+#: of the library, and Windows paths stop at 260 characters.
+LONGEST_NAME = 64
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 
-def new_assessment(folder: Path, title: str, language: str = "sv") -> list[Path]:
-    """Create `folder` from templates/new/, with title and language filled in; refuse to overwrite anything."""
+
+def new_assessment(parent: Path, name: str, title: str, language: str = "sv") -> Path:
+    """Create `parent/name` from templates/new/, with title and language filled in; refuse to overwrite
+    anything. The folder appears whole or not at all: it is written beside its place and renamed into it."""
     from .labels import available_languages
     from .render import environment
 
+    check_name(name)
     if language not in available_languages():
         raise HtaError(f'no labels for the language "{language}": use one of {", ".join(available_languages())}.')
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", folder.name):
-        raise HtaError(f'"{folder.name}" is not a usable folder name: use lower-case letters, digits and '
-                       "hyphens, e.g. ketamin-langvarig-smarta.")
-    if folder.exists():
+    if parent.exists() and not parent.is_dir():
+        raise HtaError(f"--in {parent} is a file, not a folder; nothing was written. Name a folder.")
+    folder = parent / name
+    if folder.exists() or folder.is_symlink():
         raise HtaError(f"{folder} already exists; nothing was written. Choose another name.")
     schemas = Path(os.path.relpath(SCHEMAS, folder.resolve())).as_posix()
-    written = []
-    for template in sorted(NEW.rglob("*")):
-        if template.is_dir():
-            continue
-        target = folder / template.relative_to(NEW)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        text = environment().from_string(template.read_text(encoding="utf-8")).render(
-            title=title, language=language, schemas=schemas)
-        target.write_text(text, encoding="utf-8")
-        written.append(target)
-    return written
+    files = {template.relative_to(NEW): environment().from_string(template.read_text(encoding="utf-8")).render(
+                 title=title, language=language, schemas=schemas)
+             for template in sorted(NEW.rglob("*")) if template.is_file()}
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{name}-", suffix=".new"))
+    except OSError as exc:  # --in under a file, or a folder this user may not write to
+        raise HtaError(f"cannot create a folder in {parent}: {exc.strerror}; nothing was written.") from None
+    try:
+        for relative, text in files.items():
+            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+            (staging / relative).write_text(text, encoding="utf-8")
+        staging.chmod(0o755)  # mkdtemp makes it 0700
+        # rename() refuses a non-empty target, and on POSIX replaces an empty one: check once more just
+        # before, so a folder made meanwhile by someone else is never taken over.
+        if folder.exists() or folder.is_symlink():
+            raise HtaError(f"{folder} already exists; nothing was written. Choose another name.")
+        staging.rename(folder)
+    except OSError as exc:  # a full disk, or a folder made at the same instant
+        shutil.rmtree(staging, ignore_errors=True)
+        raise HtaError(f"cannot create {folder}: {exc.strerror}; nothing was written.") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return folder
+
+
+def check_name(name: str) -> None:
+    """A name `hta new` can use as one folder under `--in`, or one clear line saying why not."""
+    if not name:
+        problem = "is empty"
+    elif "/" in name or "\\" in name or os.sep in name or name in (".", ".."):
+        problem = "is a path, not a name (it holds / or \\, or is . or ..)"
+    elif len(name) > LONGEST_NAME:
+        problem = f"is {len(name)} characters long; the longest usable name has {LONGEST_NAME}"
+    elif not _NAME.fullmatch(name):
+        problem = "is not a usable folder name: use lower-case letters, digits and hyphens"
+    else:
+        return
+    shown = name if len(name) <= 40 else name[:37] + "..."
+    raise HtaError(f'"{shown}" {problem}; nothing was written. Write a short name such as '
+                   "ketamin-langvarig-smarta, and choose the parent folder with --in.")

@@ -357,7 +357,7 @@ def test_same_work_in_nbib_bibtex_and_ris_becomes_one_entry(here):
 
     assert report.added == [Added("griffin2020", "pubmed.nbib", 1), Added("sereno2022", "pubmed.nbib", 67)]
     assert report.merged == [Merged("sereno.bib", 1, "sereno2022", "DOI", ("page",)),
-                             Merged("griffin.ris", 1, "griffin2020", "title+year", ("URL",))]
+                             Merged("griffin.ris", 1, "griffin2020", "title, year and first author", ("URL",))]
     assert report.problems == []
     griffin, sereno = written(here)
     assert (sereno["DOI"], sereno["PMID"], sereno["page"]) == ("10.7554/eLife.80092", "36448670", "e80092")
@@ -367,7 +367,7 @@ def test_same_work_in_nbib_bibtex_and_ris_becomes_one_entry(here):
         "pubmed.nbib:1: added griffin2020",
         "pubmed.nbib:67: added sereno2022",
         "sereno.bib:1: merged into sereno2022 (same DOI; added page)",
-        "griffin.ris:1: merged into griffin2020 (same title+year; added URL)",
+        "griffin.ris:1: merged into griffin2020 (same title, year and first author; added URL)",
     ])
 
 
@@ -492,7 +492,8 @@ def test_import_leaves_an_unparseable_references_json_untouched(here):
     report = import_references([Path("endnote.ris")], here)
 
     assert [d.text() for d in report.problems] == [
-        "references.json:2:14: HTA606 error: JSON syntax error: Expecting ',' delimiter. Fix it, then import again."]
+        "references.json:2:14: HTA606 error: JSON syntax error: Expecting ',' delimiter. Nothing was imported. "
+        "Fix it, then import again."]
     assert report.added == []
     assert (here / "references.json").read_text(encoding="utf-8") == '[\n  {"id": "a" "title": "B"}\n]\n'
 
