@@ -73,8 +73,29 @@ def read_ast(job: Job) -> dict:
     output format is written from it, so no writer sees author text as code, the bibliography included."""
     from .inert import READ_FORMAT, make_inert
 
-    return make_inert(json.loads(run_pandoc([job.qmd.name, f"--from={READ_FORMAT}", "--to=json", *job.citeproc()],
-                                            job.folder)))
+    # The front matter is hta's; the body holds the authors' text. Read apart, and the body without YAML
+    # blocks, a `---` block in a section can neither set metadata (title, bibliography, csl) nor stop pandoc.
+    front, body = split_front_matter(job.qmd.read_text(encoding="utf-8"))
+    metadata = job.folder / RESOURCES_METADATA
+    metadata.write_text(front, encoding="utf-8")
+    try:
+        return make_inert(json.loads(run_pandoc([f"--from={READ_FORMAT}", f"--metadata-file={RESOURCES_METADATA}",
+                                                 "--to=json", *job.citeproc()], job.folder, body)))
+    finally:
+        metadata.unlink()
+
+
+RESOURCES_METADATA = "resources/front-matter.yaml"  # written for read_ast, removed after
+
+
+def split_front_matter(qmd: str) -> tuple[str, str]:
+    """The .qmd's YAML front matter (between its first two `---` lines) and the Markdown after it."""
+    if not qmd.startswith("---\n"):
+        return "", qmd
+    end = qmd.find("\n---\n", 3)
+    if end == -1:
+        return "", qmd
+    return qmd[4:end + 1], qmd[end + 5:]
 
 
 def with_images(ast: dict, resolve, job: Job, drop_banner: bool = False) -> str:

@@ -21,6 +21,7 @@ READ_FORMAT = "markdown" + "".join(f"-{extension}" for extension in (
     "native_spans",
     "markdown_in_html_blocks",
     "latex_macros",  # \newcommand would rewrite the text that follows
+    "yaml_metadata_block",  # a --- block in prose would set metadata; the front matter is read apart
 ))
 
 LINK_SCHEMES = ("http://", "https://", "mailto:")
