@@ -169,10 +169,15 @@ def image_data_uri(path: Path, for_word: bool = False) -> str:
     return data_uri(path.read_bytes(), MEDIA_TYPES[path.suffix.lower()])
 
 
-# A Typst package import names its package as a string starting with @ ("@preview/x:1.0.0"). Text pandoc
-# writes has every @ escaped (\@), and raw Typst never reaches the writer (see `inert`): only the
-# template could hold one, and it must not, because Typst would download the package.
+# A Typst package import names its package as a string "@namespace/name:version". Text pandoc writes has
+# every @ escaped (\@), code shown as code is raw (between backticks), and raw Typst never reaches the
+# writer (see `inert`): only the template could hold one, and it must not, as Typst would download it.
 _PACKAGE = re.compile(r'"@[^"/]+/[^":]+:')
+_RAW = re.compile(r"(`+)[\s\S]*?\1")
+
+
+def imports_package(typst_source: str) -> bool:
+    return bool(_PACKAGE.search(_RAW.sub("", typst_source.replace("\\`", ""))))
 
 
 def typst_to_pdf(source: Path, pdf: Path, timestamp: int | None = None) -> Path:
@@ -180,7 +185,7 @@ def typst_to_pdf(source: Path, pdf: Path, timestamp: int | None = None) -> Path:
     no packages: a source naming one is refused before Typst could go to the network for it."""
     import typst
 
-    if _PACKAGE.search(source.read_text(encoding="utf-8")):
+    if imports_package(source.read_text(encoding="utf-8")):
         raise ConversionError(f"typst refused {source}: it imports a package, and the build uses none")
     with tempfile.TemporaryDirectory() as empty:  # no local packages, no cached ones
         try:
