@@ -216,15 +216,15 @@ def prose_lines(a: Assessment) -> Iterator[tuple[Source, int, str]]:
             yield conclusions, line or 1, item
 
 
-def prose_pieces(a: Assessment) -> Iterator[tuple[Source, int, str]]:
-    """Each text pandoc reads on its own, with the line it starts at: a section, a conclusion bullet."""
+def prose_pieces(a: Assessment) -> Iterator[tuple[Source, int, int, str]]:
+    """Each text pandoc reads on its own, with the line and column it starts at: a section, a conclusion bullet."""
     for section in a.sections.values():
-        yield section.source, section.first_line, section.text
+        yield section.source, section.first_line, 1, section.text
     conclusions = _source(a, "conclusions.yaml")
     for key in ("findings", "judgements"):
         for k, item in enumerate(getattr(a.conclusions, key)):
-            line, _ = conclusions.where((key, k))
-            yield conclusions, line or 1, item
+            line, column = conclusions.where((key, k))
+            yield conclusions, line or 1, column or 1, item
 
 
 @dataclass(frozen=True)
@@ -233,16 +233,21 @@ class ProseReading:
 
     source: Source
     first_line: int
+    first_column: int  # where the text starts on its first line (a YAML bullet's column)
     text: str
     reading: Reading
+
+    def at(self, offset: int, column: int) -> tuple[int, int]:
+        """The file's line and column of `column` on line `offset` of the text."""
+        return self.first_line + offset, column + (self.first_column - 1 if offset == 0 else 0)
 
 
 def read_all_prose(a: Assessment) -> list[ProseReading]:
     """Every piece of prose as pandoc reads it; read once per assessment, as several checks look at it."""
     if _LAST_READ and _LAST_READ[0] is a:
         return _LAST_READ[1]
-    found = [ProseReading(source, first_line, text, read_prose(text, a.folder))
-             for source, first_line, text in prose_pieces(a)]
+    found = [ProseReading(source, line, column, text, read_prose(text, a.folder))
+             for source, line, column, text in prose_pieces(a)]
     _LAST_READ[:] = [a, found]
     return found
 
@@ -255,7 +260,7 @@ def citations(a: Assessment) -> Iterator[tuple[Source, int, int, str]]:
     for piece in read_all_prose(a):
         for key in dict.fromkeys(piece.reading.citations):
             for offset, column in key_positions(piece.text, key):
-                yield piece.source, piece.first_line + offset, column, key
+                yield piece.source, *piece.at(offset, column), key
 
 
 @check
@@ -464,16 +469,18 @@ def prose_as_read(a: Assessment) -> Iterator[Diagnostic]:
 
     for piece in read_all_prose(a):
         for target in dict.fromkeys(t for t in piece.reading.links if not is_safe_target(t)):
-            for offset, column in list(text_positions(piece.text, f"]({target}")) or [(0, None)]:
-                yield piece.source.at_line(rules.LINK_TARGET, piece.first_line + offset,
+            for offset, column in list(text_positions(piece.text, f"]({target}")) or [(0, -1)]:
+                line, column = piece.at(offset, column + 2)
+                yield piece.source.at_line(rules.LINK_TARGET, line,
                                            f'the link to "{target[:80]}" is printed as its text only.',
                                            "Link to an https:// address, a mailto: address or a #place in the report.",
-                                           column and column + 2)
-        for offset, line in enumerate(piece.text.split("\n")):
-            for match in RAW_CODE.finditer(line):
-                yield piece.source.at_line(rules.RAW_CODE, piece.first_line + offset,
+                                           column if column > 1 else None)
+        for offset, text in enumerate(piece.text.split("\n")):
+            for match in RAW_CODE.finditer(text):
+                line, column = piece.at(offset, match.start() + 1)
+                yield piece.source.at_line(rules.RAW_CODE, line,
                                            f"{match[0]} marks raw code; it is printed as code, never run.",
-                                           "Write it in Markdown instead.", match.start() + 1)
+                                           "Write it in Markdown instead.", column)
 
 
 @check
