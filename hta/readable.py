@@ -134,14 +134,18 @@ def picture_problem(path: Path) -> Problem | None:
     kind = KIND[suffix]
     if suffix in MAGIC and not content.startswith(MAGIC[suffix]):
         return Problem(f"{path.name} is not a {kind} picture (its first bytes say otherwise).")
-    if suffix == ".svg":
-        from .flow import flow_png
+    # Typst first: alone in a folder, an SVG that links another file (a picture elsewhere on the computer)
+    # fails here, before the renderer for Word, which would follow the link, ever sees it.
+    problem = _typst_problem(path, kind)
+    if problem or suffix != ".svg":
+        return problem
+    from .flow import flow_png
 
-        try:
-            flow_png(content.decode("utf-8"))
-        except Exception as exc:  # resvg raises plain exceptions on what it cannot parse; UnicodeDecodeError too
-            return Problem(f"{path.name} cannot be read as SVG: {_first_line(str(exc))}.")
-    return _typst_problem(path, kind)
+    try:
+        flow_png(content.decode("utf-8"))
+    except Exception as exc:  # resvg raises plain exceptions on what it cannot parse; UnicodeDecodeError too
+        return Problem(f"{path.name} cannot be read as SVG: {_first_line(str(exc))}.")
+    return None
 
 
 def _typst_problem(path: Path, kind: str) -> Problem | None:

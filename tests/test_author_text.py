@@ -104,7 +104,8 @@ def test_a_dependent_csl_style_is_a_finding(tmp_path, monkeypatch, capsys):
     ("trasig.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40),  # the right first bytes, then nothing a PNG holds
     ("ritning.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><rect"),
     ("foto.jpg", b"GIF89a" + b"\x00" * 20),
-], ids=["truncated-png", "broken-svg", "gif-named-jpg"])
+    ("lank.svg", b'<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"><image href="/etc/hemlig.png"/></svg>'),
+], ids=["truncated-png", "broken-svg", "gif-named-jpg", "svg-linking-a-file-outside"])
 def test_a_picture_that_does_not_decode_is_a_finding(tmp_path, monkeypatch, capsys, name, content):
     def edit(folder: Path) -> None:
         (folder / "figures").mkdir()
