@@ -294,6 +294,7 @@ def typed_numbers(a: Assessment) -> Iterator[Diagnostic]:
         by_value.setdefault(value, []).append(name)
     for source, number, line in prose_lines(a):
         blanked = COUNT_PLACEHOLDER.sub(lambda m: " " * len(m[0]), CITATION_GROUP.sub(lambda m: " " * len(m[0]), line))
+        blanked = CITATION.sub(lambda m: " " * len(m[0]), blanked)  # a bare @ahl2021 is a citation, not 2021
         blanked = _DATE.sub(lambda m: " " * len(m[0]), blanked)
         for match in _NUMBER.finditer(blanked):
             value = int(match[1])
