@@ -245,6 +245,8 @@ def unclosed(tmp_path_factory) -> Built:
                       f'<iframe src="file://{secret}"> <img src="{secret}"> <object data="{secret}">']
         for n, tag in enumerate(UNCLOSED):
             paragraphs += [f"Taggen {tag} lämnas öppen här.", _marker(n)]
+        # a closed comment after the unclosed <!--: the comment alone is left out, nothing between them
+        paragraphs.append("<!-- SLUTKOMMENTAR -->")
         (folder / "sections" / "background.md").write_text(
             "<!-- DOLD-KOMMENTAR: en anteckning till författarna -->\n" + "\n\n".join(paragraphs) + "\n",
             encoding="utf-8")
@@ -273,7 +275,9 @@ def test_a_sentence_about_a_tag_prints_as_written_and_the_report_goes_on(unclose
     texts = unclosed.texts()
     for fmt, text in texts.items():
         assert shows(text, "Man använder taggen <script> i webbsidor."), fmt
-        assert "DOLD-KOMMENTAR" not in text, fmt  # an author's comment stays a comment
+        for hidden in ("DOLD-KOMMENTAR", "en kommentar", "SLUTKOMMENTAR"):
+            assert hidden not in text, fmt  # an author's comment stays a comment
+        assert "Här är DOLD-EJ" in text, fmt
     _conclusions_present(texts)
     assert active_html(unclosed.html) == []
     assert where_secret(unclosed.folder, unclosed.name, SECRET) == []
