@@ -6,14 +6,17 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from . import rules
 from .diagnostics import Diagnostic, Severity, display_path
 from .labels import available_languages, labels_for
 from .load import Source
-from .model import (COUNT_PLACEHOLDER, IMAGE, REQUIRED_SECTIONS, Assessment, Status,
+from .model import (COUNT_PLACEHOLDER, IMAGE, REQUIRED_SECTIONS, Assessment, Status, slug,
                     count_values)
 from .numerals import LARGEST_IN_WORDS, CountForm, count_form, in_words, starts_sentence
+from .readable import (CONTROL, RAW_CODE, Reading, csl_problem, key_positions, picture_problem, read_prose,
+                       strings, text_positions)
 
 Check = Callable[[Assessment], Iterator[Diagnostic]]
 CHECKS: list[Check] = []
@@ -215,11 +218,51 @@ def prose_lines(a: Assessment) -> Iterator[tuple[Source, int, str]]:
             yield conclusions, line or 1, item
 
 
+def prose_pieces(a: Assessment) -> Iterator[tuple[Source, int, int, str]]:
+    """Each text pandoc reads on its own, with the line and column it starts at: a section, a conclusion bullet."""
+    for section in a.sections.values():
+        yield section.source, section.first_line, 1, section.text
+    conclusions = _source(a, "conclusions.yaml")
+    for key in ("findings", "judgements"):
+        for k, item in enumerate(getattr(a.conclusions, key)):
+            line, column = conclusions.where((key, k))
+            yield conclusions, line or 1, column or 1, item
+
+
+@dataclass(frozen=True)
+class ProseReading:
+    """One piece of prose as pandoc reads it."""
+
+    source: Source
+    first_line: int
+    first_column: int  # where the text starts on its first line (a YAML bullet's column)
+    text: str
+    reading: Reading
+
+    def at(self, offset: int, column: int) -> tuple[int, int]:
+        """The file's line and column of `column` on line `offset` of the text."""
+        return self.first_line + offset, column + (self.first_column - 1 if offset == 0 else 0)
+
+
+def read_all_prose(a: Assessment) -> list[ProseReading]:
+    """Every piece of prose as pandoc reads it; read once per assessment, as several checks look at it."""
+    if _LAST_READ and _LAST_READ[0] is a:
+        return _LAST_READ[1]
+    found = [ProseReading(source, line, column, text, read_prose(text, a.folder))
+             for source, line, column, text in prose_pieces(a)]
+    _LAST_READ[:] = [a, found]
+    return found
+
+
+_LAST_READ: list = []  # [assessment, readings] of the assessment checked last
+
+
 def citations(a: Assessment) -> Iterator[tuple[Source, int, int, str]]:
-    for source, number, line in prose_lines(a):
-        for group in CITATION_GROUP.finditer(line):
-            for key in CITATION.finditer(group[0]):
-                yield source, number, group.start() + key.start() + 1, key[1]
+    """Every citation as pandoc reads it ([@key], a bare @key in running text, @{key}), where it is written."""
+    for piece in read_all_prose(a):
+        for key in dict.fromkeys(piece.reading.citations):
+            for offset, column in key_positions(piece.text, key):
+                yield piece.source, *piece.at(offset, column), key
 
 
 @check
@@ -303,6 +346,7 @@ def typed_numbers(a: Assessment) -> Iterator[Diagnostic]:
         by_value.setdefault(value, []).append(name)
     for source, number, line in prose_lines(a):
         blanked = COUNT_PLACEHOLDER.sub(lambda m: " " * len(m[0]), CITATION_GROUP.sub(lambda m: " " * len(m[0]), line))
+        blanked = CITATION.sub(lambda m: " " * len(m[0]), blanked)  # a bare @ahl2021 is a citation, not 2021
         blanked = _DATE.sub(lambda m: " " * len(m[0]), blanked)
         for match in _NUMBER.finditer(blanked):
             value = int(match[1])
@@ -467,3 +511,92 @@ def metadata(a: Assessment) -> Iterator[Diagnostic]:
             yield source.at(rules.DECISION_RECORD, ("decision",) if decision else ("status",),
                             f"the assessment is decided but the decision record lacks {', '.join(missing)}.",
                             "Add `decision:` with group, date and presenter.")
+
+
+# --- What reaches the converters -------------------------------------------------------------------
+
+@check
+def prose_as_read(a: Assessment) -> Iterator[Diagnostic]:
+    """Links that would print as their text only, raw code that would print as code."""
+    from .inert import is_safe_target
+
+    for piece in read_all_prose(a):
+        for target in dict.fromkeys(t for t in piece.reading.links if not is_safe_target(t)):
+            for offset, column in list(text_positions(piece.text, f"]({target}")) or [(0, -1)]:
+                line, column = piece.at(offset, column + 2)
+                yield piece.source.at_line(rules.LINK_TARGET, line,
+                                           f'the link to "{target[:80]}" is printed as its text only.',
+                                           "Link to an https:// address, a mailto: address or a #place in the report.",
+                                           column if column > 1 else None)
+        for offset, text in enumerate(piece.text.split("\n")):
+            for match in RAW_CODE.finditer(text):
+                line, column = piece.at(offset, match.start() + 1)
+                yield piece.source.at_line(rules.RAW_CODE, line,
+                                           f"{match[0]} marks raw code; it is printed as code, never run.",
+                                           "Write it in Markdown instead.", column)
+
+
+@check
+def citation_style(a: Assessment) -> Iterator[Diagnostic]:
+    if not a.meta.csl:
+        return
+    style = (a.folder / a.meta.csl).resolve()
+    if a.folder.resolve() not in style.parents or not style.is_file():
+        return  # HTA001, in `metadata`
+    problem = csl_problem(style)
+    if problem:
+        yield rules.CITATION_STYLE.at(display_path(style), problem.line, problem.column, problem.message,
+                                      "Use an independent CSL 1.0 style, or remove `csl:` for Vancouver.")
+
+
+@check
+def pictures_decode(a: Assessment) -> Iterator[Diagnostic]:
+    for path in a.pictures():
+        problem = picture_problem(path)
+        if problem:
+            yield rules.NOT_A_PICTURE.at(display_path(path), 1, 1, problem.message,
+                                         "Export the picture again as PNG, JPEG or SVG, and name it by its kind.")
+
+
+@check
+def control_characters(a: Assessment) -> Iterator[Diagnostic]:
+    def finding(value: str) -> tuple[str, str]:
+        char = CONTROL.search(value)[0]
+        return (f"an invisible control character (U+{ord(char):04X}) is in the text.",
+                "Delete it; retype the text around it if it was copied from another program.")
+
+    for name, data in (("assessment.yaml", a.meta), ("pico.yaml", a.picos), ("searches.yaml", a.searches),
+                       ("conclusions.yaml", a.conclusions)):
+        for loc, value in strings(data):
+            if CONTROL.search(value):
+                yield _source(a, name).at(rules.CONTROL_CHARACTER, loc, *finding(value))
+    for section in a.sections.values():
+        for offset, line in enumerate(section.text.split("\n")):
+            match = CONTROL.search(line)
+            if match:
+                yield section.source.at_line(rules.CONTROL_CHARACTER, section.first_line + offset,
+                                             *finding(line), match.start() + 1)
+    evidence = a.sources.get("evidence")
+    for row in a.evidence:
+        if evidence is not None and any(CONTROL.search(v) for _, v in strings(row)):
+            yield evidence.at_line(rules.CONTROL_CHARACTER, row.row, *finding(next(v for _, v in strings(row) if CONTROL.search(v))))
+    for ref in a.references:
+        hit = next((v for _, v in strings(ref) if CONTROL.search(v)), None)
+        if hit is not None:
+            yield _reference_at(a, ref.id, rules.CONTROL_CHARACTER, *finding(hit))
+
+
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_-]+")  # what a count placeholder can name (model.COUNT_PLACEHOLDER)
+
+
+@check
+def plain_ids(a: Assessment) -> Iterator[Diagnostic]:
+    source = _source(a, "searches.yaml")
+    named = [((i, "id"), search.id) for i, search in enumerate(a.searches)]
+    for i, search in enumerate(a.searches):
+        named += [((i, "databases", j, "id"), db.id) for j, db in enumerate(search.databases)]
+        named += [((i, "screening", "exclusions", k, "id"), e.id) for k, e in enumerate(search.screening.exclusions)]
+    for loc, value in named:
+        if value and not _PLAIN_ID.fullmatch(value):
+            yield source.at(rules.UNSAFE_ID, loc, f'the id "{value[:80]}" holds characters other than letters, digits, - and _.',
+                            f'Write e.g. "{slug(value) or "sok1"}".')

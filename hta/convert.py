@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -67,8 +69,33 @@ class Job:
 
 
 def read_ast(job: Job) -> dict:
-    """The .qmd parsed once into pandoc's JSON AST; each output format is written from it."""
-    return json.loads(run_pandoc([job.qmd.name, "--from=markdown", "--to=json"], job.folder))
+    """The .qmd parsed once into pandoc's JSON AST, citations resolved and made inert (see `inert`): each
+    output format is written from it, so no writer sees author text as code, the bibliography included."""
+    from .inert import READ_FORMAT, make_inert
+
+    # The front matter is hta's; the body holds the authors' text. Read apart, and the body without YAML
+    # blocks, a `---` block in a section can neither set metadata (title, bibliography, csl) nor stop pandoc.
+    front, body = split_front_matter(job.qmd.read_text(encoding="utf-8"))
+    metadata = job.folder / RESOURCES_METADATA
+    metadata.write_text(front, encoding="utf-8")
+    try:
+        return make_inert(json.loads(run_pandoc([f"--from={READ_FORMAT}", f"--metadata-file={RESOURCES_METADATA}",
+                                                 "--to=json", *job.citeproc()], job.folder, body)))
+    finally:
+        metadata.unlink()
+
+
+RESOURCES_METADATA = "resources/front-matter.yaml"  # written for read_ast, removed after
+
+
+def split_front_matter(qmd: str) -> tuple[str, str]:
+    """The .qmd's YAML front matter (between its first two `---` lines) and the Markdown after it."""
+    if not qmd.startswith("---\n"):
+        return "", qmd
+    end = qmd.find("\n---\n", 3)
+    if end == -1:
+        return "", qmd
+    return qmd[4:end + 1], qmd[end + 5:]
 
 
 def with_images(ast: dict, resolve, job: Job, drop_banner: bool = False) -> str:
@@ -106,20 +133,21 @@ def to_docx(job: Job, ast: dict, reference_doc: Path) -> Path:
         return image_data_uri(job.images[target], for_word=True)
 
     out = job.output("docx")
-    run_pandoc(["--from=json", "--to=docx", *job.citeproc(), f"--reference-doc={reference_doc}",
+    run_pandoc(["--from=json", "--to=docx", f"--reference-doc={reference_doc}",
                 f"--output={out.name}"], job.folder, with_images(ast, resolve, job), job.epoch)
     return out
 
 
 def to_html_body(job: Job, ast: dict) -> str:
     """The report body as an HTML fragment; the page around it comes from templates/report.html.j2."""
-    return run_pandoc(["--from=json", "--to=html5", *job.citeproc(), "--section-divs"], job.folder,
+    return run_pandoc(["--from=json", "--to=html5", "--section-divs"], job.folder,
                       with_images(ast, job.svg_target, job))
 
 
 def to_typst(job: Job, ast: dict, template: Path) -> Path:
     out = job.output("typ")
-    run_pandoc(["--from=json", "--to=typst", "--standalone", f"--template={template}", *job.citeproc(),
+    # citations are already text (read_ast ran citeproc): no #cite() that would need a Typst bibliography
+    run_pandoc(["--from=json", "--to=typst-citations", "--standalone", f"--template={template}",
                 f"--output={out.name}"], job.folder, with_images(ast, job.svg_target, job, drop_banner=True))
     return out
 
@@ -141,13 +169,30 @@ def image_data_uri(path: Path, for_word: bool = False) -> str:
     return data_uri(path.read_bytes(), MEDIA_TYPES[path.suffix.lower()])
 
 
+# A Typst package import names its package as a string "@namespace/name:version". Text pandoc writes has
+# every @ escaped (\@), code shown as code is raw (between backticks), and raw Typst never reaches the
+# writer (see `inert`): only the template could hold one, and it must not, as Typst would download it.
+_PACKAGE = re.compile(r'"@[^"/]+/[^":]+:')
+_RAW = re.compile(r"(`+)[\s\S]*?\1")
+
+
+def imports_package(typst_source: str) -> bool:
+    return bool(_PACKAGE.search(_RAW.sub("", typst_source.replace("\\`", ""))))
+
+
 def typst_to_pdf(source: Path, pdf: Path, timestamp: int | None = None) -> Path:
+    """Compile with the output folder as Typst's root (`read()` and `image()` reach nothing outside it) and
+    no packages: a source naming one is refused before Typst could go to the network for it."""
     import typst
 
-    try:
-        typst.compile(str(source), output=str(pdf), root=str(source.parent), timestamp=timestamp)
-    except Exception as exc:  # typst raises its own error types for compile failures
-        raise ConversionError(f"typst failed on {source}: {exc}") from exc
+    if imports_package(source.read_text(encoding="utf-8")):
+        raise ConversionError(f"typst refused {source}: it imports a package, and the build uses none")
+    with tempfile.TemporaryDirectory() as empty:  # no local packages, no cached ones
+        try:
+            typst.compile(str(source), output=str(pdf), root=str(source.parent), timestamp=timestamp,
+                          package_path=empty, package_cache_path=empty)
+        except Exception as exc:  # typst raises its own error types for compile failures
+            raise ConversionError(f"typst failed on {source}: {exc}") from exc
     return pdf
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import subprocess
 from pathlib import Path
 
@@ -166,12 +167,24 @@ def _pico_layout(table) -> None:
 def _core_properties(doc, assessment: Assessment, labels: Labels) -> None:
     meta = assessment.meta
     props = doc.core_properties
-    props.title = meta.title
-    props.author = "; ".join(a.name for a in meta.authors)
+    props.title = property_text(meta.title)
+    props.author = property_text("; ".join(a.name for a in meta.authors))
     props.language = labels.language
-    props.subject = meta.question
-    props.keywords = f"{meta.report_type}; {meta.dnr}; {meta.status.value}"
-    props.identifier = meta.dnr
+    props.subject = property_text(meta.question)
+    props.keywords = property_text(f"{meta.report_type}; {meta.dnr}; {meta.status.value}")
+    props.identifier = property_text(meta.dnr)
     props.created = props.modified = meta.document_time()
     props.last_modified_by = "hta"
     props.revision = 1
+
+
+# What XML 1.0 cannot hold: C0 controls but tab, newline and carriage return, and U+FFFE/U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+PROPERTY_LIMIT = 255  # Word's (and python-docx's) longest core property
+
+
+def property_text(value: str) -> str:
+    """A value as a Word document property can hold it: XML characters only, at most 255 of them. A long
+    question is shortened here only; the report prints it whole."""
+    text = _NOT_XML.sub("", value)
+    return text if len(text) <= PROPERTY_LIMIT else text[:PROPERTY_LIMIT - 1] + "…"

@@ -30,8 +30,10 @@ def environment():
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
-        # Markdown is the output, not HTML: escaping is done per value with the `md` filter.
-        autoescape=False,
+        # HTML pages escape every value; Markdown is escaped per value with the `md` filter (HTML escaping
+        # would print &amp; in the report).
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False,
+                                            default=False),
         undefined=jinja2.StrictUndefined,  # a misspelt variable must fail the build, not print nothing
         trim_blocks=True,
         lstrip_blocks=True,
@@ -46,13 +48,17 @@ def environment():
     return env
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|@~^$\"'])")  # quotes too: search terms keep straight quotes
+# Every ASCII punctuation mark: pandoc's Markdown reads a backslash before any of them as that mark, literally.
+# Escaping all of them, not the ones known to matter today, leaves no way for a value to open markup: no
+# list or quote at a line start (- > 1) a.), no fence (::: ```), no attribute ({=typst}), no citation
+# (@key), no math ($), no HTML (<), and straight quotes, -- and ... stay as typed.
+_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
 
 
 def escape_markdown(text: str) -> str:
-    """Plain text from the data (PICO, search terms, table cells) that must print as typed."""
-    text = _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
-    return re.sub(r"^(\d+)\.", r"\1\\.", text)
+    """Plain text from the data (metadata, PICO, search terms, table cells, labels) that must print as typed,
+    on one line."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def fill_counts(text: str, values: dict, labels: Labels) -> str:
@@ -87,10 +93,10 @@ def pico_rows(pico: Pico, labels: Labels) -> list[tuple[str, str]]:
     if pico.outcomes.secondary:
         outcome_lines += ["", outcomes(labels.secondary_outcomes, pico.outcomes.secondary)]
     return [
-        (labels.pico_population, escape_markdown(pico.population)),
-        (labels.pico_intervention, escape_markdown(pico.intervention)),
-        (labels.pico_control, escape_markdown(pico.control)),
-        (labels.pico_outcome, "\n".join(outcome_lines)),
+        (escape_markdown(labels.pico_population), escape_markdown(pico.population)),
+        (escape_markdown(labels.pico_intervention), escape_markdown(pico.intervention)),
+        (escape_markdown(labels.pico_control), escape_markdown(pico.control)),
+        (escape_markdown(labels.pico_outcome), "\n".join(outcome_lines)),
     ]
 
 
@@ -118,7 +124,8 @@ def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str
         labels=labels,
         councils=councils,
         banner=labels.banner.get(meta.status.value, ""),
-        sections={key.value: (section.title or labels.section(key.value), prose(section.text))
+        # the author's own heading is prose; the label is plain text
+        sections={key.value: (section.title or escape_markdown(labels.section(key.value)), prose(section.text))
                   for key, section in assessment.sections.items()},
         picos=[(pico, pico_rows(pico, labels)) for pico in assessment.picos],
         findings=[prose(f) for f in assessment.conclusions.findings],

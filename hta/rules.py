@@ -222,3 +222,29 @@ DECISION_RECORD = rule(
     "HTA901", "decision-record", E, "The decision record is incomplete for a decided assessment.",
     "A decided statement says which group decided it, when, and who presented it.",
     "status: decided\n(no decision:)", "decision:\n  group: KSG-B\n  date: 2021-09-08\n  presenter: Sverker Svensjö")
+
+# --- What reaches the converters: text that prints as typed, files each format can read --------------
+LINK_TARGET = rule(
+    "HTA040", "link-target", W, "A link goes somewhere other than a web page (http, https), a mail address (mailto) or a place in the report (#).",
+    "A published report cannot link to a file on the author's computer, and a `javascript:` link is a way to run code in the reader's browser; such a link is printed as its text only, in every format.",
+    "[bilagan](C:/Users/anna/bilaga.pdf)", "[bilagan](https://www.regiondalarna.se/bilaga.pdf)")
+RAW_CODE = rule(
+    "HTA041", "raw-code", W, "Text marked as raw code of an output format (`{=html}`, `{=typst}`, `{=openxml}`, `{=latex}`).",
+    "Author text is never run as code in any format; raw code is printed as the code it is, which is rarely what was meant.",
+    "`<br>`{=html}", "Write Markdown: a blank line between paragraphs, **bold**, ^superscript^.")
+CITATION_STYLE = rule(
+    "HTA042", "citation-style", E, "The CSL file named by `csl:` is not a citation style the build can use.",
+    "The reference list and every citation are formatted by it; a file that is not well-formed CSL, or a dependent style that only points at another one, stops the build.",
+    "csl: stil.csl  # a Word document renamed, or a dependent style", "csl: apa.csl  # an independent CSL 1.0 style, e.g. from the Zotero Style Repository")
+NOT_A_PICTURE = rule(
+    "HTA043", "not-a-picture", E, "A file in `figures/` is not a picture of the kind its name says (PNG, JPEG, GIF, SVG), or cannot be decoded.",
+    "Every picture is embedded in the Word file, the web page and the PDF; one that cannot be decoded stops the PDF.",
+    "figures/diagram.png  # really a PDF, or a truncated download", "figures/diagram.png  # exported again as PNG")
+CONTROL_CHARACTER = rule(
+    "HTA044", "control-character", E, "A value holds an invisible control character (U+0000–U+001F other than tab and line break).",
+    "Control characters come from copying out of other programs; Word files cannot hold them, and they are invisible where they do print.",
+    'title: "Ketamin\\u0007"', "title: Ketamin")
+UNSAFE_ID = rule(
+    "HTA045", "unsafe-id", E, "An `id` of a search, database or exclusion holds characters other than letters, digits, `-` and `_`.",
+    "Ids name counts in prose (`{{primara.hits.pubmed}}`), figures and tables; only plain names can be written in all of them.",
+    "id: primära sökningen", "id: primara")

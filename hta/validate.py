@@ -160,8 +160,9 @@ def _read_sections(folder: Path, findings: list[Diagnostic]) -> dict[SectionKey,
 
 
 def _without_comments(text: str) -> str:
-    """Markdown with its <!-- comments --> (the authors' notes) blanked, keeping every line where it was."""
-    return re.sub(r"<!--.*?-->", lambda m: "\n" * m[0].count("\n"), text, flags=re.S)
+    """Markdown with its <!-- comments --> (the authors' notes) blanked, keeping every line where it was.
+    A comment ends at the first --> and holds no other <!--: an unclosed one stays text and hides nothing."""
+    return re.sub(r"<!--(?:(?!<!--).)*?-->", lambda m: "\n" * m[0].count("\n"), text, flags=re.S)
 
 
 def _read_evidence(folder: Path, findings: list[Diagnostic], sources: dict[str, Source]) -> list[EvidenceRow] | None:

@@ -1,0 +1,126 @@
+"""Author text is never code: the pieces of that mechanism one by one — Markdown escaping of data, the inert
+AST filter, and the checks that find what a converter would otherwise fail on."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import replace_once
+
+from hta.cli import main
+
+MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
+
+# Values whose first characters open Markdown when not escaped, and every ASCII punctuation mark.
+OPENERS = ["- x", "+ x", "* x", "> x", "1) x", "1. x", "a) x", "(a) x", "i. x", "# x", "#x", "::: {.x}",
+           "```x", "~~~ x", "| a | b |", ": x", "---", "***", "[x](javascript:y)", "`x`{=typst}", "<script>",
+           "<!--", "@key", "[@key]", "$x$", "x^2^", "~x~", "**x**", "\\", "a\\", "&amp;", "x {#id}",
+           "<https://a.b>", "-- ... 'q' \"q\"", "![x](y)", "{{x}}", "%title", "(@) x", "#. x", "A. B",
+           "".join(chr(c) for c in range(33, 127) if not chr(c).isalnum())]
+
+
+@pytest.mark.parametrize("value", OPENERS)
+def test_escaped_data_reads_back_as_exactly_the_text_typed(value):
+    from hta.convert import run_pandoc
+    from hta.inert import READ_FORMAT
+    from hta.render import escape_markdown
+
+    ast = json.loads(run_pandoc([f"--from={READ_FORMAT}", "--to=json"], Path.cwd(), escape_markdown(value)))
+    [block] = ast["blocks"]
+    assert block["t"] == "Para"
+    assert all(node["t"] in {"Str", "Space"} for node in block["c"])
+    assert "".join(node["c"] if node["t"] == "Str" else " " for node in block["c"]) == value
+
+
+def test_the_inert_filter_leaves_no_raw_code_no_unsafe_link_and_no_attribute_that_could_run():
+    from hta.inert import make_inert
+
+    attr = ["x", ["c", "bad class\""], [["onclick", "alert(1)"], ["style", "color:red"], ["width", "50%"]]]
+    ast = {"blocks": [
+        {"t": "RawBlock", "c": ["openxml", "<w:p/>"]},
+        {"t": "Para", "c": [
+            {"t": "RawInline", "c": ["typst", "#calc.pow(7, 2)"]},
+            {"t": "Link", "c": [attr, [{"t": "Str", "c": "klick"}], ["javascript:alert(1)", ""]]},
+            {"t": "Link", "c": [attr, [{"t": "Str", "c": "webb"}], ["https://example.org", ""]]},
+            {"t": "Span", "c": [attr, []]},
+            {"t": "Image", "c": [attr, [], ["figures/a.png", ""]]},
+        ]},
+    ], "meta": {"title": {"t": "MetaInlines", "c": [{"t": "RawInline", "c": ["html", "<b>"]}]}}}
+    inert = make_inert(ast)
+    raw, para = inert["blocks"]
+    assert raw == {"t": "CodeBlock", "c": [["", [], []], "<w:p/>"]}
+    code, unsafe, safe, span, image = para["c"]
+    assert code == {"t": "Code", "c": [["", [], []], "#calc.pow(7, 2)"]}
+    assert unsafe == {"t": "Span", "c": [["", [], []], [{"t": "Str", "c": "klick"}]]}
+    assert safe["c"][0] == span["c"][0] == ["x", ["c"], []]
+    assert image["c"][0] == ["x", ["c"], [["width", "50%"]]]
+    assert inert["meta"]["title"]["c"] == [{"t": "Code", "c": [["", [], []], "<b>"]}]
+
+
+# --- Checks --------------------------------------------------------------------------------------------
+
+def _check(tmp_path: Path, monkeypatch, capsys, edit) -> list[str]:
+    folder = tmp_path / "fall"
+    shutil.copytree(MINIMAL, folder)
+    edit(folder)
+    monkeypatch.chdir(tmp_path)
+    main(["check", "fall"])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return out.splitlines()
+
+
+def test_citations_are_found_as_pandoc_reads_them(tmp_path, monkeypatch, capsys):
+    """A bare @key is a citation, in a section or a conclusion; a mail address and code are not."""
+
+    def edit(folder: Path) -> None:
+        replace_once(folder / "sections" / "summary.md", "].", "]. Som @cederlund2021 visar; skriv till "
+                     "anna@example.se eller `@kod2020`.")
+        replace_once(folder / "conclusions.yaml", "[@ahl2021]", "enligt @ahl2012")
+
+    codes = [line.split(": ")[0] + " " + line.split(": ")[1].split()[0] + " " + line.split('"')[1]
+             for line in _check(tmp_path, monkeypatch, capsys, edit)]
+    assert codes == ["fall/conclusions.yaml:2:55 HTA601 @ahl2012", "fall/sections/summary.md:1:66 HTA601 @cederlund2021"]
+
+
+def test_a_dependent_csl_style_is_a_finding(tmp_path, monkeypatch, capsys):
+    def edit(folder: Path) -> None:
+        (folder / "stil.csl").write_text(
+            '<?xml version="1.0" encoding="utf-8"?>\n<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" '
+            'default-locale="en-US">\n  <info><title>Beroende</title>\n    <link href="http://www.zotero.org/styles/apa"'
+            ' rel="independent-parent"/>\n  </info>\n</style>\n', encoding="utf-8")
+        (folder / "assessment.yaml").write_text((folder / "assessment.yaml").read_text(encoding="utf-8")
+                                                + "csl: stil.csl\n", encoding="utf-8")
+
+    [line] = _check(tmp_path, monkeypatch, capsys, edit)
+    assert line.startswith("fall/stil.csl:1:1: HTA042 error: the citation style has no <citation> layout")
+
+
+@pytest.mark.parametrize("name, content", [
+    ("trasig.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40),  # the right first bytes, then nothing a PNG holds
+    ("ritning.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><rect"),
+    ("foto.jpg", b"GIF89a" + b"\x00" * 20),
+    ("lank.svg", b'<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"><image href="/etc/hemlig.png"/></svg>'),
+], ids=["truncated-png", "broken-svg", "gif-named-jpg", "svg-linking-a-file-outside"])
+def test_a_picture_that_does_not_decode_is_a_finding(tmp_path, monkeypatch, capsys, name, content):
+    def edit(folder: Path) -> None:
+        (folder / "figures").mkdir()
+        (folder / "figures" / name).write_bytes(content)
+
+    [line] = _check(tmp_path, monkeypatch, capsys, edit)
+    assert line.startswith(f"fall/figures/{name}:1:1: HTA043 error: {name} ")
+
+
+def test_a_control_character_is_found_where_it_is(tmp_path, monkeypatch, capsys):
+    def edit(folder: Path) -> None:
+        replace_once(folder / "sections" / "summary.md", "kan minska", "kan\x0bminska")
+        replace_once(folder / "references.json", '"En fallserie om testbehandling"', '"En fallserie\\u0001"')
+
+    lines = _check(tmp_path, monkeypatch, capsys, edit)
+    assert [line.split(" error")[0] for line in lines] == ["fall/references.json:11:5: HTA044",
+                                                           "fall/sections/summary.md:1:19: HTA044"]
+    assert "U+000B" in lines[1]
