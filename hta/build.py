@@ -163,7 +163,7 @@ def output_lock(out_root: Path):
     try:
         state.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise HtaError(f"cannot create {display_path(state)}: {exc.strerror}.") from None
+        raise HtaError(f"--out {display_path(out_root)} cannot be created: {exc.strerror}.") from None
     with open(state / "lock", "w") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
