@@ -6,16 +6,16 @@ import difflib
 import json
 import os
 import shutil
-import sys
 import traceback
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import rules
 from .checks import run_checks
 from .diagnostics import Diagnostic, HtaError, display_path, has_errors
-from .library import STATE, umask
+from .library import STATE
+from .publish import LOG, output_lock, remove, staging_folder, swap_in
 from .model import Assessment
 from .validate import read_assessment
 from .render import RESOURCES
@@ -132,12 +132,7 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
         raise HtaError("--engine quarto needs Quarto, and `quarto` is not on PATH; "
                        "install it from https://quarto.org, or leave out --engine.")
     outcomes = check_all(folders, out_root)
-    if not any(o.buildable for o in outcomes):
-        for outcome in outcomes:
-            if progress:
-                progress(outcome)
-        return outcomes
-    with output_lock(out_root):
+    with output_lock(out_root) if any(o.buildable for o in outcomes) else nullcontext():
         for outcome in outcomes:
             if outcome.buildable:
                 try:
@@ -151,95 +146,20 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
     return outcomes
 
 
-# --- Writing: each assessment's outputs replaced as a whole, one build at a time ---------------------
-
-@contextmanager
-def output_lock(out_root: Path):
-    """Hold `_build/.hta/lock` while writing: a second build waits (and says so) instead of interleaving.
-    Under the lock, what a killed build left in `.hta/` is removed: no build of this folder is running."""
-    import fcntl
-
-    state = out_root / STATE
-    try:
-        state.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise HtaError(f"--out {display_path(out_root)} cannot be created: {exc.strerror}.") from None
-    with open(state / "lock", "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print(f"waiting for another build of {display_path(out_root)}/ to finish", file=sys.stderr, flush=True)
-            fcntl.flock(lock, fcntl.LOCK_EX)
-        for leftover in state.glob("tmp-*"):
-            _remove(leftover)
-        (state / LOG).unlink(missing_ok=True)
-        yield
-
-
-LOG = "build.log"  # under _build/.hta/: the command, converter output and traceback of each failure
-
-
 def write_report(assessment: Assessment, out_root: Path, engine: str) -> list[Path]:
     """The .qmd with its resources, HTML, Word, PDF and report.json, written beside the outputs and swapped in."""
-    import tempfile
-
     from .library import write_manifest
 
     target = out_root / assessment.name
-    staging = Path(tempfile.mkdtemp(prefix=f"tmp-{assessment.name}-", dir=out_root / STATE))
-    os.chmod(staging, 0o777 & ~umask())  # mkdtemp makes it private (0700); the outputs are published
+    staging = staging_folder(out_root, assessment.name)
     try:
         job = write_qmd(assessment, staging)
         outputs = convert_qmd(job, assessment, engine)
         write_manifest(assessment, staging)
         swap_in(staging, target)
     finally:
-        _remove(staging)  # after the swap it holds the old set; after a failure, the incomplete new one
+        remove(staging)  # after the swap it holds the old set; after a failure, the incomplete new one
     return [target / p.name for p in outputs]
-
-
-def swap_in(new: Path, target: Path) -> None:
-    """Put folder `new` at `target` in one step, leaving the old `target` (if any) at `new`.
-
-    Linux exchanges the two folders atomically (renameat2 RENAME_EXCHANGE): whoever reads `_build/<name>/`,
-    a web server publishing it included, sees the complete old set or the complete new one, and a file it
-    has open stays readable. A symlink swap would be atomic everywhere, but web servers follow links only
-    when configured to (Apache's FollowSymLinks, nginx's disable_symlinks) and copying `_build/` to a
-    web host may drop links; real folders publish everywhere. Where the exchange is not available the old
-    folder is renamed aside first: for that instant `_build/<name>/` is missing, never mixed."""
-    if not os.path.lexists(target):
-        os.rename(new, target)
-    elif not _exchange(new, target):
-        aside = new.with_name(new.name + "-old")
-        os.rename(target, aside)
-        os.rename(new, target)
-        os.rename(aside, new)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically exchange two paths; False when the system or file system cannot."""
-    import ctypes
-    import errno
-
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):  # not Linux, or a C library older than glibc 2.28
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
-        return True
-    error = ctypes.get_errno()
-    if error in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # e.g. a network file system
-        return False
-    raise OSError(error, os.strerror(error), str(b))
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)  # a killed build's converter may still be writing into it
-    else:
-        path.unlink(missing_ok=True)
 
 
 # --- Failures: said for the assessment that caused them --------------------------------------------
@@ -274,15 +194,16 @@ def failure_finding(assessment: Assessment, exc: Exception, out_root: Path) -> D
         if isinstance(cause, ConversionError):
             f.write(f"command: {cause.command}\n{cause.stderr}\n")
         f.write("".join(traceback.format_exception(exc)) + "\n")
-    inputs = _inputs(assessment)
+    texts = _texts(assessment)
     if isinstance(cause, LimitExceeded):
-        culprit = max(inputs, key=lambda p: p.stat().st_size)
+        culprit = max(texts, key=lambda p: p.stat().st_size)
         return rules.CONVERSION_LIMIT.at(
             display_path(culprit), 1, 1, f"{output} of {assessment.name} could not be made: {cause}, and was stopped.",
             f"{display_path(culprit)}, the largest text of the assessment, is the most likely cause: look for pasted "
             f"binary data or one enormous line. Details: {display_path(log)}.")
     said = cause.stderr if isinstance(cause, ConversionError) else str(cause)
-    named = [p for p in inputs if p.name in said]  # a picture or style the converter names in its complaint
+    csl = [assessment.folder / assessment.meta.csl] if assessment.meta.csl else []
+    named = [p for p in texts + assessment.pictures() + csl if p.name in said]  # as the converter complains of it
     culprit = named[0] if named else assessment.folder / ASSESSMENT_FILE
     what = str(cause) if isinstance(cause, ConversionError) else f"{type(cause).__name__}: {cause}"
     excerpt = " ".join(said.split())[:300]
@@ -293,12 +214,9 @@ def failure_finding(assessment: Assessment, exc: Exception, out_root: Path) -> D
         f"{blame} The converter said: {excerpt or '(nothing)'}; details: {display_path(log)}.")
 
 
-def _inputs(assessment: Assessment) -> list[Path]:
-    """The author's files that reach the converters: sections, data files, pictures and the citation style."""
-    files = [s.source.path for s in assessment.sections.values()]
-    files += [s.path for s in assessment.sources.values()] + assessment.pictures()
-    if assessment.meta.csl:
-        files.append(assessment.folder / assessment.meta.csl)
+def _texts(assessment: Assessment) -> list[Path]:
+    """The author's text files that reach the converters: the sections and the data files."""
+    files = [s.source.path for s in assessment.sections.values()] + [s.path for s in assessment.sources.values()]
     return [p for p in files if p.is_file()] or [assessment.folder / ASSESSMENT_FILE]
 
 
