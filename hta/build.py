@@ -36,8 +36,7 @@ class Outcome:
 
     @property
     def name(self) -> str:
-        """The output folder's name: the assessment folder's own, also when it was given as `.`."""
-        return Path(os.path.abspath(self.folder)).name
+        return self.folder.name
 
     @property
     def built(self) -> bool:
@@ -105,9 +104,9 @@ def read_and_check(folder: Path) -> tuple[Assessment | None, list[Diagnostic]]:
 
 def check_all(folders: list[Path], out_root: Path = Path("_build")) -> list[Outcome]:
     """Read and check every assessment; two that would be written to one output folder are errors."""
-    unique = list({Path(os.path.abspath(f)): f for f in folders}.values())  # the same folder named twice
     outcomes = []
-    for folder in unique:
+    # absolute, so that `.` and `..` have a name of their own; and a folder named twice is one
+    for folder in dict.fromkeys(Path(os.path.abspath(f)) for f in folders):
         assessment, findings = read_and_check(folder)
         outcomes.append(Outcome(folder, findings, assessment=assessment))
     for outcome in outcomes:

@@ -58,8 +58,6 @@ def main(argv: list[str] | None = None) -> int:
 def _folders(named: list[Path]) -> list[Path]:
     """The assessment folders to work on: those named, or every folder under assessments/. A folder
     without an assessment.yaml is kept, to be reported (HTA950); a path that is no folder cannot be."""
-    import os
-
     from .build import discover
 
     if not named:
@@ -71,7 +69,7 @@ def _folders(named: list[Path]) -> list[Path]:
         if not p.is_dir():
             what = "is not a folder" if p.exists() else "does not exist"
             raise HtaError(f"{p} {what}; an assessment is a folder with an assessment.yaml (see `hta new`).")
-    return [Path(os.path.abspath(p)) for p in named]  # `.` and `..` have a name of their own
+    return named
 
 
 def check(args) -> int:
