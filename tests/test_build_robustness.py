@@ -46,11 +46,11 @@ def run_cli(root: Path, monkeypatch, capsys, *args: str) -> tuple[int, str, str]
     return status, out, err
 
 
-def complete_set_marker(folder: Path) -> str:
+def complete_set_marker(folder: Path, name: str | None = None) -> str:
     """The marker of the build that wrote `folder`; fails unless every file is whole and all come from one build."""
     from pypdf import PdfReader
 
-    name = folder.name
+    name = name or folder.name
     html = (folder / f"{name}.html").read_text(encoding="utf-8")
     assert html.rstrip().endswith("</html>"), folder
     with zipfile.ZipFile(folder / f"{name}.docx") as word:
@@ -98,6 +98,26 @@ def test_a_killed_build_leaves_each_report_a_complete_old_or_new_set(tmp_path):
     # what the killed builds left behind is cleaned by the next one
     assert sorted(p.name for p in (root / "_build").iterdir()) == [".hta", "a", "b", "c", "index.html", "index.qmd"]
     assert [p.name for p in (root / "_build" / ".hta").iterdir() if p.name.startswith("tmp")] == []
+
+
+def test_a_reader_during_a_build_only_ever_sees_complete_sets(tmp_path):
+    root = library(tmp_path, ("a",))
+    mark(root, "mike")
+    assert start_build(root).wait() == 0
+    mark(root, "november")
+    proc = start_build(root)
+    seen = set()
+    while proc.poll() is None:
+        # hold the folder open, as a web server serving its files does, and read every file through it
+        folder = os.open(root / "_build" / "a", os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            seen.add(complete_set_marker(Path(f"/proc/self/fd/{folder}"), "a"))
+        except FileNotFoundError:  # allowed only for a set that was swapped out and is being removed
+            assert os.stat(root / "_build" / "a").st_ino != os.fstat(folder).st_ino
+        finally:
+            os.close(folder)
+    assert proc.returncode == 0, proc.stderr.read()
+    assert seen <= {"mike", "november"} and complete_set_marker(root / "_build" / "a") == "november"
 
 
 def test_two_builds_started_at_once_end_with_one_complete_set_and_no_traceback(tmp_path):
