@@ -198,7 +198,7 @@ def typst_worker(argv: list[str]) -> int:
     try:
         _compile_typst(Path(source), Path(pdf), int(timestamp) if timestamp else None)
     except MemoryError:
-        raise
+        raise  # its traceback on stderr says "MemoryError": typst_to_pdf reports the bound
     except Exception as exc:  # typst raises its own error types for compile failures
         print(exc, file=sys.stderr)
         return 1

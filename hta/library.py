@@ -59,8 +59,8 @@ def write_index(root: Path, language: str = "sv") -> list[Path]:
 
 
 def _replace(path: Path, text: str) -> Path:
-    """Write beside and rename over: a reader sees the old file or the new one, never a part of it.
-    A temporary file a killed build leaves in .hta/ is removed by the next build (build.output_lock)."""
+    """Write into .hta/ and rename over `path`: a reader sees the old file or the new one, never a part of it.
+    A temporary file a killed build leaves in .hta/ is removed by the next build (publish.output_lock)."""
     import tempfile
 
     (path.parent / STATE).mkdir(exist_ok=True)
