@@ -120,6 +120,20 @@ def test_a_reader_during_a_build_only_ever_sees_complete_sets(tmp_path):
     assert seen <= {"mike", "november"} and complete_set_marker(root / "_build" / "a") == "november"
 
 
+def test_without_an_atomic_exchange_the_set_is_still_replaced_whole(tmp_path, monkeypatch):
+    """On a system or file system without renameat2, the old folder is renamed aside, then the new one in."""
+    from hta import publish
+    from hta.build import build
+
+    root = library(tmp_path, ("a",))
+    monkeypatch.setattr(publish, "_exchange", lambda new, target: False)
+    for marker in ("oscar", "papa"):
+        mark(root, marker)
+        [outcome] = build([root / "assessments" / "a"], root / "_build")
+        assert outcome.built and complete_set_marker(root / "_build" / "a") == marker
+    assert sorted(p.name for p in (root / "_build" / ".hta").iterdir()) == ["lock"]
+
+
 def test_two_builds_started_at_once_end_with_one_complete_set_and_no_traceback(tmp_path):
     root = library(tmp_path, ("a", "b"))
     mark(root, "india")
