@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import difflib
 import json
+import os
 import shutil
+import traceback
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import rules
 from .checks import run_checks
-from .diagnostics import Diagnostic, has_errors
+from .diagnostics import Diagnostic, HtaError, display_path, has_errors
+from .library import STATE
+from .publish import LOG, output_lock, remove, staging_folder, swap_in
 from .model import Assessment
 from .validate import read_assessment
 from .render import RESOURCES
 
 FORMATS = ("html", "docx", "pdf")
+HTML, WORD, PDF = "the web page", "the Word file", "the PDF"  # each output as a finding names it
+ASSESSMENT_FILE = "assessment.yaml"
 
 
 @dataclass
@@ -23,6 +32,7 @@ class Outcome:
     folder: Path
     diagnostics: list[Diagnostic] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
+    assessment: Assessment | None = None  # read and valid, so the checks ran
 
     @property
     def name(self) -> str:
@@ -32,46 +42,181 @@ class Outcome:
     def built(self) -> bool:
         return bool(self.outputs)
 
+    @property
+    def buildable(self) -> bool:
+        return self.assessment is not None and not has_errors(self.diagnostics)
+
 
 def discover(root: Path) -> list[Path]:
-    """The assessment folders under `root`: those holding an assessment.yaml."""
-    return sorted(p.parent for p in root.glob("*/assessment.yaml"))
+    """Every folder directly under `root` is an assessment, and so is a link there to a folder that is gone.
+    Hidden entries (.git, .DS_Store) and files (README.md) are not: editors and tools put them there."""
+    return sorted(p for p in root.iterdir()
+                  if not p.name.startswith(".") and (p.is_dir() or (p.is_symlink() and not p.exists())))
+
+
+def missing_assessment_file(folder: Path) -> Diagnostic | None:
+    """Why `folder` has no readable assessment.yaml, in words that say what to do; None when it has one."""
+    expected = folder / ASSESSMENT_FILE
+    if expected.is_file():
+        return None
+    shown = str(Path(display_path(folder.parent)) / folder.name)
+
+    def finding(path: Path, why: str, hint: str) -> Diagnostic:
+        shown_path = str(Path(display_path(path.parent)) / path.name)  # a link as named, not where it points
+        return rules.NOT_AN_ASSESSMENT.at(shown_path, 1, 1,
+                                          f"the folder {shown} is not an assessment: {why}.", hint)
+
+    if folder.is_symlink() and not folder.exists():
+        return finding(folder, f"it is a link to {os.readlink(folder)}, which does not exist",
+                       "Remove the link, or point it at an assessment folder.")
+    if expected.is_symlink() and not expected.exists():
+        return finding(expected, f"its {ASSESSMENT_FILE} is a link to {os.readlink(expected)}, which does not exist",
+                       "Replace the link by the file itself.")
+    if expected.exists():
+        return finding(expected, f"its {ASSESSMENT_FILE} is not a file", f"Make {ASSESSMENT_FILE} a file.")
+    try:
+        names = sorted(p.name for p in folder.iterdir() if not p.is_dir())
+    except OSError as exc:
+        return finding(expected, f"it cannot be read ({exc.strerror})", "Make the folder readable.")
+    misnamed = difflib.get_close_matches(ASSESSMENT_FILE, names, n=1, cutoff=0.8) or [
+        n for n in names if n.lower() in (ASSESSMENT_FILE, "assessment.yml")]
+    if misnamed:
+        return finding(folder / misnamed[0], f"it has no {ASSESSMENT_FILE}", f"Rename {misnamed[0]} to {ASSESSMENT_FILE}.")
+    deeper = sorted(folder.glob(f"*/{ASSESSMENT_FILE}"))
+    if deeper:
+        inner = display_path(deeper[0].parent)
+        return finding(deeper[0], f"it has no {ASSESSMENT_FILE}, and one was found a level deeper, in {inner}",
+                       f"Move the files of {inner} up into {shown}, or the folder itself directly under assessments/.")
+    return finding(expected, f"it has no {ASSESSMENT_FILE}",
+                   "Create one (`hta new` shows every file), or move the folder out of assessments/.")
 
 
 def read_and_check(folder: Path) -> tuple[Assessment | None, list[Diagnostic]]:
-    """The one code path `hta check` and `hta build` share."""
+    """The one code path `hta check` and `hta build` share, for one assessment."""
+    missing = missing_assessment_file(folder)
+    if missing is not None:
+        return None, [missing]
     assessment, findings = read_assessment(folder)
     if assessment is not None and not has_errors(findings):
         findings += run_checks(assessment)
     return assessment, sorted(findings)
 
 
-def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=None) -> list[Outcome]:
-    """Read and check all assessments, then write the reports of those without errors."""
-    checked = []
-    for folder in folders:
+def check_all(folders: list[Path], out_root: Path = Path("_build")) -> list[Outcome]:
+    """Read and check every assessment; two that would be written to one output folder are errors."""
+    outcomes = []
+    # absolute, so that `.` and `..` have a name of their own; and a folder named twice is one
+    for folder in dict.fromkeys(Path(os.path.abspath(f)) for f in folders):
         assessment, findings = read_and_check(folder)
-        checked.append((Outcome(folder, findings), assessment))
-    for outcome, assessment in checked:
-        if assessment is not None and not has_errors(outcome.diagnostics):
-            outcome.outputs = write_report(assessment, out_root / assessment.name, engine)
-        if progress:
-            progress(outcome)
-    if any(outcome.built for outcome, _ in checked):
-        from .library import write_index
+        outcomes.append(Outcome(folder, findings, assessment=assessment))
+    for outcome in outcomes:
+        others = [o for o in outcomes if o.name == outcome.name]
+        if len(others) > 1:
+            shown = " and ".join(display_path(o.folder) for o in others)
+            outcome.diagnostics.append(rules.SAME_OUTPUT_FOLDER.at(
+                display_path(outcome.folder / ASSESSMENT_FILE), 1, 1,
+                f"{shown} would both be built into {display_path(out_root / outcome.name)}.",
+                "Build them one at a time with different --out folders, or rename one of the folders."))
+    return outcomes
 
-        write_index(out_root)
-    return [outcome for outcome, _ in checked]
+
+def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=None) -> list[Outcome]:
+    """Read and check all assessments, then write the reports of those without errors, each as a whole."""
+    from . import convert
+    from .library import write_index
+
+    if out_root.exists() and not out_root.is_dir():
+        raise HtaError(f"--out {display_path(out_root)} is a file, not a folder; name a folder (it is created when missing).")
+    if engine == "quarto" and convert.quarto_path() is None:
+        raise HtaError("--engine quarto needs Quarto, and `quarto` is not on PATH; "
+                       "install it from https://quarto.org, or leave out --engine.")
+    outcomes = check_all(folders, out_root)
+    with output_lock(out_root) if any(o.buildable for o in outcomes) else nullcontext():
+        for outcome in outcomes:
+            if outcome.buildable:
+                try:
+                    outcome.outputs = write_report(outcome.assessment, out_root, engine)
+                except Exception as exc:  # noqa: BLE001 -- said as a finding of this assessment, traceback logged
+                    outcome.diagnostics.append(failure_finding(outcome.assessment, exc, out_root))
+            if progress:
+                progress(outcome)
+        if any(o.built for o in outcomes):
+            write_index(out_root)
+    return outcomes
 
 
-def write_report(assessment: Assessment, out: Path, engine: str) -> list[Path]:
-    """The .qmd with its resources, then HTML, Word and PDF, into `out`."""
+def write_report(assessment: Assessment, out_root: Path, engine: str) -> list[Path]:
+    """The .qmd with its resources, HTML, Word, PDF and report.json, written beside the outputs and swapped in."""
     from .library import write_manifest
 
-    job = write_qmd(assessment, out)
-    outputs = convert_qmd(job, assessment, engine)
-    write_manifest(assessment, out)
-    return outputs
+    target = out_root / assessment.name
+    staging = staging_folder(out_root, assessment.name)
+    try:
+        job = write_qmd(assessment, staging)
+        outputs = convert_qmd(job, assessment, engine)
+        write_manifest(assessment, staging)
+        swap_in(staging, target)
+    finally:
+        remove(staging)  # after the swap it holds the old set; after a failure, the incomplete new one
+    return [target / p.name for p in outputs]
+
+
+# --- Failures: said for the assessment that caused them --------------------------------------------
+
+class OutputFailed(Exception):
+    """Making one output failed; the cause is the converter's (or our own) exception."""
+
+    def __init__(self, output: str) -> None:
+        super().__init__(output)
+        self.output = output
+
+
+@contextmanager
+def making(output: str):
+    """Name the output being made, for the finding should anything fail while making it."""
+    try:
+        yield
+    except Exception as exc:
+        raise OutputFailed(output) from exc
+
+
+def failure_finding(assessment: Assessment, exc: Exception, out_root: Path) -> Diagnostic:
+    """A failure while writing, as a finding: which output, which file most likely, and for a developer the
+    command and what the converter said (the whole traceback goes to `_build/.hta/build.log`)."""
+    from .convert import ConversionError, LimitExceeded
+
+    output = exc.output if isinstance(exc, OutputFailed) else "the report"
+    cause = exc.__cause__ if isinstance(exc, OutputFailed) and exc.__cause__ else exc
+    log = out_root / STATE / LOG
+    with log.open("a", encoding="utf-8") as f:
+        f.write(f"=== {assessment.name}: {output}\n")
+        if isinstance(cause, ConversionError):
+            f.write(f"command: {cause.command}\n{cause.stderr}\n")
+        f.write("".join(traceback.format_exception(exc)) + "\n")
+    texts = _texts(assessment)
+    if isinstance(cause, LimitExceeded):
+        culprit = max(texts, key=lambda p: p.stat().st_size)
+        return rules.CONVERSION_LIMIT.at(
+            display_path(culprit), 1, 1, f"{output} of {assessment.name} could not be made: {cause}, and was stopped.",
+            f"{display_path(culprit)}, the largest text of the assessment, is the most likely cause: look for pasted "
+            f"binary data or one enormous line. Details: {display_path(log)}.")
+    said = cause.stderr if isinstance(cause, ConversionError) else str(cause)
+    csl = [assessment.folder / assessment.meta.csl] if assessment.meta.csl else []
+    named = [p for p in texts + assessment.pictures() + csl if p.name in said]  # as the converter complains of it
+    culprit = named[0] if named else assessment.folder / ASSESSMENT_FILE
+    what = str(cause) if isinstance(cause, ConversionError) else f"{type(cause).__name__}: {cause}"
+    excerpt = " ".join(said.split())[:300]
+    blame = (f"{display_path(culprit)} is the most likely cause." if named else
+             "No file of the assessment is named; if none is to blame, this is a bug in hta: please report it.")
+    return rules.CONVERSION_FAILED.at(
+        display_path(culprit), 1, 1, f"{output} of {assessment.name} could not be made: {what}.",
+        f"{blame} The converter said: {excerpt or '(nothing)'}; details: {display_path(log)}.")
+
+
+def _texts(assessment: Assessment) -> list[Path]:
+    """The author's text files that reach the converters: the sections and the data files."""
+    files = [s.source.path for s in assessment.sections.values()] + [s.path for s in assessment.sources.values()]
+    return [p for p in files if p.is_file()] or [assessment.folder / ASSESSMENT_FILE]
 
 
 def write_qmd(assessment: Assessment, out: Path):
@@ -126,16 +271,23 @@ def convert_qmd(job, assessment: Assessment, engine: str) -> list[Path]:
 
     labels = labels_for(assessment.meta.language)
     if convert.choose_engine(engine) == "quarto":
-        convert.quarto_render(job, ["html", "docx", "typst"])
+        for fmt, output in (("html", HTML), ("docx", WORD), ("typst", PDF)):
+            with making(output):
+                convert.quarto_render(job, [fmt])
     else:
-        ast = convert.read_ast(job)
-        body = convert.to_html_body(job, ast)
-        job.output("html").write_text(html.page(assessment, labels, body, job.figures, job.images), encoding="utf-8")
-        convert.to_docx(job, ast, Path(RESOURCES) / "reference.docx")
-        typ = convert.to_typst(job, ast, Path(RESOURCES) / "report.typst")
-        convert.typst_to_pdf(typ, job.output("pdf"), job.epoch)
-        typ.replace(job.folder / RESOURCES / typ.name)
-    docx.finish_docx(job.output("docx"), assessment, labels)
+        with making("the report (.qmd)"):
+            ast = convert.read_ast(job)
+        with making(HTML):
+            body = convert.to_html_body(job, ast)
+            job.output("html").write_text(html.page(assessment, labels, body, job.figures, job.images), encoding="utf-8")
+        with making(WORD):
+            convert.to_docx(job, ast, Path(RESOURCES) / "reference.docx")
+        with making(PDF):
+            typ = convert.to_typst(job, ast, Path(RESOURCES) / "report.typst")
+            convert.typst_to_pdf(typ, job.output("pdf"), job.epoch)
+            typ.replace(job.folder / RESOURCES / typ.name)
+    with making(WORD):
+        docx.finish_docx(job.output("docx"), assessment, labels)
     return [job.qmd] + [job.output(ext) for ext in FORMATS]
 
 

@@ -57,24 +57,26 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _folders(named: list[Path]) -> list[Path]:
+    """The assessment folders to work on: those named, or every folder under assessments/. A folder
+    without an assessment.yaml is kept, to be reported (HTA950); a path that is no folder cannot be."""
     from .build import discover
 
     if not named:
-        found = discover(ASSESSMENTS)
+        found = discover(ASSESSMENTS) if ASSESSMENTS.is_dir() else []
         if not found:
             raise HtaError(f"no assessments found under {ASSESSMENTS}/ (a folder with an assessment.yaml).")
         return found
     for p in named:
-        if not (p / "assessment.yaml").is_file():
-            what = "has no assessment.yaml" if p.is_dir() else "is not a folder"
+        if not p.is_dir():
+            what = "is not a folder" if p.exists() else "does not exist"
             raise HtaError(f"{p} {what}; an assessment is a folder with an assessment.yaml (see `hta new`).")
     return named
 
 
 def check(args) -> int:
-    from .build import read_and_check
+    from .build import check_all
 
-    findings = [d for folder in _folders(args.assessments) for d in read_and_check(folder)[1]]
+    findings = [d for outcome in check_all(_folders(args.assessments)) for d in outcome.diagnostics]
     if args.format == "text":
         output = format_text(findings, wants_colour(sys.stdout))
     else:

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from functools import cache
@@ -18,8 +19,27 @@ if TYPE_CHECKING:
     from .render import Figure
 
 
+# Bounds of one converter run, so that one input cannot stall or exhaust the machine the build runs on.
+# The reference assessment needs about 0.3 s and 200 MB per pandoc run and 0.5 s and 60 MB for Typst;
+# the limits leave room for reports many times its size on a slow, shared CI machine.
+PANDOC_SECONDS = 120  # wall-clock seconds of one pandoc run
+PANDOC_MEMORY = "1g"  # pandoc's heap, as its runtime's `+RTS -M` option takes it (k, m, g)
+TYPST_SECONDS = 120  # wall-clock seconds of one Typst compile, in its worker process
+TYPST_MEMORY = 2 * 2**30  # bytes of address space of the Typst worker (RLIMIT_AS)
+QUARTO_SECONDS = 300  # one `quarto render`: it runs pandoc and Typst itself, unbounded by the above
+
+
 class ConversionError(Exception):
-    """pandoc, Quarto or Typst failed: a bug or a broken installation, shown with the exact command."""
+    """pandoc, Quarto or Typst failed. `str()` says so in a line; `command` and `stderr` are for developers."""
+
+    def __init__(self, message: str, command: list[str] | str = "", stderr: str = "") -> None:
+        super().__init__(message)
+        self.command = command if isinstance(command, str) else " ".join(command)
+        self.stderr = stderr
+
+
+class LimitExceeded(ConversionError):
+    """A converter ran past its time or memory bound and was stopped."""
 
 
 @cache
@@ -31,13 +51,19 @@ def pandoc_path() -> str:
 
 def run_pandoc(args: list[str], cwd: Path, stdin: str | None = None, epoch: int = 0) -> str:
     """Run pandoc in its sandbox: it reads only the files named here, never one an author's text names.
-    SOURCE_DATE_EPOCH fixes the dates pandoc writes into a Word file."""
-    command = [pandoc_path(), "--sandbox", *args]
+    SOURCE_DATE_EPOCH fixes the dates pandoc writes into a Word file. Bounded by PANDOC_SECONDS and
+    PANDOC_MEMORY (pandoc's runtime stops with "Heap exhausted" past it)."""
+    command = [pandoc_path(), "+RTS", f"-M{PANDOC_MEMORY}", "-RTS", "--sandbox", *args]
     env = os.environ | {"SOURCE_DATE_EPOCH": str(epoch)}
-    result = subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, text=True, encoding="utf-8",
-                            env=env)
+    try:
+        result = subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, text=True, encoding="utf-8",
+                                env=env, timeout=PANDOC_SECONDS)
+    except subprocess.TimeoutExpired:  # subprocess.run has killed it
+        raise LimitExceeded(f"pandoc took longer than {PANDOC_SECONDS} s", command) from None
+    if "Heap exhausted" in result.stderr:
+        raise LimitExceeded(f"pandoc needed more than {PANDOC_MEMORY.upper()}B of memory", command, result.stderr)
     if result.returncode != 0:
-        raise ConversionError(f"pandoc failed ({result.returncode}): {' '.join(command)}\n{result.stderr}")
+        raise ConversionError(f"pandoc failed (exit status {result.returncode})", command, result.stderr)
     return result.stdout
 
 
@@ -181,19 +207,53 @@ def imports_package(typst_source: str) -> bool:
 
 
 def typst_to_pdf(source: Path, pdf: Path, timestamp: int | None = None) -> Path:
-    """Compile with the output folder as Typst's root (`read()` and `image()` reach nothing outside it) and
-    no packages: a source naming one is refused before Typst could go to the network for it."""
+    """Compile in a worker process, so that TYPST_SECONDS and TYPST_MEMORY bound it: Typst runs in-process
+    as a Rust extension that neither a thread nor a signal can stop. A source naming a package is refused
+    before Typst could go to the network for it."""
+    if imports_package(source.read_text(encoding="utf-8")):
+        raise ConversionError(f"typst refused {source.name}: it imports a package, and the build uses none")
+    command = [sys.executable, "-c", _TYPST_WORKER, str(source), str(pdf), str(timestamp or ""), str(TYPST_MEMORY)]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=TYPST_SECONDS)
+    except subprocess.TimeoutExpired:  # subprocess.run has killed it
+        raise LimitExceeded(f"Typst took longer than {TYPST_SECONDS} s", command) from None
+    if result.returncode != 0:
+        # past RLIMIT_AS, Rust aborts ("memory allocation of … failed") and Python raises MemoryError
+        if "memory allocation of" in result.stderr or "MemoryError" in result.stderr:
+            raise LimitExceeded(f"Typst needed more than {TYPST_MEMORY // 2**20} MB of memory", command,
+                                result.stderr)
+        raise ConversionError("Typst failed", command, result.stderr)
+    return pdf
+
+
+_TYPST_WORKER = "import sys; from hta.convert import typst_worker; sys.exit(typst_worker(sys.argv[1:]))"
+
+
+def typst_worker(argv: list[str]) -> int:
+    """The worker's side: bound its memory, compile, and say a compile error on stderr (exit status 1)."""
+    import resource
+
+    import typst  # noqa: F401 -- loaded before the limit, which then bounds the compile alone
+
+    source, pdf, timestamp, memory = argv
+    resource.setrlimit(resource.RLIMIT_AS, (int(memory), int(memory)))
+    try:
+        _compile_typst(Path(source), Path(pdf), int(timestamp) if timestamp else None)
+    except MemoryError:
+        raise  # its traceback on stderr says "MemoryError": typst_to_pdf reports the bound
+    except Exception as exc:  # typst raises its own error types for compile failures
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _compile_typst(source: Path, pdf: Path, timestamp: int | None) -> None:
+    """The output folder is Typst's root (`read()` and `image()` reach nothing outside it); no packages."""
     import typst
 
-    if imports_package(source.read_text(encoding="utf-8")):
-        raise ConversionError(f"typst refused {source}: it imports a package, and the build uses none")
     with tempfile.TemporaryDirectory() as empty:  # no local packages, no cached ones
-        try:
-            typst.compile(str(source), output=str(pdf), root=str(source.parent), timestamp=timestamp,
-                          package_path=empty, package_cache_path=empty)
-        except Exception as exc:  # typst raises its own error types for compile failures
-            raise ConversionError(f"typst failed on {source}: {exc}") from exc
-    return pdf
+        typst.compile(str(source), output=str(pdf), root=str(source.parent), timestamp=timestamp,
+                      package_path=empty, package_cache_path=empty)
 
 
 # --- Quarto -----------------------------------------------------------------------------------------
@@ -216,7 +276,10 @@ def quarto_render(job: Job, formats: list[str]) -> None:
         raise ConversionError("the quarto engine was asked for, but `quarto` is not on PATH")
     for fmt in formats:
         command = [quarto, "render", job.qmd.name, "--to", fmt]
-        result = subprocess.run(command, cwd=job.folder, capture_output=True, text=True)
+        try:
+            result = subprocess.run(command, cwd=job.folder, capture_output=True, text=True, timeout=QUARTO_SECONDS)
+        except subprocess.TimeoutExpired:
+            raise LimitExceeded(f"Quarto took longer than {QUARTO_SECONDS} s", command) from None
         if result.returncode != 0:
-            raise ConversionError(f"quarto failed: {' '.join(command)}\n{result.stderr}")
+            raise ConversionError(f"Quarto failed (exit status {result.returncode})", command, result.stderr)
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .model import Assessment
 
 MANIFEST = "report.json"
+STATE = ".hta"  # under the output folder, never published: the build's lock, log and temporary folders
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,8 @@ def write_manifest(assessment: Assessment, out: Path) -> Path:
 
 def entries(root: Path) -> list[Entry]:
     """Every report under `root`, newest first; those not yet reported for decision lead, being current work."""
-    found = [Entry(**json.loads(p.read_text(encoding="utf-8"))) for p in root.glob(f"*/{MANIFEST}")]
+    found = [Entry(**json.loads(p.read_text(encoding="utf-8"))) for p in root.glob(f"*/{MANIFEST}")
+             if not p.parent.name.startswith(".")]
     return sorted(found, key=lambda e: (e.date or "9999", e.name), reverse=True)
 
 
@@ -50,8 +53,27 @@ def write_index(root: Path, language: str = "sv") -> list[Path]:
     labels = labels_for(language)
     listed = entries(root)
     env = environment()
-    html = root / "index.html"
-    html.write_text(env.get_template("index.html.j2").render(entries=listed, labels=labels), encoding="utf-8")
-    qmd = root / "index.qmd"
-    qmd.write_text(env.get_template("index.qmd.j2").render(entries=listed, labels=labels), encoding="utf-8")
+    html = _replace(root / "index.html", env.get_template("index.html.j2").render(entries=listed, labels=labels))
+    qmd = _replace(root / "index.qmd", env.get_template("index.qmd.j2").render(entries=listed, labels=labels))
     return [html, qmd]
+
+
+def _replace(path: Path, text: str) -> Path:
+    """Write into .hta/ and rename over `path`: a reader sees the old file or the new one, never a part of it.
+    A temporary file a killed build leaves in .hta/ is removed by the next build (publish.output_lock)."""
+    import tempfile
+
+    (path.parent / STATE).mkdir(exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent / STATE, prefix="tmp-",
+                                     delete=False) as f:
+        f.write(text)
+    os.chmod(f.name, 0o666 & ~umask())  # a temporary file is private (0600); the index is published
+    os.replace(f.name, path)
+    return path
+
+
+def umask() -> int:
+    """The process's umask: what a plainly created file or folder would have left out of its mode."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -248,3 +248,29 @@ UNSAFE_ID = rule(
     "HTA045", "unsafe-id", E, "An `id` of a search, database or exclusion holds characters other than letters, digits, `-` and `_`.",
     "Ids name counts in prose (`{{primara.hits.pubmed}}`), figures and tables; only plain names can be written in all of them.",
     "id: primära sökningen", "id: primara")
+# --- Build: what `hta build` finds while it finds and writes the reports ----------------------------
+NOT_AN_ASSESSMENT = rule(
+    "HTA950", "not-an-assessment", E, "A folder under `assessments/` (or named on the command line) has no readable `assessment.yaml`.",
+    "Every folder directly under `assessments/` is an assessment; one without its `assessment.yaml` would otherwise "
+    "vanish from the build without a word. The finding says whether the file is misnamed, a broken link, or one "
+    "folder too deep. Hidden entries (`.git`, `.DS_Store`) and files directly under `assessments/` (`README.md`) are "
+    "not assessments and are left alone.",
+    "assessments/ketamin/assessment.yml", "assessments/ketamin/assessment.yaml")
+SAME_OUTPUT_FOLDER = rule(
+    "HTA951", "same-output-folder", E, "Two assessments of one build would be written to the same output folder.",
+    "The output folder is named after the assessment's folder; the second report would replace the first. Neither is "
+    "built, and nothing is written for them.",
+    "hta build region-a/rapport region-b/rapport", "hta build region-a/rapport --out _build-a")
+CONVERSION_FAILED = rule(
+    "HTA960", "conversion-failed", E, "pandoc, Typst, Quarto or the Word post-processing failed on an assessment that passed `hta check`.",
+    "The other assessments, the summary and the index are still written, and this assessment keeps its previous "
+    "outputs. The finding names the output that failed and the file most likely at fault; its hint and "
+    "`_build/.hta/build.log` hold the command and what the converter said. When no file of yours is to blame, it is "
+    "a bug in `hta`: please report it with that log.",
+    "A picture in `figures/` that is not a picture.", "A picture saved as PNG, JPEG, GIF or SVG.")
+CONVERSION_LIMIT = rule(
+    "HTA961", "conversion-limit", E, "A converter ran past its time or memory limit and was stopped.",
+    "Each pandoc run and each Typst compile is bounded (`PANDOC_SECONDS`, `PANDOC_MEMORY`, `TYPST_SECONDS`, "
+    "`TYPST_MEMORY` in `hta/convert.py`), so that one file cannot stall the build for everyone. The finding names the "
+    "largest text of the assessment, the usual cause: binary data pasted into a section, or one enormous line.",
+    "sections/results.md holding 20 kB of random bytes", "sections/results.md holding the results as prose")
