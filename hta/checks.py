@@ -245,10 +245,10 @@ class ProseReading:
 
 
 def read_all_prose(a: Assessment) -> list[ProseReading]:
-    """Every piece of prose as pandoc reads it; read once per assessment, as several checks look at it."""
+    """Every piece of prose with its citations and links; read once per assessment, as several checks look at it."""
     if _LAST_READ and _LAST_READ[0] is a:
         return _LAST_READ[1]
-    found = [ProseReading(source, line, column, text, read_prose(text, a.folder))
+    found = [ProseReading(source, line, column, text, read_prose(text))
              for source, line, column, text in prose_pieces(a)]
     _LAST_READ[:] = [a, found]
     return found

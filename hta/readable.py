@@ -20,34 +20,26 @@ RAW_CODE = re.compile(r"\{=[A-Za-z]\w*\}")  # `x`{=typst}, ```{=openxml}: read a
 
 @dataclass
 class Reading:
-    """What pandoc reads in one piece of prose, as the build will read it (hta.inert.READ_FORMAT)."""
+    """The citations and links of one piece of prose, as pandoc's Markdown reader finds them."""
 
     citations: list[str] = field(default_factory=list)  # keys, in order: [@a], a bare @a, @{a}
     links: list[str] = field(default_factory=list)  # link targets, in order
 
 
-def read_prose(text: str, cwd: Path) -> Reading:
-    """Ask pandoc itself, so that the check sees exactly the citations the build will resolve; raises
-    ConversionError when pandoc cannot read the text."""
-    from .convert import run_pandoc
-    from .inert import READ_FORMAT
+# pandoc's citation key: a letter, digit or _, then those or single inner punctuation; @ must not follow a
+# word character (an e-mail address is no citation). @{key} takes any key.
+_CITATION = re.compile(r"(?<![A-Za-z0-9_])@(?:\{([^}\s]+)\}|([A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&\-+?<>~/](?=[A-Za-z0-9_]))*))")
+_LINK = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]*)|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>|^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)", re.M)
+_CODE = re.compile(r"^(```|~~~).*?^\1|(`+).+?\2", re.M | re.S)  # fenced blocks and code spans
 
-    reading = Reading()
 
-    def walk(node: Any) -> None:
-        if isinstance(node, list):
-            for x in node:
-                walk(x)
-        elif isinstance(node, dict):
-            if node.get("t") == "Cite":
-                reading.citations += [c["citationId"] for c in node["c"][0]]
-            elif node.get("t") == "Link":
-                reading.links.append(node["c"][2][0])
-            for value in node.values():
-                walk(value)
-
-    walk(json.loads(run_pandoc([f"--from={READ_FORMAT}", "--to=json"], cwd, text)))
-    return reading
+def read_prose(text: str) -> Reading:
+    """Citations and links as pandoc reads them, found without running pandoc: `hta check` of a whole
+    library must take seconds, and a converter's bounds belong to the build. Code is blanked first, as
+    pandoc reads neither inside it."""
+    text = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)
+    return Reading(citations=[m[1] or m[2] for m in _CITATION.finditer(text)],
+                   links=[m[1] or m[2] or m[3] for m in _LINK.finditer(text) if (m[1] or m[2] or m[3])])
 
 
 def key_positions(text: str, key: str) -> Iterator[tuple[int, int]]:
