@@ -153,12 +153,3 @@ def test_png_is_a_png_that_draws_the_text() -> None:
     assert len(png) > 20_000
     # resvg silently drops text it has no font for; the text must add to the image
     assert len(png) > 2 * len(flow_png(without_text(svg)))
-
-
-def test_png_draws_the_text_on_a_system_without_fonts(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(flow, "_system_sans", lambda: None)
-    svg = flow_svg(make_search(), LABELS)
-    png = flow_png(svg)
-
-    assert png.startswith(PNG_SIGNATURE)
-    assert len(png) > 2 * len(flow_png(without_text(svg)))
