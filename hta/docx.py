@@ -20,7 +20,7 @@ MARGIN = 1418  # 2.5 cm on every side
 HEADER_DISTANCE = FOOTER_DISTANCE = 709  # 1.25 cm from the page edge
 BODY_SIZE = 11  # points
 TABLE_SIZE = 10
-WIDE_TABLE_SIZE = 9
+TABLE_SIZES = (10, 9, 8)  # a wide table steps down until its longest words fit side by side
 RUNNING_SIZE = 9  # header and footer
 # A table whose text columns would average less than this on a portrait page goes on a landscape page,
 # where its lines get a readable length (3 cm holds about fifteen characters).
@@ -317,19 +317,20 @@ def _pictures(doc) -> None:
 
 
 def _tables(doc) -> None:
-    """Size every table to its content; a table too wide to read on a portrait page gets a landscape one."""
-    from .docx_tables import lay_out, measure, text_columns_width
+    """Size every table to its content. A table whose text columns would be too narrow to read on a
+    portrait page gets a landscape one, its type a point or two smaller if its words need it."""
+    from .docx_tables import fits, lay_out, measure, text_columns_width
 
-    body_sect = doc.sections[-1]._sectPr
-    portrait = text_width(body_sect)
+    portrait = text_width(doc.sections[-1]._sectPr)
     for table in doc.tables:
         tbl = table._tbl
         columns = measure(tbl, TABLE_SIZE)
         if text_columns_width(columns, portrait) >= NARROWEST_READABLE:
             lay_out(tbl, columns, portrait, TABLE_SIZE)
             continue
-        landscape = _landscape_section(doc, tbl)
-        lay_out(tbl, measure(tbl, WIDE_TABLE_SIZE), text_width(landscape), WIDE_TABLE_SIZE)
+        wide = text_width(_landscape_section(doc, tbl))
+        size = next((s for s in TABLE_SIZES if fits(measure(tbl, s), wide)), TABLE_SIZES[-1])
+        lay_out(tbl, measure(tbl, size), wide, size)
 
 
 def _landscape_section(doc, tbl):
@@ -388,7 +389,7 @@ def _running_matter(doc, assessment: Assessment, labels: Labels) -> None:
         # the first page carries the title block instead of the running header
         section.different_first_page_header_footer = index == 0
         width = text_width(section._sectPr)
-        _fill_header(section.header, short_title(meta.title, width, dnr), dnr, mark, width)
+        _fill_header(section.header, short_title(meta.short_title or meta.title, width, dnr), dnr, mark, width)
         _fill_footer(section.footer)
         if index == 0:
             _fill_header(section.first_page_header, "", "", mark, width)

@@ -175,6 +175,11 @@ def column_widths(columns: list[Column], total: int) -> list[int]:
     return rounded
 
 
+def fits(columns: list[Column], total: int) -> bool:
+    """Every column at least as wide as its longest word, within `total` twips."""
+    return sum(padded(c.narrowest) for c in columns) <= total
+
+
 def text_columns_width(columns: list[Column], total: int) -> float:
     """The average width in twips the text columns would get in a table `total` twips wide."""
     widths = column_widths(columns, total)
@@ -193,7 +198,7 @@ def lay_out(tbl, columns: list[Column], total: int, size: float) -> None:
     put(tbl_pr, "w:tblInd", "w:tblPr", w_w=0, w_type="dxa")
     put(tbl_pr, "w:tblLayout", "w:tblPr", w_type="fixed")
     margins = put(tbl_pr, "w:tblCellMar", "w:tblPr")
-    for side, value in (("top", 28), ("left", CELL_MARGIN), ("bottom", 28), ("right", CELL_MARGIN)):
+    for side, value in (("top", 40), ("left", CELL_MARGIN), ("bottom", 40), ("right", CELL_MARGIN)):
         edge = OxmlElement(f"w:{side}")
         edge.set(qn("w:w"), str(value))
         edge.set(qn("w:type"), "dxa")
@@ -236,17 +241,20 @@ def lay_out(tbl, columns: list[Column], total: int, size: float) -> None:
                 put(tc_pr, "w:shd", "w:tcPr", w_val="clear", w_color="auto", w_fill=LABEL_SHADING)
             if role is Role.NUMBER:
                 put(tc_pr, "w:noWrap", "w:tcPr")
-            for p in tc.iter(qn("w:p")):
-                _paragraph(p, role, bold=is_header or role is Role.LABEL, size=size)
+            paragraphs = list(tc.iter(qn("w:p")))
+            for p in paragraphs:
+                _paragraph(p, role, bold=is_header or role is Role.LABEL, size=size, last=p is paragraphs[-1])
 
 
-def _paragraph(p, role: Role, bold: bool, size: float) -> None:
-    """One cell paragraph: never hyphenated, numbers to the right, the table's type size."""
+def _paragraph(p, role: Role, bold: bool, size: float, last: bool) -> None:
+    """One cell paragraph: never hyphenated, numbers to the right, the table's type size; the cell's
+    margins give the space above and below, paragraphs inside a cell are set apart by half a line."""
     from docx.oxml.ns import qn
 
     p_pr = properties(p, "w:p")
     # words in a table are never hyphenated: search strings must read exactly as they run
     put(p_pr, "w:suppressAutoHyphens", "w:pPr")
+    put(p_pr, "w:spacing", "w:pPr", w_before=0, w_after=0 if last else round(size * 10))
     if role is Role.NUMBER:
         put(p_pr, "w:jc", "w:pPr", w_val="right")
     for r in p.iter(qn("w:r")):

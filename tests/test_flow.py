@@ -6,8 +6,6 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
-import pytest
-
 from hta import flow
 from hta.flow import flow_png, flow_svg
 from hta.labels import labels_for
