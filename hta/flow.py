@@ -193,12 +193,15 @@ def _template() -> Template:
 
 
 def flow_png(svg: str) -> bytes:
-    """The diagram rasterised at twice its size on white, for Word, with the project's fonts only: the
-    same PNG on a machine with many fonts and on one with none."""
+    """An SVG (a flow diagram, or an author's picture) rasterised at twice its size on white, for Word.
+    resvg sees the project's family and nothing else, so the PNG is the same on a machine with many
+    fonts and on one with none; text asking for another family is set in ours, since resvg leaves out
+    text it has no font for."""
     import resvg_py
 
     from .fonts import FAMILY, font_files
 
     return bytes(resvg_py.svg_to_bytes(svg_string=svg, background="white", zoom=2, skip_system_fonts=True,
                                        font_files=[str(p) for p in font_files()], font_family=FAMILY,
-                                       sans_serif_family=FAMILY))
+                                       sans_serif_family=FAMILY,
+                                       style_sheet=f"* {{ font-family: {FAMILY} !important }}"))
