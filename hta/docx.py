@@ -26,6 +26,9 @@ RUNNING_SIZE = 9  # header and footer
 # where its lines get a readable length (3 cm holds about fifteen characters).
 NARROWEST_READABLE = 1701
 MARK_COLOUR = "B00020"  # draft and example marks: the banner's red
+# Arial as Word describes it in a font table, so a machine without it picks a family of the same build
+ARIAL_FONT_ENTRY = (b'<w:font w:name="Arial"><w:panose1 w:val="020B0604020202020204"/><w:charset w:val="00"/>'
+                    b'<w:family w:val="swiss"/><w:pitch w:val="variable"/></w:font>')
 
 
 def make_reference_doc(path: Path) -> Path:
@@ -124,10 +127,17 @@ def _use_family(doc) -> None:
             del fonts.attrib[name]
         for key in ("ascii", "hAnsi", "eastAsia", "cs"):
             fonts.set(qn(f"w:{key}"), WORD_FAMILY)
-    theme = next((rel.target_part for rel in doc.part.rels.values() if rel.reltype == RT.THEME), None)
-    if theme is not None:
+    parts = {rel.reltype: rel.target_part for rel in doc.part.rels.values() if not rel.is_external}
+    if RT.THEME in parts:
+        theme = parts[RT.THEME]
         theme._blob = re.sub(rb'(<a:latin typeface=")[^"]*(")', rb"\g<1>" + WORD_FAMILY.encode() + rb"\g<2>",
                              theme.blob)
+    if RT.FONT_TABLE in parts:
+        # the font table names the families the text uses: ours, not the template's Calibri or Aptos
+        table = parts[RT.FONT_TABLE]
+        blob = re.sub(rb'<w:font w:name="(Aptos|Aptos Display|Calibri|Cambria|' + WORD_FAMILY.encode() +
+                      rb')">.*?</w:font>\s*', b"", table.blob, flags=re.S)
+        table._blob = re.sub(rb"(<w:fonts[^>]*>)", rb"\g<1>" + ARIAL_FONT_ENTRY, blob, count=1)
 
 
 def _hanging_indent(style) -> None:
@@ -380,8 +390,6 @@ def _landscape_section(doc, tbl):
 def _running_matter(doc, assessment: Assessment, labels: Labels) -> None:
     """Headers and footers of every section: from page 2 the short title and the Dnr; on every page the
     page number 'n (N)' and, for drafts and examples, the mark that says so."""
-    from docx.oxml.ns import qn
-
     meta = assessment.meta
     mark = labels.banner.get(meta.status.value, "")
     dnr = f"{labels.dnr} {meta.dnr}"
@@ -394,10 +402,6 @@ def _running_matter(doc, assessment: Assessment, labels: Labels) -> None:
         if index == 0:
             _fill_header(section.first_page_header, "", "", mark, width)
             _fill_footer(section.first_page_footer)
-    for sect in doc.element.body.iter(qn("w:sectPr")):
-        if sect is not doc.sections[0]._sectPr:
-            for title_pg in sect.findall(qn("w:titlePg")):
-                sect.remove(title_pg)
 
 
 def _emptied(part):

@@ -295,6 +295,7 @@ def test_every_style_names_arial_and_the_document_speaks_the_reports_language(re
             for key in ("ascii", "hAnsi", "eastAsia", "cs"):
                 assert f'w:{key}="Arial"' in fonts, fonts
         assert "Aptos" not in docx_xml(docx, "word/theme/theme1.xml")
+        assert re.findall(r'<w:font w:name="(Arial|Calibri|Aptos)"', docx_xml(docx, "word/fontTable.xml")) == ["Arial"]
     defaults = re.search(r"<w:docDefaults>.*</w:docDefaults>", docx_xml(reference_build / f"{NAME}.docx", "word/styles.xml"))
     assert re.search(r'<w:lang [^>]*w:val="sv-SE"', defaults[0])
 
