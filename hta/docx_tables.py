@@ -14,6 +14,9 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
 from .metrics import text_width
 from .ooxml import properties, put
 
@@ -53,8 +56,6 @@ class Run:
 
 def runs(paragraph) -> list[Run]:
     """The text of a paragraph with the weight and slant it is set in (hyperlinks included)."""
-    from docx.oxml.ns import qn
-
     def on(rpr, tag: str) -> bool:
         element = None if rpr is None else rpr.find(qn(tag))
         return element is not None and element.get(qn("w:val"), "true") not in {"0", "false", "off"}
@@ -62,7 +63,7 @@ def runs(paragraph) -> list[Run]:
     out = []
     for r in paragraph.iter(qn("w:r")):
         rpr = r.find(qn("w:rPr"))
-        text = "".join(t.text or "" if t.tag == qn("w:t") else " " for t in r if t.tag in {qn("w:t"), qn("w:tab")})
+        text = "".join((t.text or "") if t.tag == qn("w:t") else " " for t in r if t.tag in {qn("w:t"), qn("w:tab")})
         out.append(Run(text, on(rpr, "w:b"), on(rpr, "w:i")))
     return out
 
@@ -84,13 +85,11 @@ def paragraph_extent(paragraph, size: float, bold: bool = False) -> tuple[float,
 
 
 def cell_text(tc) -> str:
-    from docx.oxml.ns import qn
 
     return " ".join("".join(run.text for run in runs(p)) for p in tc.iter(qn("w:p"))).strip()
 
 
 def has_header_row(tbl) -> bool:
-    from docx.oxml.ns import qn
 
     first = tbl.find(qn("w:tr"))
     return first is not None and first.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
@@ -98,21 +97,17 @@ def has_header_row(tbl) -> bool:
 
 def grid(tbl) -> list[list[tuple[int, object]]]:
     """Each row's cells with the grid column they start in."""
-    from docx.oxml.ns import qn
-
     rows = []
-    for tr in tbl.iter(qn("w:tr")):
+    for tr in tbl.findall(qn("w:tr")):
         column, cells = 0, []
         for tc in tr.findall(qn("w:tc")):
-            span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
             cells.append((column, tc))
-            column += int(span.get(qn("w:val"))) if span is not None else 1
+            column += span(tc)
         rows.append(cells)
     return rows
 
 
 def span(tc) -> int:
-    from docx.oxml.ns import qn
 
     element = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
     return int(element.get(qn("w:val"))) if element is not None else 1
@@ -120,8 +115,6 @@ def span(tc) -> int:
 
 def measure(tbl, size: float) -> list[Column]:
     """The role and content widths of each grid column, header row and labels measured in bold."""
-    from docx.oxml.ns import qn
-
     rows = grid(tbl)
     count = max((c + span(tc) for row in rows for c, tc in row), default=0)
     header = has_header_row(tbl)
@@ -189,9 +182,6 @@ def text_columns_width(columns: list[Column], total: int) -> float:
 
 def lay_out(tbl, columns: list[Column], total: int, size: float) -> None:
     """Write the widths, alignment, wrapping and row behaviour of one table."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     widths = column_widths(columns, total)
     tbl_pr = properties(tbl, "w:tbl")
     put(tbl_pr, "w:tblW", "w:tblPr", w_w=total, w_type="dxa")
@@ -210,6 +200,7 @@ def lay_out(tbl, columns: list[Column], total: int, size: float) -> None:
         look = look if look is not None else put(tbl_pr, "w:tblLook", "w:tblPr")
         look.set(qn("w:firstColumn"), "1")
         look.set(qn("w:firstRow"), "0")
+        look.set(qn("w:val"), "0080")  # the same, in the bit mask older Word versions read
 
     old_grid = tbl.find(qn("w:tblGrid"))
     new_grid = OxmlElement("w:tblGrid")
@@ -249,8 +240,6 @@ def lay_out(tbl, columns: list[Column], total: int, size: float) -> None:
 def _paragraph(p, role: Role, bold: bool, size: float, last: bool) -> None:
     """One cell paragraph: never hyphenated, numbers to the right, the table's type size; the cell's
     margins give the space above and below, paragraphs inside a cell are set apart by half a line."""
-    from docx.oxml.ns import qn
-
     p_pr = properties(p, "w:p")
     # words in a table are never hyphenated: search strings must read exactly as they run
     put(p_pr, "w:suppressAutoHyphens", "w:pPr")

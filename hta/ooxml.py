@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
 # Child order of the property elements we write (ECMA-376 Part 1, §17): Word refuses a file whose
 # property children are out of order, so each is inserted before the first sibling that must follow it.
 ORDER = {
@@ -35,9 +38,6 @@ PROPERTIES = {"w:p": "w:pPr", "w:r": "w:rPr", "w:tbl": "w:tblPr", "w:tr": "w:trP
 
 def properties(element, tag: str):
     """The properties child (pPr of a w:p, trPr of a w:tr, …), created first in line when missing."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     name = PROPERTIES[tag]
     found = element.find(qn(name))
     if found is None:
@@ -48,9 +48,6 @@ def properties(element, tag: str):
 
 def put(parent, tag: str, parent_tag: str, **attrs):
     """The child `tag` of a properties element, replaced by a new one with `attrs`, in schema order."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     for old in parent.findall(qn(tag)):
         parent.remove(old)
     element = OxmlElement(tag)
@@ -67,12 +64,19 @@ def put(parent, tag: str, parent_tag: str, **attrs):
     return element
 
 
+def text_run(value: str):
+    """A run of plain text, its spaces kept."""
+    r = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.set(qn("xml:space"), "preserve")
+    t.text = value
+    r.append(t)
+    return r
+
+
 def field_runs(instruction: str, result: str) -> list:
     """The runs of a Word field (PAGE, NUMPAGES, SEQ …) showing `result` until Word or LibreOffice
     computes it again."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     def run(child_tag: str, text: str | None = None, **attrs):
         r = OxmlElement("w:r")
         child = OxmlElement(child_tag)
