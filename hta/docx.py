@@ -124,22 +124,22 @@ def _hanging_indent(style) -> None:
 
 
 def _table_borders(style) -> None:
+    """Thin grey rules round and between all cells."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
+
+    from .ooxml import put
 
     tbl_pr = style.element.find(qn("w:tblPr"))
     if tbl_pr is None:
         tbl_pr = OxmlElement("w:tblPr")
         style.element.append(tbl_pr)
-    borders = OxmlElement("w:tblBorders")
+    borders = put(tbl_pr, "w:tblBorders", "w:tblPr")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         element = OxmlElement(f"w:{edge}")
         for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"), ("w:color", "808080")):
             element.set(qn(key), value)
         borders.append(element)
-    for old in tbl_pr.findall(qn("w:tblBorders")):
-        tbl_pr.remove(old)
-    tbl_pr.append(borders)
 
 
 def finish_docx(path: Path, assessment: Assessment, labels: Labels) -> None:

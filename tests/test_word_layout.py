@@ -470,3 +470,24 @@ def test_word_file_is_the_same_with_system_fonts_hidden(reference_build, tmp_pat
                    capture_output=True, timeout=600)
     hidden = (tmp_path / "out" / NAME / f"{NAME}.docx").read_bytes()
     assert hidden == (reference_build / f"{NAME}.docx").read_bytes()
+
+
+def test_property_elements_keep_the_order_word_requires(reference_build):
+    """Word refuses a file whose property children are out of schema order; LibreOffice does not mind, so
+    only this shows it."""
+    from lxml import etree
+
+    from hta.ooxml import ORDER
+
+    docx = reference_build / f"{NAME}.docx"
+    with zipfile.ZipFile(docx) as z:
+        parts = [n for n in z.namelist() if re.fullmatch(r"word/(document|styles|header\d+|footer\d+)\.xml", n)]
+        for name in parts:
+            root = etree.fromstring(z.read(name))
+            for tag, order in ORDER.items():
+                rank = {f"{W}{t.split(':')[1]}": i for i, t in enumerate(order)}
+                if tag == "w:sectPr":
+                    rank[f"{W}footerReference"] = rank[f"{W}headerReference"]  # one group, in any order
+                for element in root.iter(f"{W}{tag.split(':')[1]}"):
+                    ranks = [rank[c.tag] for c in element if c.tag in rank]
+                    assert ranks == sorted(ranks), (name, tag, [c.tag for c in element])
