@@ -1,4 +1,5 @@
-"""Word post-processing: what pandoc cannot write — title block, PICO table layout, core properties."""
+"""Word post-processing: what pandoc cannot write — A4 pages, the title block, running headers, tables
+sized to their content, numbered captions, accessible pictures and clean document properties."""
 
 from __future__ import annotations
 
@@ -8,105 +9,157 @@ import re
 import subprocess
 from pathlib import Path
 
+from .fonts import WORD_FAMILY
 from .labels import Labels
 from .model import Assessment
 
-FONT = "Calibri"
+BODY_SIZE = 11  # points
+TABLE_SIZE = 10
+TABLE_SIZES = (10, 9, 8)  # a wide table steps down until its longest words fit side by side
+# A table whose text columns would average less than this on a portrait page goes on a landscape page,
+# where its lines get a readable length (3 cm holds about fifteen characters).
+NARROWEST_READABLE = 1701
+# Arial as Word describes it in a font table, so a machine without it picks a family of the same build
+ARIAL_FONT_ENTRY = (b'<w:font w:name="Arial"><w:panose1 w:val="020B0604020202020204"/><w:charset w:val="00"/>'
+                    b'<w:family w:val="swiss"/><w:pitch w:val="variable"/></w:font>')
 
 
 def make_reference_doc(path: Path) -> Path:
-    """pandoc's own reference document with the statement's styles and a page-number footer."""
+    """pandoc's own reference document with the statement's styles, A4 pages and a page-number footer."""
     from docx import Document
     from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt, RGBColor
 
     from .convert import pandoc_path
+    from .docx_page import MARK_COLOUR, RUNNING_SIZE, a4, page_numbers
 
     default = subprocess.run([pandoc_path(), "--print-default-data-file", "reference.docx"],
                              capture_output=True, check=True).stdout
     doc = Document(io.BytesIO(default))
     styles = doc.styles
+    names = {s.name for s in styles}
     for name in ("Normal", "Body Text", "First Paragraph", "Compact"):
-        if name in [s.name for s in styles]:
-            styles[name].font.name = FONT
-            styles[name].font.size = Pt(11)
+        if name in names:
+            styles[name].font.size = Pt(BODY_SIZE)
     for name, size in (("Title", 18), ("Heading 1", 14), ("Heading 2", 12), ("Heading 3", 11)):
         style = styles[name]
-        style.font.name = FONT
         style.font.size = Pt(size)
         style.font.bold = True
         style.font.color.rgb = RGBColor(0, 0, 0)
-    if "Banner" not in [s.name for s in styles]:
+        # a heading is never left alone at the foot of a page
+        style.paragraph_format.keep_with_next = True
+    for name in ("Header", "Footer"):
+        style = styles[name] if name in names else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles["Normal"]
+        style.font.size = Pt(RUNNING_SIZE)
+        style.paragraph_format.space_after = Pt(0)
+    if "Banner" not in names:
         banner = styles.add_style("Banner", WD_STYLE_TYPE.PARAGRAPH)
         banner.base_style = styles["Normal"]
         banner.font.bold = True
-        banner.font.color.rgb = RGBColor(0xB0, 0x00, 0x20)
+        banner.font.color.rgb = RGBColor.from_string(MARK_COLOUR)
+    # captions stay with what they caption: a table caption with its table (the caption comes first),
+    # a picture with its caption (the caption comes after)
+    for name in ("Table Caption", "Captioned Figure"):
+        styles[name].paragraph_format.keep_with_next = True
+    _hanging_indent(styles["Bibliography"])
     _table_borders(styles["Table"])
+    _use_family(doc)
+    a4(doc.sections[0]._sectPr)
     footer = doc.sections[0].footer
-    paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _field(paragraph, "PAGE")
-    paragraph.add_run(" (")
-    _field(paragraph, "NUMPAGES")
-    paragraph.add_run(")")
+    page_numbers(footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph())
+    footer.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     _save_reproducibly(doc, path, dt.datetime(2000, 1, 1))
     return path
 
 
-def _field(paragraph, instruction: str) -> None:
-    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice compute when they lay the page out."""
-    from docx.oxml import OxmlElement
+def _use_family(doc) -> None:
+    """Every style, and the theme, in the family the councils' templates use ("Arial"; the project ships
+    Arimo, which has its metrics): pandoc's styles otherwise ask for Calibri and the theme for Aptos."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.oxml.ns import qn
 
-    def run_with(tag: str, **attrs):
-        run = paragraph.add_run()
-        element = OxmlElement(tag)
-        for key, value in attrs.items():
-            element.set(qn(key), value)
-        run._r.append(element)
-        return run
+    from .ooxml import put
 
-    run_with("w:fldChar", **{"w:fldCharType": "begin"})
-    instr = paragraph.add_run()
-    text = OxmlElement("w:instrText")
-    text.set(qn("xml:space"), "preserve")
-    text.text = f" {instruction} "
-    instr._r.append(text)
-    run_with("w:fldChar", **{"w:fldCharType": "separate"})
-    paragraph.add_run("1")
-    run_with("w:fldChar", **{"w:fldCharType": "end"})
+    styles = doc.styles.element
+    defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    targets = [defaults] if defaults is not None else []
+    targets += [s.find(qn("w:rPr")) for s in styles.findall(qn("w:style"))
+                if s.get(qn("w:type")) in {"paragraph", "character", "table"}]
+    for r_pr in targets:
+        if r_pr is None:
+            continue
+        fonts = r_pr.find(qn("w:rFonts"))
+        if fonts is None:
+            if r_pr is not defaults:
+                continue  # the style inherits its family
+            fonts = put(r_pr, "w:rFonts", "w:rPr")
+        for name in list(fonts.attrib):
+            del fonts.attrib[name]
+        for key in ("ascii", "hAnsi", "eastAsia", "cs"):
+            fonts.set(qn(f"w:{key}"), WORD_FAMILY)
+    parts = {rel.reltype: rel.target_part for rel in doc.part.rels.values() if not rel.is_external}
+    if RT.THEME in parts:
+        theme = parts[RT.THEME]
+        theme._blob = re.sub(rb'(<a:latin typeface=")[^"]*(")', rb"\g<1>" + WORD_FAMILY.encode() + rb"\g<2>",
+                             theme.blob)
+    if RT.FONT_TABLE in parts:
+        # the font table names the families the text uses: ours, not the template's Calibri or Aptos
+        table = parts[RT.FONT_TABLE]
+        blob = re.sub(rb'<w:font w:name="(Aptos|Aptos Display|Calibri|Cambria|' + WORD_FAMILY.encode() +
+                      rb')">.*?</w:font>\s*', b"", table.blob, flags=re.S)
+        table._blob = re.sub(rb"(<w:fonts[^>]*>)", rb"\g<1>" + ARIAL_FONT_ENTRY, blob, count=1)
+
+
+def _hanging_indent(style) -> None:
+    """The reference list: numbers in the margin of a hanging indent, as Word's own bibliography sets it."""
+    from docx.shared import Pt, Twips
+
+    indent = Twips(567)  # 1 cm: room for "[28]" or "28."
+    fmt = style.paragraph_format
+    fmt.left_indent, fmt.first_line_indent = indent, -indent
+    fmt.tab_stops.add_tab_stop(indent)
+    fmt.space_before, fmt.space_after = Pt(0), Pt(6)
 
 
 def _table_borders(style) -> None:
+    """Thin grey rules round and between all cells."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
+
+    from .ooxml import put
 
     tbl_pr = style.element.find(qn("w:tblPr"))
     if tbl_pr is None:
         tbl_pr = OxmlElement("w:tblPr")
         style.element.append(tbl_pr)
-    borders = OxmlElement("w:tblBorders")
+    borders = put(tbl_pr, "w:tblBorders", "w:tblPr")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         element = OxmlElement(f"w:{edge}")
         for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"), ("w:color", "808080")):
             element.set(qn(key), value)
         borders.append(element)
-    for old in tbl_pr.findall(qn("w:tblBorders")):
-        tbl_pr.remove(old)
-    tbl_pr.append(borders)
 
 
 def finish_docx(path: Path, assessment: Assessment, labels: Labels) -> None:
-    """Add the title block, lay out the PICO tables and set the document properties."""
+    """Turn pandoc's Word file into the statement: page, title block, tables, captions, running matter,
+    pictures and properties."""
     from docx import Document
 
+    from .docx_page import a4, running_matter
+
     doc = Document(path)
+    _use_family(doc)
+    _language(doc, labels.language)
+    a4(doc.sections[-1]._sectPr)
     _title_block(doc, assessment, labels)
-    for table in doc.tables:
-        if table.rows and table.rows[0].cells[0].text.strip() == labels.pico_population:
-            _pico_layout(table)
+    _captions(doc, labels)
+    _pictures(doc)
+    _tables(doc)
+    running_matter(doc, assessment, labels)
     _core_properties(doc, assessment, labels)
+    _drop_custom_properties(doc)
     _save_reproducibly(doc, path, assessment.meta.document_time())
 
 
@@ -123,9 +176,31 @@ def _save_reproducibly(doc, path: Path, when) -> None:
             target.writestr(entry, source.read(info.filename))
 
 
+def _language(doc, language: str) -> None:
+    """The report's language on all text (spelling, hyphenation, screen readers) and on the theme."""
+    from docx.oxml.ns import qn
+
+    from .ooxml import put
+
+    styles = doc.styles.element
+    r_pr = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    lang = r_pr.find(qn("w:lang"))
+    if lang is None:
+        lang = put(r_pr, "w:lang", "w:rPr")
+    lang.set(qn("w:val"), language)
+    settings = doc.settings.element
+    theme_lang = settings.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:val"), language)
+
+
 def _title_block(doc, assessment: Assessment, labels: Labels) -> None:
-    """Dnr to the right, then unit and councils above the title, as the Region's statements have it."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    """The region and the Dnr on one line, then unit and councils above the title, as the Region's
+    statements have it."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+    from docx.shared import Pt, Twips
+
+    from .docx_page import text_width
 
     title = next((p for p in doc.paragraphs if p.style.name == "Title"), doc.paragraphs[0])
     # The statement names its authors at the end, under Författare, not below the title.
@@ -133,35 +208,84 @@ def _title_block(doc, assessment: Assessment, labels: Labels) -> None:
         if paragraph.style.name in {"Author", "Date"}:
             paragraph._p.getparent().remove(paragraph._p)
     meta = assessment.meta
-    dnr = title.insert_paragraph_before(f"{labels.dnr} {meta.dnr}")
-    dnr.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    letterhead = title.insert_paragraph_before()
+    if meta.region:
+        letterhead.add_run(meta.region).bold = True
+        letterhead.paragraph_format.tab_stops.add_tab_stop(Twips(text_width(doc.sections[-1]._sectPr)),
+                                                           WD_TAB_ALIGNMENT.RIGHT)
+        letterhead.add_run("\t")
+    else:
+        letterhead.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    letterhead.add_run(f"{labels.dnr} {meta.dnr}")
     title.insert_paragraph_before(meta.unit)
     councils = title.insert_paragraph_before(labels.join(meta.councils))
-    councils.paragraph_format.space_after = _pt(18)
+    councils.paragraph_format.space_after = Pt(18)
 
 
-def _pt(value: float):
-    from docx.shared import Pt
+def _captions(doc, labels: Labels) -> None:
+    """'Figur 1. …', 'Tabell 2. …': the label and a SEQ field before each caption, so Word renumbers the
+    captions itself when a figure or table is added, and a list of figures can be made from them."""
+    from .ooxml import field_runs, text_run
 
-    return Pt(value)
+    kinds = {"ImageCaption": labels.figure, "TableCaption": labels.table}
+    counts = dict.fromkeys(kinds, 0)
+    for paragraph in doc.paragraphs:
+        style = paragraph._p.pPr.pStyle.val if paragraph._p.pPr is not None and paragraph._p.pPr.pStyle is not None else ""
+        if style not in kinds:
+            continue
+        counts[style] += 1
+        label = kinds[style]
+        sequence = re.sub(r"\W", "", label) or style
+
+        runs = [text_run(f"{label} ")] + field_runs(f"SEQ {sequence} \\* ARABIC", str(counts[style])) + [text_run(". ")]
+        for run in reversed(runs):
+            paragraph._p.pPr.addnext(run)
 
 
-def _pico_layout(table) -> None:
-    """Labels in bold in a shaded, narrower first column: the seed's two-column PICO table."""
-    from docx.oxml import OxmlElement
+def _pictures(doc) -> None:
+    """Every picture described in words, the same words wherever Word keeps a description: pandoc copies
+    the picture's source, a data: URI of the whole image, into the picture's own description."""
     from docx.oxml.ns import qn
-    from docx.shared import Cm
 
-    for row in table.rows:
-        label, content = row.cells[0], row.cells[1]
-        label.width, content.width = Cm(5.5), Cm(11)
-        for paragraph in label.paragraphs:
-            for run in paragraph.runs:
-                run.bold = True
-        shading = OxmlElement("w:shd")
-        shading.set(qn("w:val"), "clear")
-        shading.set(qn("w:fill"), "E7EEF3")
-        label._tc.get_or_add_tcPr().append(shading)
+    body = doc.element.body
+    for drawing in body.iter(qn("wp:inline"), qn("wp:anchor")):
+        doc_pr = drawing.find(qn("wp:docPr"))
+        words = doc_pr.get("descr", "") if doc_pr is not None else ""
+        if words.startswith("data:"):
+            words = ""
+        for element in [doc_pr, *drawing.iter(qn("pic:cNvPr"))]:
+            if element is None:
+                continue
+            element.set("descr", words)
+            if element.get("title", "").startswith("data:"):
+                element.set("title", "")
+
+
+def _tables(doc) -> None:
+    """Size every table to its content. A table whose text columns would be too narrow to read on a
+    portrait page gets a landscape one, its type a point or two smaller if its words need it."""
+    from .docx_page import landscape_section, text_width
+    from .docx_tables import fits, lay_out, measure, text_columns_width
+
+    portrait = text_width(doc.sections[-1]._sectPr)
+    for table in doc.tables:
+        tbl = table._tbl
+        columns = measure(tbl, TABLE_SIZE)
+        if text_columns_width(columns, portrait) >= NARROWEST_READABLE:
+            lay_out(tbl, columns, portrait, TABLE_SIZE)
+            continue
+        wide = text_width(landscape_section(doc, tbl))
+        size = next((s for s in TABLE_SIZES if fits(measure(tbl, s), wide)), TABLE_SIZES[-1])
+        lay_out(tbl, measure(tbl, size), wide, size)
+
+
+def _drop_custom_properties(doc) -> None:
+    """pandoc writes every metadata field it does not know (csl, bibliography, status …) into the
+    custom document properties; they are the build's internals, not the statement's."""
+    rels = doc.part.package.rels
+    for r_id, rel in list(rels.items()):
+        if rel.reltype.endswith("/custom-properties"):
+            rels.pop(r_id)
 
 
 def _core_properties(doc, assessment: Assessment, labels: Labels) -> None:
@@ -171,10 +295,11 @@ def _core_properties(doc, assessment: Assessment, labels: Labels) -> None:
     props.author = property_text("; ".join(a.name for a in meta.authors))
     props.language = labels.language
     props.subject = property_text(meta.question)
-    props.keywords = property_text(f"{meta.report_type}; {meta.dnr}; {meta.status.value}")
+    # what the statement is, in words; never the build's codes such as "for-decision"
+    props.keywords = property_text(f"{meta.report_type}; {meta.dnr}")
+    props.content_status = labels.status_names.get(meta.status.value, "")
     props.identifier = property_text(meta.dnr)
     props.created = props.modified = meta.document_time()
-    props.last_modified_by = "hta"
     props.revision = 1
 
 

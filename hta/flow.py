@@ -14,7 +14,9 @@ from .model import Search, slug
 FONT_SIZE = 13
 LINE = 18  # baseline to baseline
 PAD = 10  # inside a box, around its text
-CHAR = 0.55 * FONT_SIZE  # a wide average advance (DejaVu Sans), so text fits whichever sans font draws it
+CHAR = 0.55 * FONT_SIZE  # a wide average advance (wider than Arimo's), so wrapped text always fits its box
+# the project's family first; Arial has its metrics, so a page without Arimo still fits the boxes
+FONT_FAMILY = "Arimo, Arial, Helvetica, sans-serif"
 COLUMN = 320
 GAP_X = 50  # between the two columns: room for the sideways arrow
 GAP_Y = 36  # between rows: room for the downward arrow
@@ -26,10 +28,6 @@ LEFT = MARGIN + STAGE + 16
 RIGHT = LEFT + COLUMN + GAP_X
 WIDTH = RIGHT + COLUMN + MARGIN
 MIN_HEIGHT = 2 * LINE + 2 * PAD
-
-# Tried in this order for the generic sans-serif, which resvg otherwise maps to Arial only.
-SANS = ("Liberation Sans", "Arial", "Helvetica", "Arimo", "DejaVu Sans", "Noto Sans", "FreeSans")
-
 
 @dataclass(frozen=True)
 class Line:
@@ -81,6 +79,7 @@ class Diagram:
     width: int
     height: int
     font_size: int
+    font_family: str
     title: str
     description: str
     stages: tuple[Stage, ...]
@@ -171,6 +170,7 @@ def diagram(search: Search, labels: Labels) -> Diagram:
         width=WIDTH,
         height=tops[-1] + heights[-1] + MARGIN,
         font_size=FONT_SIZE,
+        font_family=FONT_FAMILY,
         title=search.title,
         description=" ".join(t.sentence() for t in texts),
         stages=stage_bars,
@@ -193,32 +193,15 @@ def _template() -> Template:
 
 
 def flow_png(svg: str) -> bytes:
-    """The diagram rasterised at twice its size on white, for Word."""
-    family = _system_sans()
-    if family is None:
-        return _png_with_typst(svg)
+    """An SVG (a flow diagram, or an author's picture) rasterised at twice its size on white, for Word.
+    resvg sees the project's family and nothing else, so the PNG is the same on a machine with many
+    fonts and on one with none; text asking for another family is set in ours, since resvg leaves out
+    text it has no font for."""
     import resvg_py
 
-    return bytes(resvg_py.svg_to_bytes(svg_string=svg, background="white", zoom=2, sans_serif_family=family))
+    from .fonts import FAMILY, font_files
 
-
-@cache
-def _system_sans() -> str | None:
-    """A sans-serif family installed on this system, or None (a slim container has no fonts at all)."""
-    import typst
-
-    # resvg only warns when no font matches and then draws no text; typst lists what is installed
-    families = typst.Fonts(include_embedded_fonts=False).families()
-    found = [f for f in SANS if f in families]
-    found += sorted(f for f in families if "sans" in f.lower() and "mono" not in f.lower())
-    return found[0] if found else None
-
-
-def _png_with_typst(svg: str) -> bytes:
-    """The PNG drawn by typst, whose wheel embeds fonts of its own (Libertinus Serif) for text in SVG images."""
-    import typst
-
-    source = ('#set page(width: auto, height: auto, margin: 0pt, fill: white)\n'
-              '#image(bytes(sys.inputs.svg), format: "svg")\n')
-    # typst reads an SVG pixel as 1/96 inch, so 192 ppi gives twice the pixel size, as resvg's zoom=2 does
-    return typst.compile(source.encode(), format="png", ppi=192, sys_inputs={"svg": svg})
+    return bytes(resvg_py.svg_to_bytes(svg_string=svg, background="white", zoom=2, skip_system_fonts=True,
+                                       font_files=[str(p) for p in font_files()], font_family=FAMILY,
+                                       sans_serif_family=FAMILY,
+                                       style_sheet=f"* {{ font-family: {FAMILY} !important }}"))

@@ -104,6 +104,8 @@ class Labels(_Labels):
     evidence: str
     evidence_columns: EvidenceLabels
     flow_caption: str
+    figure: str = Field(description="Caption label before a figure's number: Figur 1.")
+    table: str = Field(description="Caption label before a table's number: Tabell 1.")
     flow: FlowLabels
     notes_that: str
     judges_that: str

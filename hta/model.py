@@ -49,6 +49,7 @@ class Metadata(Strict):
 
     dnr: str = Field(description="Registration number (diarienummer), e.g. 'RD21/01987'.")
     title: str = Field(description="The statement's full title.")
+    short_title: str = Field("", description="A short title for the running header from page 2; default: the title, cut to fit the line.")
     report_type: str = Field("utlåtande", description="Kind of report: utlåtande, yttrande, mini-HTA, …")
     region: str = Field("", description="The region issuing the statement, e.g. 'Region Dalarna'.")
     unit: str = Field(description="Issuing unit, printed in the title block, e.g. 'Central förvaltning'.")

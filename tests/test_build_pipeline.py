@@ -61,8 +61,8 @@ def test_outputs_are_converted_from_the_qmd_alone(reference_build, tmp_path):
     assessment, _ = read_assessment(REFERENCE)
     qmd = out / f"{out.name}.qmd"
     qmd.write_text(qmd.read_text(encoding="utf-8") + "\n\nQMD-MARKER-PARAGRAPH\n", encoding="utf-8")
-    job = Job(out, out.name, Path("resources/references.json"),
-              Path("resources/nlm-citation-sequence-brackets.csl"), {})
+    csl = assessment.meta.csl or "nlm-citation-sequence-brackets.csl"  # the reference dates reports to the day
+    job = Job(out, out.name, Path("resources/references.json"), Path("resources") / Path(csl).name, {})
     convert_qmd(job, assessment, "pandoc")
     for fmt, text in _formats(out).items():
         assert "QMD-MARKER-PARAGRAPH" in text, fmt

@@ -95,7 +95,8 @@ def test_word_search_tables_carry_the_seeds_hit_counts(reference_build):
     search_tables = [t for t in doc.tables if t.rows[0].cells[0].text.strip() == "#"]
     hits = [[int(row.cells[2].text) for row in t.rows[1:]] for t in search_tables]
     assert hits == list(SEED_HITS.values())
-    captions = [p.text.strip() for p in doc.paragraphs if p.style.name == "Table Caption"]
+    # captions are numbered: "Tabell 2. PubMed 2021-01-13"
+    captions = [re.sub(r"^Tabell \d+\. ", "", p.text.strip()) for p in doc.paragraphs if p.style.name == "Table Caption"]
     assert [c for c in captions if c in SEED_HITS] == list(SEED_HITS)
 
 
@@ -120,7 +121,8 @@ def test_word_title_block_has_dnr_unit_and_councils_before_the_title(reference_b
     from docx import Document
 
     paragraphs = [p for p in Document(reference_build / f"{NAME}.docx").paragraphs if p.text.strip()]
-    assert [p.text for p in paragraphs[:4]] == ["Dnr: RD21/01987", "Central förvaltning", COUNCILS, TITLE]
+    # the region on the Dnr's line, as a letterhead
+    assert [p.text for p in paragraphs[:4]] == ["Region Dalarna\tDnr: RD21/01987", "Central förvaltning", COUNCILS, TITLE]
     assert paragraphs[3].style.name == "Title"
 
 

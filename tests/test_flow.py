@@ -6,8 +6,6 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
-import pytest
-
 from hta import flow
 from hta.flow import flow_png, flow_svg
 from hta.labels import labels_for
@@ -152,13 +150,4 @@ def test_png_is_a_png_that_draws_the_text() -> None:
     assert png.startswith(PNG_SIGNATURE)
     assert len(png) > 20_000
     # resvg silently drops text it has no font for; the text must add to the image
-    assert len(png) > 2 * len(flow_png(without_text(svg)))
-
-
-def test_png_draws_the_text_on_a_system_without_fonts(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(flow, "_system_sans", lambda: None)
-    svg = flow_svg(make_search(), LABELS)
-    png = flow_png(svg)
-
-    assert png.startswith(PNG_SIGNATURE)
     assert len(png) > 2 * len(flow_png(without_text(svg)))

@@ -63,8 +63,8 @@ def test_conversion_reads_no_file_the_text_names_even_unchecked(reference_build,
     qmd.write_text(qmd.read_text(encoding="utf-8") + f"\n![bild]({secret})\n\n![svg]({secret}.svg)\n",
                    encoding="utf-8")
     assessment, _ = read_assessment(REFERENCE)
-    convert_qmd(Job(out, out.name, Path("resources/references.json"),
-                    Path("resources/nlm-citation-sequence-brackets.csl"), {}), assessment, "pandoc")
+    csl = Path("resources") / (assessment.meta.csl or "nlm-citation-sequence-brackets.csl")
+    convert_qmd(Job(out, out.name, Path("resources/references.json"), csl, {}), assessment, "pandoc")
     assert _leaks(out, out.name) == []
 
 
