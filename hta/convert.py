@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -119,9 +120,78 @@ def to_html_body(job: Job, ast: dict) -> str:
 
 def to_typst(job: Job, ast: dict, template: Path) -> Path:
     out = job.output("typ")
+    source = for_typst(with_images(ast, job.svg_target, job, drop_banner=True))
     run_pandoc(["--from=json", "--to=typst", "--standalone", f"--template={template}", *job.citeproc(),
-                f"--output={out.name}"], job.folder, with_images(ast, job.svg_target, job, drop_banner=True))
+                f"--output={out.name}"], job.folder, source)
     return out
+
+
+def for_typst(ast_json: str) -> str:
+    """The AST as the Typst template needs it. Each image becomes Typst code that carries its alt text:
+    pandoc 3.9's Typst writer drops it, and an accessible PDF (PDF/UA-1) needs it; an image with no alt
+    text is decoration (a PDF artifact). Table columns lose the widths the Markdown's dashes gave them."""
+
+    def walk(node):
+        if isinstance(node, list):
+            return [walk(x) for x in node]
+        if isinstance(node, dict):
+            if node.get("t") == "Image":
+                attr, alt, (target, _title) = node["c"]
+                return {"t": "RawInline", "c": ["typst", _typst_image(target, _plain(alt), dict(attr[2]))]}
+            if node.get("t") == "Table":
+                # every column `auto`: the template sizes the columns to their content (report.typst)
+                attr, caption, colspecs, *rest = node["c"]
+                colspecs = [[alignment, {"t": "ColWidthDefault"}] for alignment, _width in colspecs]
+                node = {"t": "Table", "c": [attr, caption, colspecs, *rest]}
+            return {k: walk(v) for k, v in node.items()}
+        return node
+
+    return json.dumps(walk(json.loads(ast_json)), ensure_ascii=False)
+
+
+def _typst_image(target: str, alt: str, attributes: dict[str, str]) -> str:
+    arguments = [typst_string(target)]
+    for name in ("width", "height"):
+        if length := _typst_length(attributes.get(name, "")):
+            arguments.append(f"{name}: {length}")
+    if not alt.strip():
+        return f"#pdf.artifact(box(image({', '.join(arguments)})));"
+    arguments.insert(1, f"alt: {typst_string(alt)}")
+    # the trailing semicolon ends the code, so text right after the picture stays text
+    return f"#box(image({', '.join(arguments)}));"
+
+
+def _typst_length(value: str) -> str | None:
+    """A Markdown width or height as a Typst length: 50%, 5cm, 2in, 120px; anything else is left out."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(%|cm|mm|in|pt|px)\s*", value)
+    if not match:
+        return None
+    number, unit = match.groups()
+    return f"{float(number) * 0.75:g}pt" if unit == "px" else f"{number}{unit}"
+
+
+def typst_string(text: str) -> str:
+    """A Typst string literal holding `text` exactly."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + '"'
+
+
+def _plain(inlines) -> str:
+    """The text of pandoc inlines, as a screen reader would say it."""
+    if isinstance(inlines, list):
+        return "".join(_plain(x) for x in inlines)
+    if isinstance(inlines, dict):
+        kind, content = inlines.get("t"), inlines.get("c")
+        if kind == "Str":
+            return content
+        if kind in ("Space", "SoftBreak", "LineBreak"):
+            return " "
+        if kind in ("Code", "Math"):
+            return content[1]
+        if kind == "Quoted":
+            return '"' + _plain(content[1]) + '"'
+        return _plain(content)
+    return ""
 
 
 MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
@@ -141,11 +211,19 @@ def image_data_uri(path: Path, for_word: bool = False) -> str:
     return data_uri(path.read_bytes(), MEDIA_TYPES[path.suffix.lower()])
 
 
+#: Archival (PDF/A-2, level a: tagged) and accessible (PDF/UA-1) in one file; Typst checks both as it writes.
+PDF_STANDARDS = ["a-2a", "ua-1"]
+
+
 def typst_to_pdf(source: Path, pdf: Path, timestamp: int | None = None) -> Path:
+    """The PDF, set only in the project's fonts: the system's are hidden, so every machine makes the same file."""
     import typst
 
+    from .fonts import font_folder
+
     try:
-        typst.compile(str(source), output=str(pdf), root=str(source.parent), timestamp=timestamp)
+        typst.compile(str(source), output=str(pdf), root=str(source.parent), timestamp=timestamp,
+                      font_paths=[str(font_folder())], ignore_system_fonts=True, pdf_standards=PDF_STANDARDS)
     except Exception as exc:  # typst raises its own error types for compile failures
         raise ConversionError(f"typst failed on {source}: {exc}") from exc
     return pdf

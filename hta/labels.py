@@ -86,6 +86,8 @@ class Labels(_Labels):
     sections: SectionLabels
     evidence: str
     evidence_columns: EvidenceLabels
+    figure_label: str = Field(description="The word before a figure's number: 'Figur' in 'Figur 1'.")
+    table_label: str = Field(description="The word before a table's number: 'Tabell' in 'Tabell 1'.")
     flow_caption: str
     flow: FlowLabels
     notes_that: str
