@@ -99,8 +99,9 @@ def _boxed(table: str, name: str) -> str:
 
 def css_string(text: str) -> str:
     """`text` as a CSS string whose every character that is not a letter, digit or space is escaped:
-    an author's title cannot end the string, the rule or the <style> element."""
-    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x}" for c in text) + '"'
+    an author's title cannot end the string, the rule or the <style> element. (The space after each escape
+    ends it, and is not part of the string.)"""
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x} " for c in text) + '"'
 
 
 def short_title(title: str, limit: int = 70) -> str:
