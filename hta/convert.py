@@ -129,7 +129,8 @@ def to_typst(job: Job, ast: dict, template: Path) -> Path:
 def for_typst(ast_json: str) -> str:
     """The AST as the Typst template needs it. Each image becomes Typst code that carries its alt text:
     pandoc 3.9's Typst writer drops it, and an accessible PDF (PDF/UA-1) needs it; an image with no alt
-    text is decoration (a PDF artifact). Table columns lose the widths the Markdown's dashes gave them."""
+    text is decoration (a PDF artifact). Table columns lose the widths the Markdown's dashes gave them,
+    and each table names how the template shades it."""
 
     def walk(node):
         if isinstance(node, list):
@@ -139,10 +140,13 @@ def for_typst(ast_json: str) -> str:
                 attr, alt, (target, _title) = node["c"]
                 return {"t": "RawInline", "c": ["typst", _typst_image(target, _plain(alt), dict(attr[2]))]}
             if node.get("t") == "Table":
-                # every column `auto`: the template sizes the columns to their content (report.typst)
-                attr, caption, colspecs, *rest = node["c"]
+                # every column `auto`: the template sizes the columns to their content; the header row is
+                # shaded, or in a table without one (PICO) the first column, which labels the rows
+                (name, classes, attributes), caption, colspecs, head, *rest = node["c"]
                 colspecs = [[alignment, {"t": "ColWidthDefault"}] for alignment, _width in colspecs]
-                node = {"t": "Table", "c": [attr, caption, colspecs, *rest]}
+                fill = "hta-header-fill" if head[1] else "hta-label-fill"  # functions in report.typst
+                attr = [name, classes, [*attributes, ["typst:fill", fill]]]
+                node = {"t": "Table", "c": [attr, caption, colspecs, head, *rest]}
             return {k: walk(v) for k, v in node.items()}
         return node
 
