@@ -173,9 +173,82 @@ def to_html_body(job: Job, ast: dict) -> str:
 def to_typst(job: Job, ast: dict, template: Path) -> Path:
     out = job.output("typ")
     # citations are already text (read_ast ran citeproc): no #cite() that would need a Typst bibliography
+    source = for_typst(with_images(ast, job.svg_target, job, drop_banner=True))
     run_pandoc(["--from=json", "--to=typst-citations", "--standalone", f"--template={template}",
-                f"--output={out.name}"], job.folder, with_images(ast, job.svg_target, job, drop_banner=True))
+                f"--output={out.name}"], job.folder, source)
     return out
+
+
+def for_typst(ast_json: str) -> str:
+    """The AST as the Typst template needs it. Each image becomes Typst code that carries its alt text:
+    pandoc 3.9's Typst writer drops it, and an accessible PDF (PDF/UA-1) needs it; an image with no alt
+    text is decoration (a PDF artifact). Table columns lose the widths the Markdown's dashes gave them,
+    and each table names how the template shades it."""
+
+    def walk(node):
+        if isinstance(node, list):
+            return [walk(x) for x in node]
+        if isinstance(node, dict):
+            if node.get("t") == "Image":
+                attr, alt, (target, _title) = node["c"]
+                return {"t": "RawInline", "c": ["typst", _typst_image(target, _plain(alt), dict(attr[2]))]}
+            if node.get("t") == "Table":
+                # every column `auto`: the template sizes the columns to their content; the header row is
+                # shaded, or in a table without one (PICO) the first column, which labels the rows
+                (name, classes, attributes), caption, colspecs, head, *rest = node["c"]
+                colspecs = [[alignment, {"t": "ColWidthDefault"}] for alignment, _width in colspecs]
+                fill = "hta-header-fill" if head[1] else "hta-label-fill"  # functions in report.typst
+                attr = [name, classes, [*attributes, ["typst:fill", fill]]]
+                node = {"t": "Table", "c": [attr, caption, colspecs, head, *rest]}
+            return {k: walk(v) for k, v in node.items()}
+        return node
+
+    return json.dumps(walk(json.loads(ast_json)), ensure_ascii=False)
+
+
+def _typst_image(target: str, alt: str, attributes: dict[str, str]) -> str:
+    arguments = [typst_string(target)]
+    for name in ("width", "height"):
+        if length := _typst_length(attributes.get(name, "")):
+            arguments.append(f"{name}: {length}")
+    if not alt.strip():
+        return f"#pdf.artifact(box(image({', '.join(arguments)})));"
+    arguments.insert(1, f"alt: {typst_string(alt)}")
+    # the trailing semicolon ends the code, so text right after the picture stays text
+    return f"#box(image({', '.join(arguments)}));"
+
+
+def _typst_length(value: str) -> str | None:
+    """A Markdown width or height as a Typst length: 50%, 5cm, 2in, 120px; anything else is left out."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(%|cm|mm|in|pt|px)\s*", value)
+    if not match:
+        return None
+    number, unit = match.groups()
+    return f"{float(number) * 0.75:g}pt" if unit == "px" else f"{number}{unit}"
+
+
+def typst_string(text: str) -> str:
+    """A Typst string literal holding `text` exactly."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + '"'
+
+
+def _plain(inlines) -> str:
+    """The text of pandoc inlines, as a screen reader would say it."""
+    if isinstance(inlines, list):
+        return "".join(_plain(x) for x in inlines)
+    if isinstance(inlines, dict):
+        kind, content = inlines.get("t"), inlines.get("c")
+        if kind == "Str":
+            return content
+        if kind in ("Space", "SoftBreak", "LineBreak"):
+            return " "
+        if kind in ("Code", "Math"):
+            return content[1]
+        if kind == "Quoted":
+            return '"' + _plain(content[1]) + '"'
+        return _plain(content)
+    return ""
 
 
 MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
@@ -247,13 +320,21 @@ def typst_worker(argv: list[str]) -> int:
     return 0
 
 
+#: Archival (PDF/A-2, level a: tagged) and accessible (PDF/UA-1) in one file; Typst checks both as it writes.
+PDF_STANDARDS = ["a-2a", "ua-1"]
+
+
 def _compile_typst(source: Path, pdf: Path, timestamp: int | None) -> None:
-    """The output folder is Typst's root (`read()` and `image()` reach nothing outside it); no packages."""
+    """The output folder is Typst's root (`read()` and `image()` reach nothing outside it); no packages; only
+    the project's fonts, the system's hidden, so every machine makes the same file."""
     import typst
+
+    from .fonts import font_folder
 
     with tempfile.TemporaryDirectory() as empty:  # no local packages, no cached ones
         typst.compile(str(source), output=str(pdf), root=str(source.parent), timestamp=timestamp,
-                      package_path=empty, package_cache_path=empty)
+                      package_path=empty, package_cache_path=empty, font_paths=[str(font_folder())],
+                      ignore_system_fonts=True, pdf_standards=PDF_STANDARDS)
 
 
 # --- Quarto -----------------------------------------------------------------------------------------

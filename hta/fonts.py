@@ -22,3 +22,40 @@ def font_folder() -> Path:
 def font_files() -> list[Path]:
     """Every font file of the family: regular and italic, each with its weight axis."""
     return sorted(font_folder().glob("*.ttf"))
+
+
+#: Always in the web font, whatever the page's text: letters a later edit or the browser itself may show.
+_WEB_BASE = "".join(chr(c) for c in range(0x20, 0x7F)) + "ÅÄÖåäöÆØæøÉéÜü–—‘’“”„…•·×«»§°±€"
+
+
+def web_font_css(text: str) -> str:
+    """@font-face rules that carry the family inside the page (WOFF2 as data: URIs), cut down to the
+    characters of `text`, so a one-file HTML page shows the PDF's letters without fetching anything."""
+    return _web_font_css(frozenset(text) | frozenset(_WEB_BASE))
+
+
+@cache
+def _web_font_css(characters: frozenset[str]) -> str:
+    import base64
+    import io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    rules = []
+    for path in font_files():
+        options = subset.Options()
+        options.flavor = "woff2"
+        options.layout_features = ["*"]  # kerning and ligatures as the full font has them
+        options.hinting = False  # screens of today render well unhinted; the file is a third smaller
+        font = TTFont(path)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=sorted(ord(c) for c in characters))
+        subsetter.subset(font)
+        data = io.BytesIO()
+        subset.save_font(font, data, options)
+        style = "italic" if "Italic" in path.name else "normal"
+        rules.append(
+            f'@font-face {{ font-family: "{FAMILY}"; font-style: {style}; font-weight: 400 700; '
+            f'src: url("data:font/woff2;base64,{base64.b64encode(data.getvalue()).decode()}") format("woff2"); }}')
+    return "\n".join(rules)

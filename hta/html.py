@@ -50,13 +50,19 @@ def inline_images(body: str, figures: dict[str, Figure], images: dict[str, Path]
 
 def page(assessment: Assessment, labels: Labels, body: str, figures: dict[str, Figure],
          images: dict[str, Path]) -> str:
+    from .fonts import web_font_css
     from .render import environment
+    from .webpage import arrange, print_rules
 
     body = inline_images(sanitise(body), figures, images)
     # Headings inside the body start at h1; the page's own title is the h1, so everything moves down one.
     body = re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m[1]}h{int(m[2]) + 1}", body)
+    body = arrange(body, labels)
     meta = assessment.meta
+    status_word = labels.watermark.get(meta.status.value, "")
     return environment().get_template("report.html.j2").render(
-        meta=meta, labels=labels, body=body, councils=labels.join(meta.councils),
+        meta=meta, labels=labels, body=body, councils=labels.join(meta.councils), status_word=status_word,
         css=(TEMPLATES / "report.css").read_text(encoding="utf-8"),
+        print_css=print_rules(meta.title, f"{labels.dnr} {meta.dnr}", status_word),
+        font_css=web_font_css(body + meta.title + meta.unit + meta.region + labels.join(meta.councils)),
     )

@@ -10,7 +10,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 # What the page itself is made of, and what the sanitiser lets an author's Markdown produce (hta/html.py).
-PAGE_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "main"}
+# <wbr> is the page's own: it lets a PICO label break after its slashes on a phone (hta/webpage.py).
+PAGE_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "main", "wbr"}
 SAFE_URL = re.compile(r"(https?:|mailto:|#|data:image/(png|jpeg|gif|svg\+xml);base64,)", re.I)
 
 
