@@ -358,15 +358,11 @@ def reference_identifiers(a: Assessment) -> Iterator[Diagnostic]:
 
 
 def _reference_at(a: Assessment, ref_id: str, rule: rules.Rule, message: str, hint: str) -> Diagnostic:
-    """A finding at the line of the reference's id in its file."""
-    for name, source in a.sources.items():
-        if name.startswith("references."):
-            text = source.path.read_text(encoding="utf-8", errors="replace")
-            match = re.search(rf'"id"\s*:\s*"{re.escape(ref_id)}"|@\w+\s*\{{\s*{re.escape(ref_id)}\s*,', text)
-            if match:
-                line = text.count("\n", 0, match.start()) + 1
-                column = match.start() - text.rfind("\n", 0, match.start())
-                return source.at_line(rule, line, message, hint, column)
+    """A finding at the line of the reference's entry in its file, as the reader found it."""
+    for ref in a.references:
+        if ref.id == ref_id and ref._file in a.sources:
+            line, column = ref._position
+            return a.sources[ref._file].at_line(rule, line, message, hint, column)
     return rule.at(display_path(a.folder / "references.json"), None, None, message, hint)
 
 

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .load import strict_json
+
 # bibtexparser logs every syntax error it meets; they reach the user as findings, so its log
 # would print each one twice.
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
@@ -66,7 +68,7 @@ def parse_csl_json(text: str) -> tuple[list[ParsedEntry], list[Problem]]:
 def parse_json(text: str) -> list[Located] | Problem:
     """The top-level entries of a JSON file with their positions, which the json module does not give."""
     try:
-        data = json.loads(text)
+        data = strict_json(text)  # no NaN or Infinity, bounded numbers and nesting: hta/load.py
     except json.JSONDecodeError as exc:
         return Problem(exc.lineno, f"JSON syntax error: {exc.msg}.", exc.colno)
     start = len(text) - len(text.lstrip())

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,8 @@ from pydantic import BaseModel, ValidationError
 
 from . import rules
 from .diagnostics import Diagnostic
-from .load import Loaded, Source, Table, read_table, read_text, read_yaml
+from .inventory import EVIDENCE_FILES, REFERENCE_FILES, take_stock
+from .load import PICTURE_LIMIT, Loaded, Source, Table, clip, excerpt, read_bytes, read_table, read_text, read_yaml
 from .model import (EVIDENCE_COLUMNS, Assessment, Conclusions, EvidenceRow, Metadata, Pico, Reference, Search,
                     Section, SectionKey)
 
@@ -110,9 +113,9 @@ def read_assessment(folder: Path) -> tuple[Assessment | None, list[Diagnostic]]:
 
     def validated(name: str, model: Any, schema_model: type[BaseModel], default: Any = None, required: bool = True) -> Any:
         path = folder / name
-        if not path.exists() and not required:
+        if not required and not os.path.lexists(path):
             return default
-        loaded: Loaded = read_yaml(path)
+        loaded: Loaded = read_yaml(path, folder)
         sources[name] = loaded.source
         findings.extend(loaded.diagnostics)
         if loaded.diagnostics:
@@ -127,25 +130,30 @@ def read_assessment(folder: Path) -> tuple[Assessment | None, list[Diagnostic]]:
     picos = validated("pico.yaml", list[Pico], Pico)
     searches = validated("searches.yaml", list[Search], Search, default=[], required=False)
     conclusions = validated("conclusions.yaml", Conclusions, Conclusions)
-    sections = _read_sections(folder, findings)
+    listing = take_stock(folder, meta.csl if meta else None)
+    stock = listing.findings
+    if meta is not None:
+        from .checks import at_status  # an unknown file is a warning in a draft, an error for decision
+
+        stock = [at_status(d, meta.status) for d in stock]
+    findings.extend(stock)
+    sections = _read_sections(folder, listing.sections, findings)
+    figures = _read_pictures(folder, listing.pictures, findings)
     evidence = _read_evidence(folder, findings, sources)
     references = _read_references(folder, findings, sources)
+    if meta is not None and meta.csl:
+        findings.extend(_read_csl(folder, meta.csl, sources["assessment.yaml"]))
     if any(x is None for x in (meta, picos, searches, conclusions, evidence, references)):
         return None, findings
-    return Assessment(folder, meta, picos, searches, conclusions, sections, evidence, references, sources), findings
+    return Assessment(folder, meta, picos, searches, conclusions, sections, evidence, references, sources,
+                      figures), findings
 
 
-def _read_sections(folder: Path, findings: list[Diagnostic]) -> dict[SectionKey, Section]:
+def _read_sections(folder: Path, paths: list[Path], findings: list[Diagnostic]) -> dict[SectionKey, Section]:
     sections: dict[SectionKey, Section] = {}
-    known = [k.value for k in SectionKey]
-    for path in sorted((folder / "sections").glob("*.md")):
+    for path in paths:
         source = Source(path)
-        if path.stem not in known:
-            close = difflib.get_close_matches(path.stem, known, n=1)
-            hint = f'Did you mean "{close[0]}.md"?' if close else f"Section files: {', '.join(k + '.md' for k in known)}."
-            findings.append(source.at_line(rules.UNKNOWN_SECTION, None, f"{path.name} is not a section of the report.", hint))
-            continue
-        text, problems = read_text(path)
+        text, problems = read_text(path, folder)
         findings.extend(problems)
         if text is None:
             continue
@@ -164,11 +172,30 @@ def _without_comments(text: str) -> str:
     return re.sub(r"<!--.*?-->", lambda m: "\n" * m[0].count("\n"), text, flags=re.S)
 
 
+def _read_pictures(folder: Path, paths: list[Path], findings: list[Diagnostic]) -> list[Path]:
+    """The pictures of figures/ that the reader accepts: plain files inside the folder, within the size limit."""
+    accepted = []
+    for path in paths:
+        content, problems = read_bytes(path, folder, PICTURE_LIMIT)
+        findings.extend(problems)
+        if content is not None:
+            accepted.append(path)
+    return accepted
+
+
+def _read_csl(folder: Path, name: str, meta: Source) -> list[Diagnostic]:
+    """The citation style named in assessment.yaml, read as any file of the folder; a problem is shown at `csl:`."""
+    _, problems = read_text(folder / name, folder)
+    line, column = meta.where(("csl",))
+    return [replace(d, path=meta.shown, line=line, column=column,
+                    message=f"the citation style {excerpt(name)}: {d.message}") for d in problems]
+
+
 def _read_evidence(folder: Path, findings: list[Diagnostic], sources: dict[str, Source]) -> list[EvidenceRow] | None:
-    paths = [p for p in (folder / "evidence.xlsx", folder / "evidence.csv") if p.exists()]
+    paths = [folder / name for name in EVIDENCE_FILES if os.path.lexists(folder / name)]
     if not paths:
         return []
-    table, problems = read_table(paths[0])
+    table, problems = read_table(paths[0], folder)
     findings.extend(problems)
     if table is None:
         return None
@@ -188,7 +215,7 @@ def evidence_rows(table: Table, findings: list[Diagnostic]) -> list[EvidenceRow]
     if missing:
         findings.append(table.source.at_line(
             rules.EVIDENCE_COLUMN, 1, f"the evidence table lacks the column(s) {', '.join(missing)}.",
-            f"Columns: {', '.join(EVIDENCE_COLUMNS)}."))
+            f"Columns: {', '.join(EVIDENCE_COLUMNS)}.", 1))
         return None
     rows = []
     for number, cells in table.rows:
@@ -198,16 +225,27 @@ def evidence_rows(table: Table, findings: list[Diagnostic]) -> list[EvidenceRow]
 
 
 def _read_references(folder: Path, findings: list[Diagnostic], sources: dict[str, Source]) -> list[Reference] | None:
+    """The references of references.json and references.bib; an id used twice is an error at its second entry."""
     from .references import read_reference_file
 
     references: list[Reference] = []
+    first: dict[str, str] = {}
     ok = True
-    for path in sorted(folder.glob("references.*")):
-        if path.suffix.lower() not in {".json", ".bib"}:
+    for name in REFERENCE_FILES:
+        path = folder / name
+        if not os.path.lexists(path):
             continue
-        sources[path.name] = Source(path)
-        entries, problems = read_reference_file(path)
+        sources[name] = Source(path)
+        entries, problems = read_reference_file(path, folder)
         findings.extend(problems)
         ok = ok and entries is not None
-        references.extend(entries or [])
+        for reference in entries or []:
+            line, column = reference._position
+            if reference.id in first:
+                findings.append(sources[name].at_line(
+                    rules.DUPLICATE_ID, line, f'the reference id "{clip(reference.id)}" is used twice (first in {first[reference.id]}).',
+                    "Give each reference its own id, or keep one entry of a work.", column))
+                ok = False
+            first.setdefault(reference.id, name)
+            references.append(reference)
     return references if ok else None

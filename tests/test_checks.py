@@ -123,7 +123,7 @@ def test_reference_decided_with_a_section_removed_fails_with_missing_section(tmp
     (folder / "sections" / "ethical.md").unlink()
     status, out, _ = run_check(tmp_path, monkeypatch, capsys, folder.name)
     assert status == 1
-    assert f"{folder.name}/sections/ethical.md: HTA101 error: the section ethical.md is missing." in out
+    assert f"{folder.name}/sections/ethical.md:1:1: HTA101 error: the section ethical.md is missing." in out
 
 
 def test_reference_with_a_hit_count_typed_in_method_gets_the_typed_number_finding(tmp_path, monkeypatch, capsys):
@@ -143,7 +143,7 @@ def test_draft_downgrades_completeness_errors_to_warnings(tmp_path, monkeypatch,
     replace_once(folder / "assessment.yaml", "status: for-decision", "status: draft")
     status, out, _ = run_check(tmp_path, monkeypatch, capsys, "fall")
     assert status == 0
-    assert "fall/sections/economic.md: HTA101 warning:" in out
+    assert "fall/sections/economic.md:1:1: HTA101 warning:" in out
 
 
 def test_placeholders_are_errors_from_for_decision_on_and_warnings_in_draft(tmp_path, monkeypatch, capsys):
