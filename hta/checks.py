@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from . import rules
 from .diagnostics import Diagnostic, Severity, display_path
 from .labels import available_languages
-from .load import Source
+from .load import Source, clip
 from .model import (COUNT_PLACEHOLDER, IMAGE, REQUIRED_SECTIONS, Assessment, Status,
                     count_values)
 
@@ -83,6 +83,34 @@ def people_present(a: Assessment) -> Iterator[Diagnostic]:
     if not [c for c in a.meta.councils if c.strip()]:
         yield source.at(rules.MISSING_PEOPLE, ("councils",), "no council is named.",
                         "List the councils behind the statement under `councils:`.")
+
+
+@check
+def duplicate_ids(a: Assessment) -> Iterator[Diagnostic]:
+    """An id names one thing: searches, the databases and exclusions of a search, and PICOs each once."""
+    searches = _source(a, "searches.yaml")
+    yield from _twice(searches, [((i,), s.id) for i, s in enumerate(a.searches)], "id", "the search",
+                      "Give each search its own `id:`.")
+    for i, search in enumerate(a.searches):
+        yield from _twice(searches, [((i, "databases", j), db.id) for j, db in enumerate(search.databases)], "name",
+                          f"{search.id}: the database",
+                          "Give one of them its own `id:` (e.g. pubmed-2); prose names a database's hits by it.")
+        yield from _twice(searches, [((i, "screening", "exclusions", k), e.id)
+                                     for k, e in enumerate(search.screening.exclusions)], "reason",
+                          f"{search.id}: the exclusion",
+                          "Give one of them its own `id:`, or list the references of one reason in one entry.")
+    yield from _twice(_source(a, "pico.yaml"), [((i,), p.id) for i, p in enumerate(a.picos) if p.id], "id", "the PICO",
+                      "Give each PICO its own `id:`.")
+
+
+def _twice(source: Source, named: list[tuple[tuple, str]], made_from: str, what: str, hint: str) -> Iterator[Diagnostic]:
+    """A finding at each id used before; at the key it was made from when the id is not written."""
+    seen: set[str] = set()
+    for loc, name in named:
+        if name in seen:
+            at = loc + ("id",) if loc + ("id",) in source.positions else loc + (made_from,)
+            yield source.at(rules.DUPLICATE_ID, at, f'{what} id "{clip(name)}" is used twice.', hint)
+        seen.add(name)
 
 
 # --- PICO --------------------------------------------------------------------------------------------

@@ -300,7 +300,8 @@ class _YamlBuilder:
                                        "Write the value itself here; anchors and aliases are not read.", column)
         elif isinstance(event, (events.ScalarEvent, events.MappingStartEvent, events.SequenceStartEvent)):
             if event.tag not in (None, "!") and event.tag not in _PLAIN_TAGS:
-                return self.source.at_line(rules.YAML_TAG, line, f"the tag {excerpt(event.tag, 40)} is not read.",
+                written = "!!" + event.tag.removeprefix(_YAML_TYPES) if event.tag.startswith(_YAML_TYPES) else event.tag
+                return self.source.at_line(rules.YAML_TAG, line, f"the tag {clip(written, 40)} is not read.",
                                            "Remove the tag and write the value as plain text, a number or a date.", column)
             return self._value(event, line, column)
         elif isinstance(event, (events.MappingEndEvent, events.SequenceEndEvent)):

@@ -30,12 +30,15 @@ def validation_findings(source: Source, error: ValidationError, model: type[Base
             close = difflib.get_close_matches(name, known, n=1)
             hint = f'Did you mean "{close[0]}"?' if close else f"Known keys here: {', '.join(known)}."
             line, column = source.positions.get(("key",) + loc, source.where(loc))
-            findings.append(rules.UNKNOWN_KEY.at(source.shown, line, column, f'unknown key "{name}".', hint))
+            findings.append(rules.UNKNOWN_KEY.at(source.shown, line, column, f'unknown key "{clip(name, 40)}".', hint))
         elif kind == "missing":
             findings.append(source.at(rules.MISSING_KEY, loc[:-1], f'"{name}" is missing.',
                                       f"Add `{name}:` here."))
         elif kind in {"model_type", "model_attributes_type", "dict_type"}:
             findings.append(source.at(rules.WRONG_SHAPE, loc, f"{_where(loc)}expected a mapping (key: value lines), found {_kind(err['input'])}."))
+        elif kind == "date_out_of_range":
+            findings.append(source.at(rules.DATE_OUT_OF_RANGE, loc, f"{_where(loc)}the date {err['ctx']['date']} lies outside 1900–2099.",
+                                      "Check the year."))
         elif kind == "list_type":
             findings.append(source.at(rules.WRONG_SHAPE, loc, f"{_where(loc)}expected a list (lines starting with '- '), found {_kind(err['input'])}."))
         else:
@@ -48,24 +51,24 @@ def validation_findings(source: Source, error: ValidationError, model: type[Base
 
 
 def _message(err: dict) -> str:
-    kind, value = err["type"], err.get("input")
+    kind, value = err["type"], excerpt(err.get("input"))  # a value is quoted only in part: it may be a whole file
     if kind.startswith("int") or kind == "greater_than_equal":
-        return f"expected a whole number ≥ 0, found {value!r}."
+        return f"expected a whole number ≥ 0, found {value}."
     if kind == "literal_error":
-        return f"expected a whole number ≥ 0 or 'not reported', found {value!r}."
+        return f"expected a whole number ≥ 0 or 'not reported', found {value}."
     if kind.startswith("date"):
-        return f"expected a date written YYYY-MM-DD, found {value!r}."
+        return f"expected a date written YYYY-MM-DD, found {value}."
     if kind == "enum":
-        return f"{value!r} is not one of {err['ctx']['expected']}."
+        return f"{value} is not one of {err['ctx']['expected']}."
     if kind.startswith("string"):
-        return f"expected text, found {_kind(value)}."
+        return f"expected text, found {_kind(err.get('input'))}."
     if kind.startswith("bool"):
-        return f"expected true or false, found {value!r}."
-    return err["msg"] + "."
+        return f"expected true or false, found {value}."
+    return clip(err["msg"], 120) + "."
 
 
 def _where(loc: tuple) -> str:
-    return f'"{loc[-1]}": ' if loc and isinstance(loc[-1], str) else ""
+    return f'"{clip(loc[-1], 40)}": ' if loc and isinstance(loc[-1], str) else ""
 
 
 def _kind(value: Any) -> str:
@@ -75,7 +78,7 @@ def _kind(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
-    return f"{value!r}"
+    return excerpt(value)
 
 
 def _field_names(model: type[BaseModel], loc: tuple) -> list[str]:
@@ -188,7 +191,7 @@ def _read_csl(folder: Path, name: str, meta: Source) -> list[Diagnostic]:
     _, problems = read_text(folder / name, folder)
     line, column = meta.where(("csl",))
     return [replace(d, path=meta.shown, line=line, column=column,
-                    message=f"the citation style {excerpt(name)}: {d.message}") for d in problems]
+                    message=f"csl: {d.message}") for d in problems]
 
 
 def _read_evidence(folder: Path, findings: list[Diagnostic], sources: dict[str, Source]) -> list[EvidenceRow] | None:
