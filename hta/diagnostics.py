@@ -64,11 +64,14 @@ class HtaError(Exception):
 
 def display_path(path: Path | str) -> str:
     """A path as the user typed it: relative to the working folder when inside it."""
-    path = Path(path)
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    path, here = Path(path), Path.cwd()
+    # The name the author sees, never where a link leads: only the folders above it are resolved.
+    for candidate in (Path(os.path.abspath(path)), path.parent.resolve() / path.name):
+        try:
+            return str(candidate.relative_to(here))
+        except ValueError:
+            continue
+    return str(path)
 
 
 def has_errors(diagnostics: list[Diagnostic]) -> bool:

@@ -72,7 +72,7 @@ def _entries(folder: Path, findings: list[Diagnostic]) -> list[tuple[str, bool]]
     """The names in `folder` (none if it does not exist), without the hidden ones and the system's own."""
     try:
         with os.scandir(folder) as scan:
-            found = [(entry.name, entry.is_dir()) for entry in scan]
+            found = [(entry.name, _is_dir(entry)) for entry in scan]
     except FileNotFoundError:
         return []
     except NotADirectoryError:
@@ -84,6 +84,13 @@ def _entries(folder: Path, findings: list[Diagnostic]) -> list[tuple[str, bool]]
         return []
     return sorted((name, is_dir) for name, is_dir in found
                   if not name.startswith((".", "~$")) and name.lower() not in _SYSTEM_FILES)
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link loop: the reader says what it is, if the name is one hta reads
+        return False
 
 
 def _top_level(path: Path, is_dir: bool) -> list[Diagnostic]:

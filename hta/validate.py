@@ -14,7 +14,8 @@ from pydantic import BaseModel, ValidationError
 from . import rules
 from .diagnostics import Diagnostic
 from .inventory import EVIDENCE_FILES, REFERENCE_FILES, take_stock
-from .load import PICTURE_LIMIT, Loaded, Source, Table, clip, excerpt, read_bytes, read_table, read_text, read_yaml
+from . import load
+from .load import Loaded, Source, Table, clip, excerpt, read_bytes, read_table, read_text, read_yaml
 from .model import (EVIDENCE_COLUMNS, Assessment, Conclusions, EvidenceRow, Metadata, Pico, Reference, Search,
                     Section, SectionKey)
 
@@ -179,7 +180,7 @@ def _read_pictures(folder: Path, paths: list[Path], findings: list[Diagnostic]) 
     """The pictures of figures/ that the reader accepts: plain files inside the folder, within the size limit."""
     accepted = []
     for path in paths:
-        content, problems = read_bytes(path, folder, PICTURE_LIMIT)
+        content, problems = read_bytes(path, folder, load.PICTURE_LIMIT)
         findings.extend(problems)
         if content is not None:
             accepted.append(path)
