@@ -261,7 +261,8 @@ def unknown_counts(a: Assessment) -> Iterator[Diagnostic]:
                                      hint, match.start() + 1)
 
 
-_NUMBER = re.compile(r"(?<![\d.,/:\-–])(\d+)(?![\d,/:]|\.\d|-\d)")
+# At most 30 digits: a longer run of digits is no count (and Python refuses to convert one of thousands).
+_NUMBER = re.compile(r"(?<![\d.,/:\-–])(\d{1,30})(?![\d,/:]|\.\d|-\d)")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _COUNT_NOUN = re.compile(r"\s*(träffar|artiklar|studier|referenser|hits|records|studies|articles|treff|artikler)\b", re.I)
 _HITS_NOUN = re.compile(r"\s*(träffar|hits|treff)\b", re.I)

@@ -116,7 +116,8 @@ class SearchLine(Strict):
     filter: str = Field("", description="A filter or limit applied on this line, e.g. 'Filter from 2018/10/18 – 3000/12/12'.")
     hits: NonNegativeInt = Field(description="Number of hits (antal träffar).")
 
-    _COMBINATION = re.compile(r"^\s*\(?\s*#?\d+\s*\)?(\s+(AND|OR|NOT)\s+\(?\s*#?\d+\s*\)?)+\s*$", re.IGNORECASE)
+    # Line numbers of at most 9 digits: a longer number is no line (and could be too long to convert).
+    _COMBINATION = re.compile(r"^\s*\(?\s*#?\d{1,9}\s*\)?(\s+(AND|OR|NOT)\s+\(?\s*#?\d{1,9}\s*\)?)+\s*$", re.IGNORECASE)
 
     @property
     def combined_lines(self) -> list[int]:

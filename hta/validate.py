@@ -11,12 +11,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import rules
+from . import load, rules
 from .diagnostics import Diagnostic
 from .inventory import EVIDENCE_FILES, REFERENCE_FILES, take_stock
-from . import load
 from .load import Loaded, Source, Table, clip, excerpt, read_bytes, read_table, read_text, read_yaml
-from .model import (EVIDENCE_COLUMNS, Assessment, Conclusions, EvidenceRow, Metadata, Pico, Reference, Search,
+from .model import (EARLIEST, EVIDENCE_COLUMNS, LATEST, Assessment, Conclusions, EvidenceRow, Metadata, Pico, Reference, Search,
                     Section, SectionKey)
 
 def validation_findings(source: Source, error: ValidationError, model: type[BaseModel]) -> list[Diagnostic]:
@@ -38,7 +37,7 @@ def validation_findings(source: Source, error: ValidationError, model: type[Base
         elif kind in {"model_type", "model_attributes_type", "dict_type"}:
             findings.append(source.at(rules.WRONG_SHAPE, loc, f"{_where(loc)}expected a mapping (key: value lines), found {_kind(err['input'])}."))
         elif kind == "date_out_of_range":
-            findings.append(source.at(rules.DATE_OUT_OF_RANGE, loc, f"{_where(loc)}the date {err['ctx']['date']} lies outside 1900–2099.",
+            findings.append(source.at(rules.DATE_OUT_OF_RANGE, loc, f"{_where(loc)}the date {err['ctx']['date']} lies outside {EARLIEST.year}–{LATEST.year}.",
                                       "Check the year."))
         elif kind == "list_type":
             findings.append(source.at(rules.WRONG_SHAPE, loc, f"{_where(loc)}expected a list (lines starting with '- '), found {_kind(err['input'])}."))

@@ -577,6 +577,20 @@ def test_a_date_far_outside_reason_is_a_finding(fall, capsys, file, old, new):
                      "outside 1900–2099. Check the year."]
 
 
+# --- Numbers too long to be numbers ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("file, old, new", [
+    ("sections/background.md", "Testsjukdom ger långvarig smärta.", "Testsjukdom ger långvarig smärta. " + "7" * 5000),
+    ("searches.yaml", "terms: 1 AND 2", "terms: 1 AND " + "2" * 5000),
+], ids=["prose", "search-line"])
+def test_a_number_of_thousands_of_digits_is_text_not_a_crash(fall, capsys, file, old, new):
+    replace_once(fall / file, old, new)
+
+    status, lines = check(capsys, "fall")
+
+    assert status in (0, 1) and all(re.match(r"^fall/[^:]+:\d+:\d+: HTA\d{3} ", line) for line in lines)
+
+
 # --- Every finding has a place ---------------------------------------------------------------------------------------
 
 def test_every_finding_of_every_broken_fixture_has_a_line_and_a_column():
