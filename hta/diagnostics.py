@@ -66,10 +66,10 @@ def display_path(path: Path | str) -> str:
     """A path as the user typed it: relative to the working folder when inside it."""
     path, here = Path(path), Path.cwd()
     # The name the author sees, never where a link leads: only the folders above it are resolved.
-    for candidate in (Path(os.path.abspath(path)), path.parent.resolve() / path.name):
+    for candidate in (lambda: Path(os.path.abspath(path)), lambda: path.parent.resolve() / path.name):
         try:
-            return str(candidate.relative_to(here))
-        except ValueError:
+            return str(candidate().relative_to(here))
+        except (ValueError, RuntimeError, OSError):  # elsewhere, or a folder above is a link loop
             continue
     return str(path)
 

@@ -8,6 +8,7 @@ Any other subfolder is the authors' own (sources, notes) and never read.
 from __future__ import annotations
 
 import difflib
+import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,8 @@ FOLDERS = ("sections", "figures")
 SECTION_FILES = tuple(f"{key.value}.md" for key in SectionKey)
 _TOP = YAML_FILES + EVIDENCE_FILES + REFERENCE_FILES
 
-# Names an operating system or an editor leaves beside the files; they are nobody's content.
+# Names an operating system or an editor leaves beside the files (and hidden files, `~$` lock files of Office,
+# `name~` and `#name#` backups of editors); they are nobody's content.
 _SYSTEM_FILES = {"thumbs.db", "desktop.ini", "__macosx"}
 
 
@@ -80,10 +82,14 @@ def _entries(folder: Path, findings: list[Diagnostic]) -> list[tuple[str, bool]]
                                                f"Make {folder.name}/ a folder holding the files.", 1))
         return []
     except OSError as exc:
-        findings.append(Source(folder).at_line(rules.UNREADABLE_FILE, 1, f"cannot list the folder: {exc.strerror}.", "", 1))
+        if exc.errno == errno.ELOOP:
+            findings.append(Source(folder).at_line(rules.NOT_A_FILE, 1, f"{folder.name} is a link that leads back to itself.",
+                                                   "Replace the link by the folder itself.", 1))
+        else:
+            findings.append(Source(folder).at_line(rules.UNREADABLE_FILE, 1, f"cannot list the folder: {exc.strerror}.", "", 1))
         return []
     return sorted((name, is_dir) for name, is_dir in found
-                  if not name.startswith((".", "~$")) and name.lower() not in _SYSTEM_FILES)
+                  if not name.startswith((".", "~$", "#")) and not name.endswith("~") and name.lower() not in _SYSTEM_FILES)
 
 
 def _is_dir(entry: os.DirEntry) -> bool:

@@ -171,6 +171,16 @@ def test_a_dangling_link_is_a_finding(fall, capsys):
                                    "that does not exist. Replace the link by the file itself."])
 
 
+def test_a_sections_folder_that_is_a_link_loop_is_a_finding(fall, capsys):
+    shutil.rmtree(fall / "sections")
+    (fall / "sections").symlink_to("sections")
+
+    from hta.validate import read_assessment
+
+    _, findings = read_assessment(fall)
+    assert [(d.path, d.code, d.line, d.column) for d in findings] == [("fall/sections", "HTA013", 1, 1)]
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 def test_a_pipe_in_place_of_a_section_is_refused_without_waiting_for_it(fall, capsys):
     section = fall / "sections" / "summary.md"
@@ -482,6 +492,7 @@ def test_the_authors_own_folders_and_hidden_files_are_not_findings(fall, capsys)
     (fall / "kilder" / "referanser.ris").write_text("TY  - JOUR\n", encoding="utf-8")
     (fall / ".DS_Store").write_bytes(b"\x00\x01")
     (fall / "~$evidence.xlsx").write_bytes(b"\x00")  # Excel's lock file while the workbook is open
+    (fall / "sections" / "results.md~").write_text("En äldre version.\n", encoding="utf-8")  # an editor's backup
 
     assert check(capsys, "fall") == (0, [])
 
