@@ -46,7 +46,7 @@ def take_stock(folder: Path, csl: str | None) -> Listing:
         if name in _TOP or name in FOLDERS or name == csl:  # a file named sections/ is reported when listed
             continue
         findings.extend(_top_level(folder / name, is_dir))
-    if all((folder / name).exists() for name in EVIDENCE_FILES):
+    if all(os.path.lexists(folder / name) for name in EVIDENCE_FILES):
         findings.append(Source(folder / "evidence.csv").at_line(
             rules.TWO_FILES, 1, "evidence.csv and evidence.xlsx both hold the evidence table; only evidence.xlsx is read.",
             "Keep the one you edit and remove the other.", 1))
@@ -65,7 +65,7 @@ def take_stock(folder: Path, csl: str | None) -> Listing:
             findings.append(_misnamed(path, f"sections/{_as_section(name)}"))
         else:
             findings.append(Source(path).at_line(
-                rules.UNKNOWN_FILE, 1, f"figures/{name} is not a picture hta shows (PNG, JPEG, GIF or SVG), so it is in no report.",
+                rules.UNKNOWN_FILE, 1, f"figures/{clip(name)} is not a picture hta shows (PNG, JPEG, GIF or SVG), so it is in no report.",
                 "Save it as PNG or SVG, or move it into a folder of your own (e.g. kilder/).", 1))
     return Listing(sorted(sections), sorted(pictures), findings)
 

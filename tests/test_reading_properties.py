@@ -7,8 +7,10 @@ examples on every run."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -214,5 +216,67 @@ def test_the_reference_assessment_mutated_gives_a_model_or_located_findings(copy
             checked = run_checks(assessment)
             assert_located(checked)
             assert all(d.severity in Severity for d in checked)
+    finally:
+        (copy / name).write_bytes(original)
+
+
+# Values an author could put where another belongs: counts too large or negative, dates out of reason,
+# impossible dates, text that names counts, citations and pictures, empty things.
+VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 10**15), st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=20),
+    st.sampled_from(["9999-12-31", "1024-01-01", "2021-02-30", "not reported", "{{primara.hits.pubmed}}",
+                     "{{primara.excluded.x}}", "[@ahl2021]", "[@finns-inte]", "1 AND 99", "4 NOT 3", "figures/x.png",
+                     "![bild](figures/x.png)", "TODO", "", "pubmed", "primara", "sekundara"]),
+    st.lists(st.text(max_size=8), max_size=3), st.dictionaries(st.text(max_size=8), st.text(max_size=8), max_size=2))
+
+
+@st.composite
+def changed(draw, data: Any) -> Any:
+    """`data` with a few values replaced, list items repeated or removed, and keys removed."""
+    for _ in range(draw(st.integers(1, 3))):
+        places: list[tuple[Any, Any]] = []  # (container, key or index)
+
+        def walk(node: Any) -> None:
+            items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else []
+            for key, value in items:
+                places.append((node, key))
+                walk(value)
+
+        walk(data)
+        if not places:
+            return draw(VALUES)
+        container, key = draw(st.sampled_from(places))
+        kind = draw(st.sampled_from(["replace", "repeat", "remove"]))
+        if kind == "replace":
+            container[key] = draw(VALUES)
+        elif kind == "repeat" and isinstance(container, list):
+            container.insert(key, json.loads(json.dumps(container[key])))
+        else:
+            del container[key]
+    return data
+
+
+YAML_FILES = ["assessment.yaml", "pico.yaml", "searches.yaml", "conclusions.yaml"]
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(data=st.data(), name=st.sampled_from(YAML_FILES + ["references.json"]))
+def test_the_reference_assessment_with_values_changed_gives_a_model_or_located_findings(copy, data, name):
+    """Structured mutations: the file still parses, its values are wrong. JSON is YAML, so a changed YAML file
+    is written as JSON."""
+    from hta.checks import run_checks
+    from hta.load import read_yaml
+    from hta.validate import read_assessment
+
+    original = (REFERENCE / name).read_bytes()
+    value = json.loads(original) if name.endswith(".json") else read_yaml(REFERENCE / name, REFERENCE).data
+    (copy / name).write_text(json.dumps(data.draw(changed(value)), ensure_ascii=False, indent=1), encoding="utf-8")
+    try:
+        assessment, findings = read_assessment(copy)
+        assert_located(findings)
+        assert assessment is not None or has_errors(findings)
+        if assessment is not None and not has_errors(findings):
+            assert_located(run_checks(assessment))
     finally:
         (copy / name).write_bytes(original)
