@@ -243,7 +243,8 @@ def parse_yaml(text: str, source: Source) -> Loaded:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.reader import ReaderError
 
-    yaml = YAML(typ="rt")
+    # The safe parser: the round-trip one marks the folds of `>` scalars with BEL characters in the text.
+    yaml = YAML(typ="safe", pure=True)
     builder = _YamlBuilder(source, yaml.resolver)
     try:
         for event in yaml.parse(text):
@@ -265,7 +266,12 @@ def parse_yaml(text: str, source: Source) -> Loaded:
 
 
 _YAML_TYPES = "tag:yaml.org,2002:"
-_PLAIN_TAGS = {_YAML_TYPES + kind for kind in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
+# The tags of plain values, each on the kind of value it names: `!!int [1, 2]` is refused like `!foo`.
+_PLAIN_TAGS = {
+    "ScalarEvent": {_YAML_TYPES + kind for kind in ("str", "int", "float", "bool", "null", "timestamp")},
+    "MappingStartEvent": {_YAML_TYPES + "map"},
+    "SequenceStartEvent": {_YAML_TYPES + "seq"},
+}
 
 
 @dataclass
@@ -299,7 +305,7 @@ class _YamlBuilder:
             return self.source.at_line(rules.YAML_ALIAS, line, f"an alias (*{clip(str(event.anchor), 20)}) repeats a value.",
                                        "Write the value itself here; anchors and aliases are not read.", column)
         elif isinstance(event, (events.ScalarEvent, events.MappingStartEvent, events.SequenceStartEvent)):
-            if event.tag not in (None, "!") and event.tag not in _PLAIN_TAGS:
+            if event.tag not in (None, "!") and event.tag not in _PLAIN_TAGS[type(event).__name__]:
                 written = "!!" + event.tag.removeprefix(_YAML_TYPES) if event.tag.startswith(_YAML_TYPES) else event.tag
                 return self.source.at_line(rules.YAML_TAG, line, f"the tag {clip(written, 40)} is not read.",
                                            "Remove the tag and write the value as plain text, a number or a date.", column)

@@ -314,12 +314,13 @@ def test_a_control_character_is_a_finding_and_never_reaches_the_terminal(fall, c
     ("!!python/object/apply:os.system [echo hej]", "HTA017", "the tag !!python/object/apply:os.system is not read."),
     ("!!binary aGVq", "HTA017", "the tag !!binary is not read."),
     ("!!set {a: null}", "HTA017", "the tag !!set is not read."),
+    ("!!int [1, 2]", "HTA017", "the tag !!int is not read."),
     ("!!int many", "HTA006", "'many' is not a whole number."),
     ("!!float x", "HTA006", "'x' is not a finite number."),
     ("!!bool kanske", "HTA006", "'kanske' is not a true or false."),
     (".inf", "HTA006", "'.inf' is not a finite number."),
     ("1" * 40, "HTA006", "is not a whole number of at most 30 digits."),
-], ids=["local-tag", "python-object", "binary", "set", "int-many", "float", "bool", "infinity", "huge-int"])
+], ids=["local-tag", "python-object", "binary", "set", "int-on-a-list", "int-many", "float", "bool", "infinity", "huge-int"])
 def test_yaml_tags_and_impossible_values_are_findings_with_a_place(fall, capsys, value, code, message):
     meta = fall / "assessment.yaml"
     replace_once(meta, "  group: Testgruppen", f"  group: {value}")
@@ -330,6 +331,31 @@ def test_yaml_tags_and_impossible_values_are_findings_with_a_place(fall, capsys,
     assert status == 1
     assert lines[0].startswith(f"fall/assessment.yaml:{line}:10: {code} error: ")
     assert message in lines[0]
+
+
+YAML_FILES = sorted(p for root in (REFERENCE.parent, FIXTURES / "minimal") for p in root.rglob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_yaml_values_are_those_a_yaml_library_reads(path):
+    """The reader builds values itself from the parser's events; they must be what ruamel's own loader builds
+    (with dates kept as text), folded `>` text and all."""
+    import datetime as dt
+
+    from ruamel.yaml import YAML
+
+    from hta.load import read_yaml
+
+    def dates_as_text(value):
+        if isinstance(value, dict):
+            return {str(k): dates_as_text(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [dates_as_text(v) for v in value]
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+    loaded = read_yaml(path, path.parent)
+    assert loaded.diagnostics == []
+    assert loaded.data == dates_as_text(YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8")))
 
 
 def test_an_alias_bomb_is_refused_before_it_expands(tmp_path):
