@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from . import rules
 from .diagnostics import Diagnostic, Severity, display_path
 from .labels import available_languages, labels_for
-from .load import Source
+from .load import Source, clip
 from .model import (COUNT_PLACEHOLDER, IMAGE, REQUIRED_SECTIONS, Assessment, Status, slug,
                     count_values)
 from .numerals import LARGEST_IN_WORDS, CountForm, count_form, in_words, starts_sentence
@@ -88,6 +88,34 @@ def people_present(a: Assessment) -> Iterator[Diagnostic]:
     if not [c for c in a.meta.councils if c.strip()]:
         yield source.at(rules.MISSING_PEOPLE, ("councils",), "no council is named.",
                         "List the councils behind the statement under `councils:`.")
+
+
+@check
+def duplicate_ids(a: Assessment) -> Iterator[Diagnostic]:
+    """An id names one thing: searches, the databases and exclusions of a search, and PICOs each once."""
+    searches = _source(a, "searches.yaml")
+    yield from _twice(searches, [((i,), s.id) for i, s in enumerate(a.searches)], "id", "the search",
+                      "Give each search its own `id:`.")
+    for i, search in enumerate(a.searches):
+        yield from _twice(searches, [((i, "databases", j), db.id) for j, db in enumerate(search.databases)], "name",
+                          f"{search.id}: the database",
+                          "Give one of them its own `id:` (e.g. pubmed-2); prose names a database's hits by it.")
+        yield from _twice(searches, [((i, "screening", "exclusions", k), e.id)
+                                     for k, e in enumerate(search.screening.exclusions)], "reason",
+                          f"{search.id}: the exclusion",
+                          "Give one of them its own `id:`, or list the references of one reason in one entry.")
+    yield from _twice(_source(a, "pico.yaml"), [((i,), p.id) for i, p in enumerate(a.picos) if p.id], "id", "the PICO",
+                      "Give each PICO its own `id:`.")
+
+
+def _twice(source: Source, named: list[tuple[tuple, str]], made_from: str, what: str, hint: str) -> Iterator[Diagnostic]:
+    """A finding at each id used before; at the key it was made from when the id is not written."""
+    seen: set[str] = set()
+    for loc, name in named:
+        if name in seen:
+            at = loc + ("id",) if loc + ("id",) in source.positions else loc + (made_from,)
+            yield source.at(rules.DUPLICATE_ID, at, f'{what} id "{clip(name)}" is used twice.', hint)
+        seen.add(name)
 
 
 # --- PICO --------------------------------------------------------------------------------------------
@@ -328,7 +356,8 @@ def prose_texts(a: Assessment) -> Iterator[tuple[Source, int, str]]:
             yield conclusions, conclusions.where((key, k))[0] or 1, item
 
 
-_NUMBER = re.compile(r"(?<![\d.,/:\-–])(\d+)(?![\d,/:]|\.\d|-\d)")
+# At most 30 digits: a longer run of digits is no count (and Python refuses to convert one of thousands).
+_NUMBER = re.compile(r"(?<![\d.,/:\-–])(\d{1,30})(?![\d,/:]|\.\d|-\d)")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _COUNT_NOUN = re.compile(r"\s*(träffar|artiklar|studier|referenser|hits|records|studies|articles|treff|artikler)\b", re.I)
 _HITS_NOUN = re.compile(r"\s*(träffar|hits|treff)\b", re.I)
@@ -454,15 +483,11 @@ def reference_identifiers(a: Assessment) -> Iterator[Diagnostic]:
 
 
 def _reference_at(a: Assessment, ref_id: str, rule: rules.Rule, message: str, hint: str) -> Diagnostic:
-    """A finding at the line of the reference's id in its file."""
-    for name, source in a.sources.items():
-        if name.startswith("references."):
-            text = source.path.read_text(encoding="utf-8", errors="replace")
-            match = re.search(rf'"id"\s*:\s*"{re.escape(ref_id)}"|@\w+\s*\{{\s*{re.escape(ref_id)}\s*,', text)
-            if match:
-                line = text.count("\n", 0, match.start()) + 1
-                column = match.start() - text.rfind("\n", 0, match.start())
-                return source.at_line(rule, line, message, hint, column)
+    """A finding at the line of the reference's entry in its file, as the reader found it."""
+    for ref in a.references:
+        if ref.id == ref_id and ref._file in a.sources:
+            line, column = ref._position
+            return a.sources[ref._file].at_line(rule, line, message, hint, column)
     return rule.at(display_path(a.folder / "references.json"), None, None, message, hint)
 
 

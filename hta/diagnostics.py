@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -22,26 +23,39 @@ class Diagnostic:
     """A finding about an assessment, located in the file the author edits."""
 
     path: str
-    line: int | None
-    column: int | None
+    line: int
+    column: int
     code: str
     severity: Severity = field(compare=False)
     message: str = field(compare=False)
     hint: str = field(default="", compare=False)
 
+    def __post_init__(self) -> None:
+        # Editors and CI annotations need a place: a problem of the whole file stands at 1:1.
+        object.__setattr__(self, "line", self.line if self.line is not None else 1)
+        object.__setattr__(self, "column", self.column if self.column is not None else 1)
+        # A finding is one line: whatever of a file it quotes is cut short and cannot move the terminal.
+        object.__setattr__(self, "message", one_line(self.message, MESSAGE_LIMIT))
+        object.__setattr__(self, "hint", one_line(self.hint, MESSAGE_LIMIT))
+
     def location(self) -> str:
         """`path:line:col` as editors and CI annotations understand it."""
-        parts = [self.path]
-        if self.line is not None:
-            parts.append(str(self.line))
-            if self.column is not None:
-                parts.append(str(self.column))
-        return ":".join(parts)
+        return f"{self.path}:{self.line}:{self.column}"
 
     def text(self) -> str:
         """The one-line form: `path:line:col: CODE severity: message (hint)`."""
         hint = f" {self.hint}" if self.hint else ""
         return f"{self.location()}: {self.code} {self.severity.value}: {self.message}{hint}"
+
+
+MESSAGE_LIMIT = 400  # characters of a message or a hint; values quoted in them are shorter still (load.excerpt)
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str, limit: int) -> str:
+    """`text` without control characters or line breaks, and at most `limit` characters long."""
+    text = _UNPRINTABLE.sub(lambda m: "\\n" if m[0] == "\n" else f"\\x{ord(m[0]):02x}", text)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 class HtaError(Exception):
@@ -50,11 +64,14 @@ class HtaError(Exception):
 
 def display_path(path: Path | str) -> str:
     """A path as the user typed it: relative to the working folder when inside it."""
-    path = Path(path)
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    path, here = Path(path), Path.cwd()
+    # The name the author sees, never where a link leads: only the folders above it are resolved.
+    for candidate in (lambda: Path(os.path.abspath(path)), lambda: path.parent.resolve() / path.name):
+        try:
+            return str(candidate().relative_to(here))
+        except (ValueError, RuntimeError, OSError):  # elsewhere, or a folder above is a link loop
+            continue
+    return str(path)
 
 
 def has_errors(diagnostics: list[Diagnostic]) -> bool:
@@ -86,12 +103,7 @@ def format_github(diagnostics: list[Diagnostic]) -> str:
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
     lines = []
     for d in diagnostics:
-        props = [f"file={d.path}"]
-        if d.line is not None:
-            props.append(f"line={d.line}")
-        if d.column is not None:
-            props.append(f"col={d.column}")
-        props.append(f"title={d.code}")
+        props = [f"file={d.path}", f"line={d.line}", f"col={d.column}", f"title={d.code}"]
         message = f"{d.message} {d.hint}".strip().replace("%", "%25").replace("\n", "%0A")
         lines.append(f"::{level[d.severity]} {','.join(props)}::{message}")
     return "\n".join(lines)

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .load import strict_json
+
 # bibtexparser logs every syntax error it meets; they reach the user as findings, so its log
 # would print each one twice.
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
@@ -80,9 +82,14 @@ def parse_csl_json(text: str) -> tuple[list[ParsedEntry], list[Problem]]:
 def parse_json(text: str) -> list[Located] | Problem:
     """The top-level entries of a JSON file with their positions, which the json module does not give.
 
-    Strict JSON: `NaN`, `Infinity` and numbers too large to hold are a problem at their place, as a
-    syntax error is, so a file holding one is never rewritten with it.
+    Strict JSON, read by the one strict reader (hta.load.strict_json): `NaN`, `Infinity`, numbers too large
+    to hold and deep nesting are a problem at their place, as a syntax error is, so a file holding one is
+    never rewritten with it.
     """
+    try:
+        strict_json(text)
+    except json.JSONDecodeError as exc:
+        return Problem(exc.lineno, f"JSON syntax error: {exc.msg}.", exc.colno)
     parsed = _parse_json(text)
     if isinstance(parsed, Problem):
         return parsed

@@ -1,9 +1,21 @@
-"""Read the files of an assessment folder into plain data that remembers where each value stands."""
+"""Read the files of an assessment folder into plain data that remembers where each value stands.
+
+Every file of an assessment is read by one reader, `read_bytes`: it refuses a file that leads outside
+the assessment folder, a name that is not a plain file, and a file over its size limit. Text is UTF-8,
+strictly (`read_text`); YAML (`read_yaml`), JSON (`strict_json`) and tables (`read_table`) are parsed with
+bounds on what a file can make the reader build. Every problem is a finding with a place, never an
+exception; a finding quotes at most a short excerpt of a file.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
+import math
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +24,26 @@ from . import rules
 from .diagnostics import Diagnostic, display_path
 
 Loc = tuple[str | int, ...]
+
+# --- Limits (documented in docs/assessment-format.md, "Limits") ---------------------------------------
+
+TEXT_LIMIT = 2 * 1024 * 1024  # bytes of a text file: YAML, Markdown, CSV, JSON, BibTeX, CSL
+WORKBOOK_LIMIT = 10 * 1024 * 1024  # bytes of evidence.xlsx
+WORKBOOK_UNPACKED_LIMIT = 50 * 1024 * 1024  # bytes of evidence.xlsx once unzipped: a small zip can unpack to gigabytes
+PICTURE_LIMIT = 10 * 1024 * 1024  # bytes of a picture in figures/
+MAX_DEPTH = 32  # levels of lists and mappings in a YAML or JSON file; the format needs about eight
+NUMBER_DIGITS = 30  # digits of a whole number: counts and years need far fewer
+EXCERPT = 60  # characters of a file a finding may quote
+
+
+def clip(text: str, width: int = EXCERPT) -> str:
+    """At most `width` characters of `text`, as a finding may quote them."""
+    return text if len(text) <= width else text[:width] + "…"
+
+
+def excerpt(value: Any, width: int = EXCERPT) -> str:
+    """A value of a file as a finding may quote it: text in quotes and escaped, at most `width` characters."""
+    return repr(clip(value, width)) if isinstance(value, str) else clip(repr(value), width)
 
 
 @dataclass
@@ -51,120 +83,383 @@ class Loaded:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def read_text(path: Path) -> tuple[str | None, list[Diagnostic]]:
-    """Text of a file as UTF-8 (with or without BOM), falling back to Windows-1252 as old Excel writes."""
+# --- The one reader ------------------------------------------------------------------------------------
+
+def read_bytes(path: Path, root: Path | None, limit: int) -> tuple[bytes | None, list[Diagnostic]]:
+    """The content of `path`, if it is a plain file of at most `limit` bytes inside `root` (the assessment
+    folder; None for a file named on the command line, which may be anywhere)."""
     source = Source(path)
+
+    def refuse(rule: rules.Rule, message: str, hint: str = "") -> tuple[None, list[Diagnostic]]:
+        return None, [source.at_line(rule, 1, message, hint, 1)]
+
     try:
-        raw = path.read_bytes()
+        resolved = path.resolve()  # every link followed, `..` taken away
+    except (RuntimeError, OSError):  # a link loop: RuntimeError up to Python 3.12, OSError after
+        return refuse(rules.NOT_A_FILE, f"{path.name} is a link that leads back to itself.",
+                      "Replace the link by the file itself.")
+    if root is not None and not resolved.is_relative_to(root.resolve()):
+        # Said without the target: whether a file exists outside the folder is none of the report's business.
+        return refuse(rules.OUTSIDE_FOLDER, f"{path.name} leads outside the assessment folder.",
+                      "Copy the file into the assessment folder; a link or a path out of it is never read.")
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        # O_NONBLOCK: opening a pipe must not wait for a writer; O_NOFOLLOW: no link swapped in since resolve().
+        descriptor = os.open(resolved, flags)
     except FileNotFoundError:
-        return None, [source.at_line(rules.MISSING_FILE, None, f"{path.name} is missing.")]
+        if path.is_symlink():
+            return refuse(rules.NOT_A_FILE, f"{path.name} is a link to a file that does not exist.",
+                          "Replace the link by the file itself.")
+        return refuse(rules.MISSING_FILE, f"{path.name} is missing.")
     except OSError as exc:
-        return None, [source.at_line(rules.UNREADABLE_FILE, None, f"cannot read the file: {exc.strerror}.")]
-    if b"\x00" in raw[:4096]:
-        return None, [source.at_line(rules.UNREADABLE_FILE, None, "this is not a text file.",
-                                     "Save it as plain text (UTF-8).")]
+        if resolved.is_dir():
+            return refuse(rules.NOT_A_FILE, f"{path.name} is a folder, not a file.")
+        return refuse(rules.UNREADABLE_FILE, f"cannot read the file: {exc.strerror}.")
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            return refuse(rules.NOT_A_FILE, f"{path.name} is {_kind_of(info.st_mode)}, not a file.",
+                          "Put the file itself in its place.")
+        if info.st_size > limit:
+            return refuse(rules.FILE_TOO_LARGE, f"{path.name} is {_size(info.st_size)}; hta reads files of at most "
+                                                f"{_size(limit)} of this kind.",
+                          "See docs/assessment-format.md, 'Limits'.")
+        chunks, left = [], limit + 1  # a file that grows while it is read is still cut at the limit
+        while left > 0:
+            chunk = os.read(descriptor, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    except OSError as exc:
+        return refuse(rules.UNREADABLE_FILE, f"cannot read the file: {exc.strerror}.")
+    finally:
+        os.close(descriptor)
+    raw = b"".join(chunks)
+    if len(raw) > limit:
+        return refuse(rules.FILE_TOO_LARGE, f"{path.name} is larger than {_size(limit)}.",
+                      "See docs/assessment-format.md, 'Limits'.")
+    return raw, []
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
+
+
+def _size(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{size} bytes"
+
+
+# --- Text ----------------------------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, line feed and carriage return are text
+_BEYOND_ASCII = re.compile(r"[^\x00-\x7f\ufffd]")
+
+
+def read_text(path: Path, root: Path | None = None, windows_1252: bool = False) -> tuple[str | None, list[Diagnostic]]:
+    """A text file as UTF-8 (a BOM is allowed), with line breaks made `\\n`.
+
+    `windows_1252`: accept a file that is Windows-1252 as a whole, as old Excel saves a CSV. A file that
+    is mostly UTF-8 is never re-read in another encoding: its first wrong byte is a finding."""
+    raw, problems = read_bytes(path, root, TEXT_LIMIT)
+    if raw is None:
+        return None, problems
+    return decode_text(raw, Source(path), windows_1252)
+
+
+def decode_text(raw: bytes, source: Source, windows_1252: bool = False) -> tuple[str | None, list[Diagnostic]]:
+    """`raw` as text, or the finding that says where it stops being text."""
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    if b"\x00" in raw[:4096]:
+        return None, [source.at_line(rules.UNREADABLE_FILE, 1, "this is not a text file.",
+                                     "Save it as plain text (UTF-8).", 1)]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        whole_1252 = _whole_windows_1252(raw)
+        if windows_1252 and whole_1252:
+            text = raw.decode("cp1252")
+        else:
+            line, column = _byte_position(raw, exc.start)
+            hint = ("The whole file looks saved as Windows-1252 (ANSI): save it again as UTF-8 "
+                    "(in Notepad or Excel: Save as → Encoding UTF-8)." if whole_1252 else
+                    "Retype the character at this place, or save the file again as UTF-8.")
+            return None, [source.at_line(rules.NOT_UTF8, line, f"byte 0x{raw[exc.start]:02X} is not UTF-8 text.",
+                                         hint, column)]
+    control = _CONTROL.search(text)
+    if control:
+        line, column = _text_position(text, control.start())
+        return None, [source.at_line(rules.CONTROL_CHARACTER, line,
+                                     f"an invisible control character (U+{ord(control[0]):04X}) is in the text.",
+                                     "Delete it; retype the text around it if you cannot see it.", column)]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
-# --- YAML -----------------------------------------------------------------------------------------
+def _whole_windows_1252(raw: bytes) -> bool:
+    """True when no character of `raw` is UTF-8 beyond ASCII and every byte is a Windows-1252 character."""
+    if _BEYOND_ASCII.search(raw.decode("utf-8", errors="replace")):
+        return False
+    try:
+        raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
 
-def read_yaml(path: Path) -> Loaded:
-    """Parse YAML keeping each value's position; syntax errors become one finding each."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.constructor import DuplicateKeyError
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """Line and column (in characters) of the byte at `offset`, all of whose predecessors are UTF-8."""
+    start = raw.rfind(b"\n", 0, offset) + 1
+    return raw.count(b"\n", 0, offset) + 1, len(raw[start:offset].decode("utf-8")) + 1
+
+
+def _text_position(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+# --- YAML ----------------------------------------------------------------------------------------------
+
+def read_yaml(path: Path, root: Path | None = None) -> Loaded:
+    """Parse YAML keeping each value's position; every problem becomes one finding."""
     source = Source(path)
-    text, problems = read_text(path)
+    text, problems = read_text(path, root)
     if text is None:
         return Loaded(source, None, problems)
-    if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
+    if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         return Loaded(source, None, [source.at_line(rules.EMPTY_FILE, 1, f"{path.name} is empty.",
-                                                    "Write its content, or copy it from `hta new`.")])
-    yaml = YAML(typ="rt")
-    # Dates stay text here so that pydantic reports an impossible date (2024-02-30) at its position.
-    yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+                                                    "Write its content, or copy it from `hta new`.", 1)])
+    return parse_yaml(text, source)
+
+
+def parse_yaml(text: str, source: Source) -> Loaded:
+    """YAML text as plain values (mappings, lists, text, numbers, true/false, null), built from the parser's
+    events: no tag builds anything else, no alias repeats a value, and nesting stops at MAX_DEPTH."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
+
+    # The safe parser: the round-trip one marks the folds of `>` scalars with BEL characters in the text.
+    yaml = YAML(typ="safe", pure=True)
+    builder = _YamlBuilder(source, yaml.resolver)
     try:
-        node = yaml.load(text)
-    except DuplicateKeyError as exc:
-        line, column = _mark(exc.problem_mark)
-        key = str(exc.problem).split('"')[1] if '"' in str(exc.problem) else "a key"
-        return Loaded(source, None, [source.at_line(
-            rules.DUPLICATE_KEY, line, f'the key "{key}" appears twice in the same mapping.',
-            "Keep one of them.", column)])
+        for event in yaml.parse(text):
+            problem = builder.feed(event)
+            if problem is not None:
+                return Loaded(source, None, [problem])
     except MarkedYAMLError as exc:
         return Loaded(source, None, [_syntax_error(source, text, exc)])
+    except ReaderError as exc:  # a character YAML does not allow; the text reader lets few through
+        line, column = _text_position(text, min(exc.position, len(text)))
+        return Loaded(source, None, [source.at_line(rules.INVALID_YAML, line, f"YAML cannot hold the character "
+                                                    f"U+{exc.character:04X}." if isinstance(exc.character, int) else
+                                                    "YAML cannot hold a character here.", "Delete it.", column)])
     except YAMLError as exc:
-        return Loaded(source, None, [source.at_line(rules.INVALID_YAML, None, f"YAML syntax error: {exc}.")])
-    data = _plain(node, (), source.positions)
+        return Loaded(source, None, [source.at_line(rules.INVALID_YAML, 1, f"YAML syntax error: {clip(str(exc), 120)}.",
+                                                    "", 1)])
     source.positions.setdefault((), (1, 1))
-    return Loaded(source, data)
+    return Loaded(source, builder.root)
 
 
-def _syntax_error(source: Source, text: str, exc) -> Diagnostic:
+_YAML_TYPES = "tag:yaml.org,2002:"
+# The tags of plain values, each on the kind of value it names: `!!int [1, 2]` is refused like `!foo`.
+_PLAIN_TAGS = {
+    "ScalarEvent": {_YAML_TYPES + kind for kind in ("str", "int", "float", "bool", "null", "timestamp")},
+    "MappingStartEvent": {_YAML_TYPES + "map"},
+    "SequenceStartEvent": {_YAML_TYPES + "seq"},
+}
+
+
+@dataclass
+class _Open:
+    """A mapping or list being filled while the parser's events arrive."""
+
+    value: dict[str, Any] | list[Any]
+    loc: Loc
+    key: str | None = None  # a mapping's key whose value is still to come
+
+
+class _YamlBuilder:
+    """Plain values from YAML events, with the position of each value and each key."""
+
+    def __init__(self, source: Source, resolver: Any) -> None:
+        self.source, self.resolver = source, resolver
+        self.stack: list[_Open] = []
+        self.root: Any = None
+        self.documents = 0
+
+    def feed(self, event: Any) -> Diagnostic | None:
+        from ruamel.yaml import events
+
+        line, column = event.start_mark.line + 1, event.start_mark.column + 1
+        if isinstance(event, events.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                return self.source.at_line(rules.INVALID_YAML, line, "the file holds a second YAML document (after `---`).",
+                                           "Keep one document: remove the `---` line and what follows, or merge it.", column)
+        elif isinstance(event, events.AliasEvent):
+            return self.source.at_line(rules.YAML_ALIAS, line, f"an alias (*{clip(str(event.anchor), 20)}) repeats a value.",
+                                       "Write the value itself here; anchors and aliases are not read.", column)
+        elif isinstance(event, (events.ScalarEvent, events.MappingStartEvent, events.SequenceStartEvent)):
+            if event.tag not in (None, "!") and event.tag not in _PLAIN_TAGS[type(event).__name__]:
+                written = "!!" + event.tag.removeprefix(_YAML_TYPES) if event.tag.startswith(_YAML_TYPES) else event.tag
+                return self.source.at_line(rules.YAML_TAG, line, f"the tag {clip(written, 40)} is not read.",
+                                           "Remove the tag and write the value as plain text, a number or a date.", column)
+            return self._value(event, line, column)
+        elif isinstance(event, (events.MappingEndEvent, events.SequenceEndEvent)):
+            self.stack.pop()
+        return None
+
+    def _value(self, event: Any, line: int, column: int) -> Diagnostic | None:
+        from ruamel.yaml import events
+
+        parent = self.stack[-1] if self.stack else None
+        if parent is not None and isinstance(parent.value, dict) and parent.key is None:
+            return self._key(parent, event, line, column)
+        if parent is None:
+            loc: Loc = ()
+        elif isinstance(parent.value, dict):
+            loc = parent.loc + (parent.key,)
+        else:
+            loc = parent.loc + (len(parent.value),)
+        self.source.positions[loc] = (line, column)
+        if isinstance(event, events.ScalarEvent):
+            value = self._scalar(event, line, column)
+            if isinstance(value, Diagnostic):
+                return value
+        else:
+            if len(self.stack) >= MAX_DEPTH:
+                return self.source.at_line(rules.TOO_DEEP, line, f"lists and mappings are nested deeper than {MAX_DEPTH} levels.",
+                                           "The format needs a few levels; check the brackets and indentation here.", column)
+            value = {} if isinstance(event, events.MappingStartEvent) else []
+            self.stack.append(_Open(value, loc))
+        if parent is None:
+            self.root = value
+        elif isinstance(parent.value, dict):
+            parent.value[parent.key] = value
+            parent.key = None
+        else:
+            parent.value.append(value)
+        return None
+
+    def _key(self, mapping: _Open, event: Any, line: int, column: int) -> Diagnostic | None:
+        from ruamel.yaml import events
+
+        if not isinstance(event, events.ScalarEvent):
+            return self.source.at_line(rules.INVALID_YAML, line, "a key must be a word, not a list or a mapping.",
+                                       "Write `key: value`.", column)
+        key = event.value
+        if key in mapping.value:
+            return self.source.at_line(rules.DUPLICATE_KEY, line,
+                                       f'the key "{clip(key, 40)}" appears twice in the same mapping.',
+                                       "Keep one of them.", column)
+        mapping.key = key
+        self.source.positions[("key",) + mapping.loc + (key,)] = (line, column)
+        return None
+
+    def _scalar(self, event: Any, line: int, column: int) -> Any:
+        """The value of a scalar: text, a whole number, a decimal number, true/false or null.
+        Dates stay text, so that pydantic reports an impossible date (2024-02-30) at its position."""
+        from ruamel.yaml.nodes import ScalarNode
+
+        tag = event.tag if event.tag not in (None, "!") else self.resolver.resolve(ScalarNode, event.value, event.implicit)
+        text = event.value
+        kind = str(tag).removeprefix(_YAML_TYPES)  # ruamel resolves to a Tag object, events carry text
+        if kind == "null":
+            return None
+        if kind == "bool":
+            if text.lower() in ("true", "false"):
+                return text.lower() == "true"
+            return self._not_a(text, "true or false", line, column)
+        if kind == "int":
+            digits = text.replace("_", "")
+            if len(digits.lstrip("+-")) > NUMBER_DIGITS:
+                return self._not_a(text, f"whole number of at most {NUMBER_DIGITS} digits", line, column)
+            for base in (0, 10):  # 0x1F, 0o17 and 0b101 as YAML writes them; 012 is twelve
+                try:
+                    return int(digits, base)
+                except ValueError:
+                    continue
+            return self._not_a(text, "whole number", line, column)
+        if kind == "float":
+            try:
+                number = float(text.replace("_", ""))
+            except ValueError:  # .inf and .nan among them: no count or year is infinite
+                return self._not_a(text, "finite number", line, column)
+            if not math.isfinite(number):
+                return self._not_a(text, "finite number", line, column)
+            return number
+        return text  # str and timestamp
+
+    def _not_a(self, text: str, what: str, line: int, column: int) -> Diagnostic:
+        return self.source.at_line(rules.WRONG_SHAPE, line, f"{excerpt(text)} is not a {what}.",
+                                   "Write the number in digits, or the text in quotes.", column)
+
+
+def _syntax_error(source: Source, text: str, exc: Any) -> Diagnostic:
     """One finding at the place a reader would look: where an unclosed quote or bracket was opened."""
     lines = text.split("\n")
     mark = exc.problem_mark
     if mark is None or mark.line >= len(lines) or not lines[mark.line].strip():
         mark = exc.context_mark or mark
-    line, column = _mark(mark)
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = "; ".join(p for p in (exc.context, exc.problem) if p) or "syntax error"
-    tabbed = line is not None and line <= len(lines) and "\t" in lines[line - 1]
+    tabbed = line <= len(lines) and "\t" in lines[line - 1]
     if tabbed:
         problem = "a tab character where YAML expects spaces"
     hint = ("Indent with spaces, never tabs." if tabbed
             else "Check the quotes, colons and indentation on this line and the one before.")
-    return source.at_line(rules.INVALID_YAML, line, f"YAML syntax error: {problem}.", hint, column)
+    return source.at_line(rules.INVALID_YAML, line, f"YAML syntax error: {clip(problem, 120)}.", hint, column)
 
 
-def _timestamp_as_text(constructor, node):
-    return constructor.construct_scalar(node)
+# --- JSON ----------------------------------------------------------------------------------------------
+
+_JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
 
 
-def _mark(mark) -> tuple[int | None, int | None]:
-    return (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+class _Refused(ValueError):
+    def __init__(self, literal: str, message: str) -> None:
+        super().__init__(message)
+        self.literal, self.message = literal, message
 
 
-def _plain(node: Any, loc: Loc, positions: dict) -> Any:
-    """ruamel's round-trip nodes as plain Python values, recording each value's position."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+def strict_json(text: str) -> Any:
+    """JSON as RFC 8259 defines it: no NaN or Infinity, numbers that fit, at most MAX_DEPTH levels.
+    Raises json.JSONDecodeError, with its line and column, for anything else."""
+    # Strings blanked to spaces of the same length: brackets and words inside them are text, not structure.
+    blanked = _JSON_STRING.sub(lambda m: '"' + " " * (len(m[0]) - 2) + '"', text)
+    depth = 0
+    for bracket in _JSON_BRACKET.finditer(blanked):
+        depth += 1 if bracket[0] in "[{" else -1
+        if depth > MAX_DEPTH:
+            raise json.JSONDecodeError(f"lists and objects are nested deeper than {MAX_DEPTH} levels", text, bracket.start())
 
-    if isinstance(node, CommentedMap):
-        if loc == ():
-            positions[()] = (node.lc.line + 1, node.lc.col + 1)
-        out = {}
-        for key in node:
-            line, col = node.lc.key(key)
-            vline, vcol = node.lc.value(key)
-            positions[loc + (str(key),)] = (vline + 1, vcol + 1)
-            positions[("key",) + loc + (str(key),)] = (line + 1, col + 1)
-            out[str(key)] = _plain(node[key], loc + (str(key),), positions)
-        return out
-    if isinstance(node, CommentedSeq):
-        if loc == ():
-            positions[()] = (node.lc.line + 1, node.lc.col + 1)
-        out = []
-        for i, item in enumerate(node):
-            line, col = node.lc.item(i)
-            positions[loc + (i,)] = (line + 1, col + 1)
-            out.append(_plain(item, loc + (i,), positions))
-        return out
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, str):
-        return str(node)
-    return node  # dates and datetimes
+    def constant(name: str) -> Any:
+        raise _Refused(name, f"{name} is not a number JSON allows; write null or leave the field out")
+
+    def whole(literal: str) -> int:
+        if len(literal.lstrip("-")) > NUMBER_DIGITS:
+            raise _Refused(literal, f"a number of more than {NUMBER_DIGITS} digits")
+        return int(literal)
+
+    def decimal(literal: str) -> float:
+        number = float(literal)
+        if not math.isfinite(number):
+            raise _Refused(literal, f"{clip(literal, 20)} is too large for a number")
+        return number
+
+    try:
+        return json.loads(text, parse_constant=constant, parse_int=whole, parse_float=decimal)
+    except _Refused as exc:
+        raise json.JSONDecodeError(exc.message, text, max(blanked.find(exc.literal), 0)) from None
 
 
-# --- Tables (CSV as Swedish Excel writes it, and XLSX) -------------------------------------------
+# --- Tables (CSV as Swedish Excel writes it, and XLSX) -------------------------------------------------
 
 @dataclass
 class Table:
@@ -175,17 +470,17 @@ class Table:
     rows: list[tuple[int, dict[str, str]]]
 
 
-def read_table(path: Path) -> tuple[Table | None, list[Diagnostic]]:
+def read_table(path: Path, root: Path | None = None) -> tuple[Table | None, list[Diagnostic]]:
     """A CSV (comma, semicolon or tab; UTF-8, BOM or Windows-1252) or an XLSX sheet as text cells."""
     source = Source(path)
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        return _read_xlsx(path, source)
-    text, problems = read_text(path)
+        return _read_xlsx(path, root, source)
+    text, problems = read_text(path, root, windows_1252=True)
     if text is None:
         return None, problems
     if not text.strip():
         return None, [source.at_line(rules.EMPTY_FILE, 1, f"{path.name} is empty.",
-                                     "Write a header row and one row per included study.")]
+                                     "Write a header row and one row per included study.", 1)]
     first = text.split("\n", 1)[0]
     delimiter = max([";", ",", "\t"], key=first.count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -199,28 +494,50 @@ def read_table(path: Path) -> tuple[Table | None, list[Diagnostic]]:
                 return None, [source.at_line(
                     rules.INVALID_TABLE, reader.line_num,
                     f"row has {len(record)} fields but the header has {len(header)}.",
-                    f'Quote cells that contain "{delimiter}", or check for a stray separator.')]
+                    f'Quote cells that contain "{delimiter}", or check for a stray separator.', 1)]
             record = record + [""] * (len(header) - len(record))
             rows.append((reader.line_num, {h: cell.strip() for h, cell in zip(header, record)}))
     except csv.Error as exc:
-        return None, [source.at_line(rules.INVALID_TABLE, reader.line_num, f"cannot read the CSV: {exc}.")]
+        return None, [source.at_line(rules.INVALID_TABLE, reader.line_num, f"cannot read the CSV: {exc}.", "", 1)]
     return Table(source, header, rows), []
 
 
-def _read_xlsx(path: Path, source: Source) -> tuple[Table | None, list[Diagnostic]]:
+def _read_xlsx(path: Path, root: Path | None, source: Source) -> tuple[Table | None, list[Diagnostic]]:
+    import zipfile
+
     import pandas as pd
 
+    raw, problems = read_bytes(path, root, WORKBOOK_LIMIT)
+    if raw is None:
+        return None, problems
+
+    def unreadable(reason: str) -> tuple[None, list[Diagnostic]]:
+        return None, [source.at_line(rules.INVALID_TABLE, 1, f"cannot read the workbook: {clip(reason, 120)}.",
+                                     "Open it in Excel and save it again as .xlsx.", 1)]
+
     try:
-        frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
-    except FileNotFoundError:
-        return None, [source.at_line(rules.MISSING_FILE, None, f"{path.name} is missing.")]
-    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        return None, [source.at_line(rules.INVALID_TABLE, None, f"cannot read the workbook: {exc}.",
-                                     "Open it in Excel and save it again as .xlsx.")]
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        return unreadable(f"it is not an Excel workbook ({exc})")
+    if unpacked > WORKBOOK_UNPACKED_LIMIT:
+        return None, [source.at_line(rules.FILE_TOO_LARGE, 1, f"{path.name} unpacks to {_size(unpacked)}; hta reads "
+                                     f"workbooks of at most {_size(WORKBOOK_UNPACKED_LIMIT)} unpacked.",
+                                     "See docs/assessment-format.md, 'Limits'.", 1)]
+    try:
+        frame = pd.read_excel(io.BytesIO(raw), dtype=str, keep_default_na=False, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook; none of them is our bug
+        return unreadable(str(exc) or type(exc).__name__)
     columns = [str(c).strip() for c in frame.columns]
     rows = []
     for index, record in enumerate(frame.itertuples(index=False), start=2):
         cells = {c: str(v).strip() for c, v in zip(columns, record)}
+        for number, value in enumerate(cells.values(), start=1):
+            control = _CONTROL.search(value)
+            if control:
+                return None, [source.at_line(rules.CONTROL_CHARACTER, index,
+                                             f"row {index}: an invisible control character (U+{ord(control[0]):04X}) "
+                                             "is in a cell.", "Delete it in Excel.", number)]
         if any(cells.values()):
             rows.append((index, cells))
     return Table(source, columns, rows), []

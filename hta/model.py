@@ -9,12 +9,25 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, NonNegativeInt
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, NonNegativeInt, PrivateAttr
+from pydantic_core import PydanticCustomError
 
 from .load import Source
 
 NotReported = Literal["not reported"]
 Count = NonNegativeInt | NotReported
+
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2099, 12, 31)
+
+
+def _plausible(day: dt.date) -> dt.date:
+    """A date of a search or a decision lies in 1900–2099: year 9999 is a typing error no document can carry."""
+    if not EARLIEST <= day <= LATEST:
+        raise PydanticCustomError("date_out_of_range", "{date} lies outside 1900–2099", {"date": day.isoformat()})
+    return day
+
+
+PlausibleDate = Annotated[dt.date, AfterValidator(_plausible)]
 
 
 class Strict(BaseModel):
@@ -40,7 +53,7 @@ class Author(Strict):
 
 class Decision(Strict):
     group: str = Field("", description="The decision group, e.g. 'Region Dalarnas KSG-B (Kunskapsstyrningsgrupp-beredningsgrupp)'.")
-    date: dt.date | None = Field(None, description="Date the statement was reported for decision (YYYY-MM-DD).")
+    date: PlausibleDate | None = Field(None, description="Date the statement was reported for decision (YYYY-MM-DD).")
     presenter: str = Field("", description="Who presented the statement to the decision group.")
 
 
@@ -90,6 +103,7 @@ class Outcomes(Strict):
 class Pico(Strict):
     """One PICO of pico.yaml."""
 
+    id: str = Field("", description="Optional short name of this PICO, unique in pico.yaml, for an assessment with several.")
     title: str = Field("", description="A heading for this PICO when the assessment has several.")
     population: str = Field(description="Population/Målgrupp.")
     intervention: str = Field(description="Intervention/Behandling/Teknik/Strategi.")
@@ -103,7 +117,8 @@ class SearchLine(Strict):
     filter: str = Field("", description="A filter or limit applied on this line, e.g. 'Filter from 2018/10/18 – 3000/12/12'.")
     hits: NonNegativeInt = Field(description="Number of hits (antal träffar).")
 
-    _COMBINATION = re.compile(r"^\s*\(?\s*#?\d+\s*\)?(\s+(AND|OR|NOT)\s+\(?\s*#?\d+\s*\)?)+\s*$", re.IGNORECASE)
+    # Line numbers of at most 9 digits: a longer number is no line (and could be too long to convert).
+    _COMBINATION = re.compile(r"^\s*\(?\s*#?\d{1,9}\s*\)?(\s+(AND|OR|NOT)\s+\(?\s*#?\d{1,9}\s*\)?)+\s*$", re.IGNORECASE)
 
     @property
     def combined_lines(self) -> list[int]:
@@ -121,7 +136,7 @@ def slug(text: str) -> str:
 class Database(Strict):
     name: str = Field(description="Database as printed, e.g. 'PubMed', 'Cochrane Library', 'CINAHL'.")
     id: str = Field("", description="Short name used in prose counts ({{search.hits.ID}}); default: the name in lower case.")
-    date: dt.date = Field(description="Date the search was run (YYYY-MM-DD).")
+    date: PlausibleDate = Field(description="Date the search was run (YYYY-MM-DD).")
     lines: list[SearchLine] = Field(description="The numbered search lines; the last line's hits are the records identified.")
 
     def model_post_init(self, context: Any) -> None:
@@ -271,6 +286,9 @@ class Reference(BaseModel):
     title: str = ""
     DOI: str = ""
     PMID: str = ""
+    # Where the entry starts in its file (set by the reader; not part of the CSL handed to citeproc).
+    _file: str = PrivateAttr("")
+    _position: tuple[int, int] = PrivateAttr((1, 1))
 
 
 class SectionKey(str, Enum):
@@ -319,6 +337,7 @@ class Assessment:
     evidence: list[EvidenceRow]
     references: list[Reference]
     sources: dict[str, Source] = field(default_factory=dict)
+    figures: list[Path] = field(default_factory=list)  # the pictures of figures/, each read and accepted
 
     @property
     def name(self) -> str:
@@ -328,9 +347,8 @@ class Assessment:
         return {s.id: s.counts() for s in self.searches}
 
     def pictures(self) -> list[Path]:
-        """The author's own pictures: the files of figures/ that the prose may show."""
-        folder = self.folder / "figures"
-        return sorted(p for p in folder.iterdir() if p.suffix.lower() in PICTURE_TYPES) if folder.is_dir() else []
+        """The author's own pictures: the files of figures/ that the reader accepted, which the prose may show."""
+        return list(self.figures)
 
 
 # --- Counts named in prose --------------------------------------------------------------------------

@@ -21,22 +21,23 @@ from pydantic import ValidationError
 
 from . import rules
 from .diagnostics import Diagnostic, display_path
-from .load import Source, read_text
+from .load import Source, clip, read_text
 from .model import Reference
 from .exports import (CSL, ParsedEntry, Problem, normal_doi, Located, parse_json, year_of, parse_bibtex,
                       parse_csl_json, parse_nbib, parse_ris)
 
 # --- The assessment's bibliography ----------------------------------------------------------------
 
-def read_reference_file(path: Path) -> tuple[list[Reference] | None, list[Diagnostic]]:
-    """The references of `references.json` (CSL-JSON) or `references.bib`; None if the file is unusable."""
+def read_reference_file(path: Path, root: Path | None = None) -> tuple[list[Reference] | None, list[Diagnostic]]:
+    """The references of `references.json` (CSL-JSON) or `references.bib` in the folder `root`; None if the
+    file is unusable."""
     source = Source(path)
-    text, problems = read_text(path)
+    text, problems = read_text(path, root)
     if text is None:
         return None, problems
     if not text.strip():
         return None, [source.at_line(rules.EMPTY_FILE, 1, f"{path.name} is empty.",
-                                     "Write `[]`, or add references with `hta refs import`.")]
+                                     "Write `[]`, or add references with `hta refs import`.", 1)]
     if path.suffix.lower() == ".bib":
         entries, broken = parse_bibtex(text)
         findings = [source.at_line(rules.INVALID_REFERENCE_FILE, p.line, p.message,
@@ -49,16 +50,28 @@ def read_reference_file(path: Path) -> tuple[list[Reference] | None, list[Diagno
                                          "Check the commas, quotes and brackets at this place.", items.column)]
         findings = []
     else:
-        return None, [source.at_line(rules.INVALID_REFERENCE_FILE, None,
-                                     f"{path.name} is neither CSL-JSON (.json) nor BibTeX (.bib).")]
+        return None, [source.at_line(rules.INVALID_REFERENCE_FILE, 1,
+                                     f"{path.name} is neither CSL-JSON (.json) nor BibTeX (.bib).", "", 1)]
     references = []
     for item in items:
         reference, finding = _reference(source, item)
         if reference is not None:
+            reference._file, reference._position = path.name, _id_position(text, item)
             references.append(reference)
         if finding is not None:
             findings.append(finding)
     return references, findings
+
+
+def _id_position(text: str, item: Located) -> tuple[int, int]:
+    """Where the entry's id is written (`"id": "…"` in JSON), else where the entry starts."""
+    lines = text.split("\n")
+    offset = sum(len(line) + 1 for line in lines[:item.line - 1]) + (item.column or 1) - 1
+    found = re.compile(rf'"id"\s*:\s*"{re.escape(str(item.value.get("id")))}"').search(text, offset)
+    if found is None:
+        return item.line, item.column or 1
+    start = text.rfind("\n", 0, found.start()) + 1
+    return text.count("\n", 0, found.start()) + 1, found.start() - start + 1
 
 
 def _reference(source: Source, item: Located) -> tuple[Reference | None, Diagnostic | None]:
@@ -69,14 +82,14 @@ def _reference(source: Source, item: Located) -> tuple[Reference | None, Diagnos
         return invalid(f"a reference must be an object `{{…}}`, not {type(item.value).__name__}.")
     missing = [key for key in ("id", "title") if not item.value.get(key)]
     if missing:
-        name = f'"{item.value["id"]}"' if item.value.get("id") else "the reference"
+        name = f'"{clip(str(item.value["id"]))}"' if item.value.get("id") else "the reference"
         return invalid(f"{name} has no " + " and no ".join(f'"{key}"' for key in missing) + ".",
                        'Citations use the id, as in [@sbu2018].' if "id" in missing else "")
     try:
         return Reference.model_validate(item.value), None
     except ValidationError as exc:
         error = exc.errors()[0]
-        return invalid(f'"{".".join(map(str, error["loc"]))}": {error["msg"]}.')
+        return invalid(f'"{clip(".".join(map(str, error["loc"])))}": {error["msg"]}.')
 
 
 # --- Import ---------------------------------------------------------------------------------------

@@ -73,13 +73,61 @@ INVALID_TABLE = rule(
     "Each row of the evidence table must be one study; a broken row shifts every column after it.",
     "A CSV file whose rows have different numbers of fields.", "A CSV or XLSX file with one header row and one row per study.")
 UNKNOWN_SECTION = rule(
-    "HTA010", "unknown-section-file", E, "A Markdown file in `sections/` that is not one of the report's sections.",
+    "HTA010", "unknown-section-file", E, "A file in `sections/` that is not one of the report's sections (`background.md`, …).",
     "Its text would never appear in the report.",
     "sections/bakgrund.md", "sections/background.md")
 PICTURE_OUTSIDE = rule(
     "HTA011", "picture-outside-folder", E, "A picture in the text is not a file in the assessment's `figures/` folder.",
     "The report shows only pictures that belong to the assessment; a path elsewhere on the computer, or a web address, would not be in the report.",
     "![Figur](C:/Users/anna/Desktop/figur.png)", "![Figur](figures/figur.png)")
+
+# --- Files: what the one reader refuses (hta/load.py), and what the folder holds ------------------
+OUTSIDE_FOLDER = rule(
+    "HTA012", "outside-folder", E, "A file of the assessment leads outside its folder: a link to a file elsewhere, or a path with `..`.",
+    "Whatever an assessment's files hold is published; a link out of the folder would publish a file of the computer that builds it.",
+    "sections/background.md -> /home/anna/anteckningar.txt (a link)\ncsl: ../stil.csl",
+    "sections/background.md (the text itself)\ncsl: stil.csl (a copy in the folder)")
+NOT_A_FILE = rule(
+    "HTA013", "not-a-file", E, "A name the assessment reads is not a plain file: a folder, a link to nothing, a link that leads back to itself, a pipe or a device.",
+    "Only plain files are read, so that reading can neither hang nor take in something that is not the author's text.",
+    "figures/bild.png/ (a folder)", "figures/bild.png (the picture)")
+FILE_TOO_LARGE = rule(
+    "HTA014", "file-too-large", E, "A file is larger than hta reads (see docs/assessment-format.md, 'Limits').",
+    "An assessment's files are small; a file far larger is a mistake (a video as a picture, a database export as a section) and would stall the build.",
+    "figures/film.gif (80 MB)", "figures/bild.png (200 kB)")
+NOT_UTF8 = rule(
+    "HTA015", "not-utf8", E, "A text file holds a byte that is not UTF-8; the finding gives its line and column.",
+    "A file is never re-read in another encoding, which would turn every å, ä and ö of it into nonsense; the one wrong character is shown instead.",
+    "Bakgrund med ett \\xE5 sparat som Latin-1", "Bakgrund med ett å (the file saved as UTF-8)")
+CONTROL_CHARACTER = rule(
+    "HTA016", "control-character", E, "A text file, or a value written with an escape (`\\u0007` in YAML), holds a control character (other than tab and line breaks).",
+    "Control characters come from copying out of other programs: invisible in an editor, and Word files cannot hold them.",
+    "Smärta\\x1b[31m minskade", "Smärta minskade")
+YAML_TAG = rule(
+    "HTA017", "yaml-tag", E, "A YAML value carries a tag (`!name`, `!!python/…`, `!!binary`).",
+    "The format holds text, numbers, dates, lists and mappings; a tag asks the reader to build something else.",
+    "hits: !!python/object:os.system 112", "hits: 112")
+YAML_ALIAS = rule(
+    "HTA018", "yaml-alias", E, "A YAML file uses an anchor and alias (`&name`, `*name`).",
+    "Aliases let a small file expand into an enormous one; write each value where it belongs.",
+    "councils: &c [Medicinska rådet]\nrequester: *c", "councils: [Medicinska rådet]\nrequester: Medicinska rådet")
+TOO_DEEP = rule(
+    "HTA019", "nested-too-deep", E, "Lists and mappings are nested deeper than the format ever needs (see 'Limits').",
+    "No file of the format nests more than a few levels; hundreds of levels are a mistake or an attack on the reader.",
+    "findings: [[[[[[[[ … ]]]]]]]]", "findings:\n  - Det finns kunskapsstöd för …")
+MISNAMED_FILE = rule(
+    "HTA020", "misnamed-file", E, "A file the format would read has the wrong name, case, extension or folder.",
+    "hta reads each file under one exact name; `assessment.yml`, `Evidence.csv` or `sections/background.txt` would be left out of the report without a word.",
+    "assessment.yml\nsections/background.txt\nbackground.md (beside assessment.yaml)",
+    "assessment.yaml\nsections/background.md\nsections/background.md")
+UNKNOWN_FILE = rule(
+    "HTA021", "unknown-file", W, "A file in the assessment folder, `sections/` or `figures/` that hta does not read.",
+    "Everything the folder holds is accounted for; material of your own belongs in a subfolder of your own (e.g. `kilder/`), which hta never reads.",
+    "anteckningar.txt (beside assessment.yaml)", "kilder/anteckningar.txt")
+TWO_FILES = rule(
+    "HTA022", "two-files-one-role", E, "Two files hold the same part of the assessment, e.g. `evidence.csv` beside `evidence.xlsx`.",
+    "Only one of them could be read, and which one is not obvious; keep the one you edit.",
+    "evidence.csv and evidence.xlsx", "evidence.xlsx")
 
 # --- Structure ------------------------------------------------------------------------------------
 MISSING_SECTION = rule(
@@ -95,6 +143,15 @@ MISSING_PEOPLE = rule(
     "HTA103", "missing-metadata", E, "The Dnr, unit, councils, requester or authors are missing.",
     "A statement says where it is registered, who issues it, who asked and who wrote it.",
     "authors: []", "authors:\n  - name: Ulrika Pellas\n    title: Med Dr", relaxed_in_draft=True)
+
+DUPLICATE_ID = rule(
+    "HTA110", "duplicate-id", E, "Two searches, two databases of one search, two exclusions of one search, two PICOs or two references share an id.",
+    "An id names one thing: `{{primara.hits.pubmed}}` with two PubMed databases would print one of them, a citation would find either reference.",
+    "databases:\n  - name: PubMed\n  - name: PubMed", "databases:\n  - name: PubMed\n  - name: PubMed\n    id: pubmed-2")
+DATE_OUT_OF_RANGE = rule(
+    "HTA111", "date-out-of-range", E, "A date lies outside 1900–2099.",
+    "A decision year 9999 or a search in 1021 is a typing error, and no document can carry it.",
+    "date: 9999-09-08", "date: 2021-09-08")
 
 # --- PICO -----------------------------------------------------------------------------------------
 PICO_ELEMENT = rule(
@@ -240,10 +297,6 @@ NOT_A_PICTURE = rule(
     "HTA043", "not-a-picture", E, "A file in `figures/` is not a picture of the kind its name says (PNG, JPEG, GIF, SVG), or cannot be decoded.",
     "Every picture is embedded in the Word file, the web page and the PDF; one that cannot be decoded stops the PDF.",
     "figures/diagram.png  # really a PDF, or a truncated download", "figures/diagram.png  # exported again as PNG")
-CONTROL_CHARACTER = rule(
-    "HTA044", "control-character", E, "A value holds an invisible control character (U+0000–U+001F other than tab and line break).",
-    "Control characters come from copying out of other programs; Word files cannot hold them, and they are invisible where they do print.",
-    'title: "Ketamin\\u0007"', "title: Ketamin")
 UNSAFE_ID = rule(
     "HTA045", "unsafe-id", E, "An `id` of a search, database or exclusion holds characters other than letters, digits, `-` and `_`.",
     "Ids name counts in prose (`{{primara.hits.pubmed}}`), figures and tables; only plain names can be written in all of them.",

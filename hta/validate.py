@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import rules
+from . import load, rules
 from .diagnostics import Diagnostic
-from .load import Loaded, Source, Table, read_table, read_text, read_yaml
-from .model import (EVIDENCE_COLUMNS, Assessment, Conclusions, EvidenceRow, Metadata, Pico, Reference, Search,
+from .inventory import EVIDENCE_FILES, REFERENCE_FILES, take_stock
+from .load import Loaded, Source, Table, clip, excerpt, read_bytes, read_table, read_text, read_yaml
+from .model import (EARLIEST, EVIDENCE_COLUMNS, LATEST, Assessment, Conclusions, EvidenceRow, Metadata, Pico, Reference, Search,
                     Section, SectionKey)
 
 def validation_findings(source: Source, error: ValidationError, model: type[BaseModel]) -> list[Diagnostic]:
@@ -27,12 +30,15 @@ def validation_findings(source: Source, error: ValidationError, model: type[Base
             close = difflib.get_close_matches(name, known, n=1)
             hint = f'Did you mean "{close[0]}"?' if close else f"Known keys here: {', '.join(known)}."
             line, column = source.positions.get(("key",) + loc, source.where(loc))
-            findings.append(rules.UNKNOWN_KEY.at(source.shown, line, column, f'unknown key "{name}".', hint))
+            findings.append(rules.UNKNOWN_KEY.at(source.shown, line, column, f'unknown key "{clip(name, 40)}".', hint))
         elif kind == "missing":
             findings.append(source.at(rules.MISSING_KEY, loc[:-1], f'"{name}" is missing.',
                                       f"Add `{name}:` here."))
         elif kind in {"model_type", "model_attributes_type", "dict_type"}:
             findings.append(source.at(rules.WRONG_SHAPE, loc, f"{_where(loc)}expected a mapping (key: value lines), found {_kind(err['input'])}."))
+        elif kind == "date_out_of_range":
+            findings.append(source.at(rules.DATE_OUT_OF_RANGE, loc, f"{_where(loc)}the date {err['ctx']['date']} lies outside {EARLIEST.year}–{LATEST.year}.",
+                                      "Check the year."))
         elif kind == "list_type":
             findings.append(source.at(rules.WRONG_SHAPE, loc, f"{_where(loc)}expected a list (lines starting with '- '), found {_kind(err['input'])}."))
         else:
@@ -45,24 +51,24 @@ def validation_findings(source: Source, error: ValidationError, model: type[Base
 
 
 def _message(err: dict) -> str:
-    kind, value = err["type"], err.get("input")
+    kind, value = err["type"], excerpt(err.get("input"))  # a value is quoted only in part: it may be a whole file
     if kind.startswith("int") or kind == "greater_than_equal":
-        return f"expected a whole number ≥ 0, found {value!r}."
+        return f"expected a whole number ≥ 0, found {value}."
     if kind == "literal_error":
-        return f"expected a whole number ≥ 0 or 'not reported', found {value!r}."
+        return f"expected a whole number ≥ 0 or 'not reported', found {value}."
     if kind.startswith("date"):
-        return f"expected a date written YYYY-MM-DD, found {value!r}."
+        return f"expected a date written YYYY-MM-DD, found {value}."
     if kind == "enum":
-        return f"{value!r} is not one of {err['ctx']['expected']}."
+        return f"{value} is not one of {err['ctx']['expected']}."
     if kind.startswith("string"):
-        return f"expected text, found {_kind(value)}."
+        return f"expected text, found {_kind(err.get('input'))}."
     if kind.startswith("bool"):
-        return f"expected true or false, found {value!r}."
-    return err["msg"] + "."
+        return f"expected true or false, found {value}."
+    return clip(err["msg"], 120) + "."
 
 
 def _where(loc: tuple) -> str:
-    return f'"{loc[-1]}": ' if loc and isinstance(loc[-1], str) else ""
+    return f'"{clip(loc[-1], 40)}": ' if loc and isinstance(loc[-1], str) else ""
 
 
 def _kind(value: Any) -> str:
@@ -72,7 +78,7 @@ def _kind(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
-    return f"{value!r}"
+    return excerpt(value)
 
 
 def _field_names(model: type[BaseModel], loc: tuple) -> list[str]:
@@ -110,9 +116,9 @@ def read_assessment(folder: Path) -> tuple[Assessment | None, list[Diagnostic]]:
 
     def validated(name: str, model: Any, schema_model: type[BaseModel], default: Any = None, required: bool = True) -> Any:
         path = folder / name
-        if not path.exists() and not required:
+        if not required and not os.path.lexists(path):
             return default
-        loaded: Loaded = read_yaml(path)
+        loaded: Loaded = read_yaml(path, folder)
         sources[name] = loaded.source
         findings.extend(loaded.diagnostics)
         if loaded.diagnostics:
@@ -127,25 +133,30 @@ def read_assessment(folder: Path) -> tuple[Assessment | None, list[Diagnostic]]:
     picos = validated("pico.yaml", list[Pico], Pico)
     searches = validated("searches.yaml", list[Search], Search, default=[], required=False)
     conclusions = validated("conclusions.yaml", Conclusions, Conclusions)
-    sections = _read_sections(folder, findings)
+    listing = take_stock(folder, meta.csl if meta else None)
+    stock = listing.findings
+    if meta is not None:
+        from .checks import at_status  # an unknown file is a warning in a draft, an error for decision
+
+        stock = [at_status(d, meta.status) for d in stock]
+    findings.extend(stock)
+    sections = _read_sections(folder, listing.sections, findings)
+    figures = _read_pictures(folder, listing.pictures, findings)
     evidence = _read_evidence(folder, findings, sources)
     references = _read_references(folder, findings, sources)
+    if meta is not None and meta.csl:
+        findings.extend(_read_csl(folder, meta.csl, sources["assessment.yaml"]))
     if any(x is None for x in (meta, picos, searches, conclusions, evidence, references)):
         return None, findings
-    return Assessment(folder, meta, picos, searches, conclusions, sections, evidence, references, sources), findings
+    return Assessment(folder, meta, picos, searches, conclusions, sections, evidence, references, sources,
+                      figures), findings
 
 
-def _read_sections(folder: Path, findings: list[Diagnostic]) -> dict[SectionKey, Section]:
+def _read_sections(folder: Path, paths: list[Path], findings: list[Diagnostic]) -> dict[SectionKey, Section]:
     sections: dict[SectionKey, Section] = {}
-    known = [k.value for k in SectionKey]
-    for path in sorted((folder / "sections").glob("*.md")):
+    for path in paths:
         source = Source(path)
-        if path.stem not in known:
-            close = difflib.get_close_matches(path.stem, known, n=1)
-            hint = f'Did you mean "{close[0]}.md"?' if close else f"Section files: {', '.join(k + '.md' for k in known)}."
-            findings.append(source.at_line(rules.UNKNOWN_SECTION, None, f"{path.name} is not a section of the report.", hint))
-            continue
-        text, problems = read_text(path)
+        text, problems = read_text(path, folder)
         findings.extend(problems)
         if text is None:
             continue
@@ -165,11 +176,30 @@ def _without_comments(text: str) -> str:
     return re.sub(r"<!--(?:(?!<!--).)*?-->", lambda m: "\n" * m[0].count("\n"), text, flags=re.S)
 
 
+def _read_pictures(folder: Path, paths: list[Path], findings: list[Diagnostic]) -> list[Path]:
+    """The pictures of figures/ that the reader accepts: plain files inside the folder, within the size limit."""
+    accepted = []
+    for path in paths:
+        content, problems = read_bytes(path, folder, load.PICTURE_LIMIT)
+        findings.extend(problems)
+        if content is not None:
+            accepted.append(path)
+    return accepted
+
+
+def _read_csl(folder: Path, name: str, meta: Source) -> list[Diagnostic]:
+    """The citation style named in assessment.yaml, read as any file of the folder; a problem is shown at `csl:`."""
+    _, problems = read_text(folder / name, folder)
+    line, column = meta.where(("csl",))
+    return [replace(d, path=meta.shown, line=line, column=column,
+                    message=f"csl: {d.message}") for d in problems]
+
+
 def _read_evidence(folder: Path, findings: list[Diagnostic], sources: dict[str, Source]) -> list[EvidenceRow] | None:
-    paths = [p for p in (folder / "evidence.xlsx", folder / "evidence.csv") if p.exists()]
+    paths = [folder / name for name in EVIDENCE_FILES if os.path.lexists(folder / name)]
     if not paths:
         return []
-    table, problems = read_table(paths[0])
+    table, problems = read_table(paths[0], folder)
     findings.extend(problems)
     if table is None:
         return None
@@ -189,7 +219,7 @@ def evidence_rows(table: Table, findings: list[Diagnostic]) -> list[EvidenceRow]
     if missing:
         findings.append(table.source.at_line(
             rules.EVIDENCE_COLUMN, 1, f"the evidence table lacks the column(s) {', '.join(missing)}.",
-            f"Columns: {', '.join(EVIDENCE_COLUMNS)}."))
+            f"Columns: {', '.join(EVIDENCE_COLUMNS)}.", 1))
         return None
     rows = []
     for number, cells in table.rows:
@@ -199,16 +229,27 @@ def evidence_rows(table: Table, findings: list[Diagnostic]) -> list[EvidenceRow]
 
 
 def _read_references(folder: Path, findings: list[Diagnostic], sources: dict[str, Source]) -> list[Reference] | None:
+    """The references of references.json and references.bib; an id used twice is an error at its second entry."""
     from .references import read_reference_file
 
     references: list[Reference] = []
+    first: dict[str, str] = {}
     ok = True
-    for path in sorted(folder.glob("references.*")):
-        if path.suffix.lower() not in {".json", ".bib"}:
+    for name in REFERENCE_FILES:
+        path = folder / name
+        if not os.path.lexists(path):
             continue
-        sources[path.name] = Source(path)
-        entries, problems = read_reference_file(path)
+        sources[name] = Source(path)
+        entries, problems = read_reference_file(path, folder)
         findings.extend(problems)
         ok = ok and entries is not None
-        references.extend(entries or [])
+        for reference in entries or []:
+            line, column = reference._position
+            if reference.id in first:
+                findings.append(sources[name].at_line(
+                    rules.DUPLICATE_ID, line, f'the reference id "{clip(reference.id)}" is used twice (first in {first[reference.id]}).',
+                    "Give each reference its own id, or keep one entry of a work.", column))
+                ok = False
+            first.setdefault(reference.id, name)
+            references.append(reference)
     return references if ok else None

@@ -116,11 +116,13 @@ def test_a_picture_that_does_not_decode_is_a_finding(tmp_path, monkeypatch, caps
 
 
 def test_a_control_character_is_found_where_it_is(tmp_path, monkeypatch, capsys):
+    """Written as an escape, the character is in the value, not in the file's bytes (those the reader
+    refuses itself: the control-character-in-file fixture)."""
     def edit(folder: Path) -> None:
-        replace_once(folder / "sections" / "summary.md", "kan minska", "kan\x0bminska")
         replace_once(folder / "references.json", '"En fallserie om testbehandling"', '"En fallserie\\u0001"')
+        replace_once(folder / "assessment.yaml", "unit: Testförvaltningen", 'unit: "Test\\vförvaltningen"')
 
     lines = _check(tmp_path, monkeypatch, capsys, edit)
-    assert [line.split(" error")[0] for line in lines] == ["fall/references.json:11:5: HTA044",
-                                                           "fall/sections/summary.md:1:19: HTA044"]
-    assert "U+000B" in lines[1]
+    assert [line.split(" error")[0] for line in lines] == ["fall/assessment.yaml:3:7: HTA016",
+                                                           "fall/references.json:11:5: HTA016"]
+    assert "U+000B" in lines[0]

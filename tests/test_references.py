@@ -466,10 +466,10 @@ def test_import_reports_malformed_entries_with_file_and_line_and_imports_the_res
 
     assert [a.id for a in report.added] == ["pellas2021", "akesson2019", "good1", "good2"]  # BibTeX keys kept
     assert [d.text() for d in report.problems] == [
-        "broken.ris:7: HTA607 warning: the record does not start with `TY  -`; it was not imported.",
-        "broken.ris:15: HTA607 warning: `XX` is not a RIS tag; the line was ignored.",
-        "broken.ris:19: HTA607 warning: the record is never closed with `ER  -`; it was not imported.",
-        "broken.bib:6: HTA607 warning: cannot parse this BibTeX entry: Unexpected block start: `@book`. "
+        "broken.ris:7:1: HTA607 warning: the record does not start with `TY  -`; it was not imported.",
+        "broken.ris:15:1: HTA607 warning: `XX` is not a RIS tag; the line was ignored.",
+        "broken.ris:19:1: HTA607 warning: the record is never closed with `ER  -`; it was not imported.",
+        "broken.bib:6:1: HTA607 warning: cannot parse this BibTeX entry: Unexpected block start: `@book`. "
         "Was still looking for field-value closing `,` or `}`; it was left out.",
     ]
     assert format_report(report).splitlines()[-1] == report.problems[-1].text()
@@ -481,7 +481,7 @@ def test_import_reports_an_entry_without_a_title(here):
     report = import_references([Path("untitled.ris")], here)
 
     assert [d.text() for d in report.problems] == [
-        "untitled.ris:1: HTA607 warning: the entry has no title; it was not imported."]
+        "untitled.ris:1:1: HTA607 warning: the entry has no title; it was not imported."]
     assert not (here / "references.json").exists()
 
 

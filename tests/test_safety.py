@@ -113,4 +113,4 @@ def test_a_csl_style_outside_the_folder_is_refused(tmp_path):
     meta.write_text(meta.read_text(encoding="utf-8") + "csl: ../../etc/stil.csl\n", encoding="utf-8")
     [outcome] = build([folder], tmp_path / "out")
     assert not outcome.built
-    assert [d.code for d in outcome.diagnostics] == ["HTA001"]
+    assert [d.code for d in outcome.diagnostics] == ["HTA012"]  # outside the folder, whether or not it exists
