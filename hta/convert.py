@@ -120,7 +120,9 @@ def to_html_body(job: Job, ast: dict) -> str:
 
 def to_typst(job: Job, ast: dict, template: Path) -> Path:
     out = job.output("typ")
-    run_pandoc(["--from=json", "--to=typst", "--standalone", f"--template={template}",
+    # citations are resolved in the AST already; with the extension on, the writer would emit Typst's own
+    # #cite(<key>) for them, which needs a bibliography Typst does not have
+    run_pandoc(["--from=json", "--to=typst-citations", "--standalone", f"--template={template}",
                 f"--output={out.name}"], job.folder, with_images(ast, job.svg_target, job, drop_banner=True))
     return out
 
