@@ -67,9 +67,15 @@ def run(work: Callable[..., R], tasks: Sequence[tuple], jobs: int, on_done: Call
             results.append(done)
         return results
 
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+    # Workers are forked from a clean server process, never from this one: Typst's thread pool, once
+    # started here (a watch rebuild, a test), would be copied without its threads and hang the child.
+    # The server imports the build code once, so each worker starts without importing it again.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([work.__module__])
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
         futures = {pool.submit(work, *task): i for i, task in enumerate(tasks)}
         for future in as_completed(futures):
             i = futures[future]
