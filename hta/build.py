@@ -56,29 +56,44 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
     from .library import MANIFEST
     from .parallel import run
 
-    checked = []
-    for folder in folders:
-        assessment, findings = read_and_check(folder)
-        checked.append((Outcome(folder, findings), assessment))
-
     chosen = choose_engine(engine)
-    environment = cache.Environment.current(chosen) if any(a is not None for _, a in checked) else None
-    tasks, waiting = [], []
-    for outcome, assessment in checked:
-        if assessment is None or has_errors(outcome.diagnostics):
-            if progress:
-                progress(outcome)
+    environment = cache.Environment.current(chosen)
+    checked, tasks, waiting = [], [], []
+    for folder in folders:
+        outcome = Outcome(folder)
+        checked.append(outcome)
+        out = out_root / folder.name
+
+        def current(digest: str) -> bool:
+            return not force and cache.is_current(out, expected_outputs(out, folder.name) + [out / MANIFEST], digest)
+
+        # an assessment whose files and code are as at its last check, and whose report is current, is not
+        # read again: its findings are those recorded then
+        record = None if force else cache.CheckRecord.load(folder, out_root)
+        if record is not None and not has_errors(record.diagnostics):
+            if current(cache.assessment_digest(folder, record.language, _csl(folder, record.csl), environment)):
+                outcome.diagnostics, outcome.outputs = record.diagnostics, expected_outputs(out, folder.name)
+                outcome.reused = True
+                continue
+        assessment, outcome.diagnostics = read_and_check(folder)
+        if assessment is None:
             continue
-        out = out_root / assessment.name
-        digest = cache.assessment_digest(assessment.folder, assessment.meta.language, report_csl(assessment),
-                                         environment)
-        if not force and cache.is_current(out, expected_outputs(out, assessment.name) + [out / MANIFEST], digest):
-            outcome.outputs, outcome.reused = expected_outputs(out, assessment.name), True
-            if progress:
-                progress(outcome)
+        cache.CheckRecord(outcome.diagnostics, assessment.meta.language, assessment.meta.csl).save(folder, out_root)
+        if has_errors(outcome.diagnostics):
+            continue
+        digest = cache.assessment_digest(folder, assessment.meta.language, report_csl(assessment), environment)
+        if current(digest):
+            outcome.outputs, outcome.reused = expected_outputs(out, folder.name), True
             continue
         tasks.append((assessment, out, chosen, digest))
         waiting.append(outcome)
+    # checking is done for all before anything is written; then progress in the library's order for those
+    # that need no converting, and as each finishes for the others
+    if progress:
+        converting = {id(o) for o in waiting}
+        for outcome in checked:
+            if id(outcome) not in converting:
+                progress(outcome)
 
     def finished(done) -> None:
         outcome = waiting[done.index]
@@ -88,13 +103,13 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
             progress(outcome)
 
     failures = [done.error for done in run(build_one, tasks, jobs, finished) if done.error is not None]
-    if index and any(outcome.built for outcome, _ in checked):
+    if index and any(outcome.built for outcome in checked):
         from .library import write_index
 
         write_index(out_root)
     if failures:
         raise failures[0]  # a bug or broken installation: the other assessments were built first
-    return [outcome for outcome, _ in checked]
+    return checked
 
 
 def build_one(assessment: Assessment, out: Path, engine: str, digest: str) -> list[Path]:
@@ -114,7 +129,11 @@ def expected_outputs(out: Path, name: str) -> list[Path]:
 
 def report_csl(assessment: Assessment) -> Path:
     """The CSL style the report cites with: the assessment's own, or the default."""
-    return assessment.folder / assessment.meta.csl if assessment.meta.csl else default_csl()
+    return _csl(assessment.folder, assessment.meta.csl)
+
+
+def _csl(folder: Path, own: str | None) -> Path:
+    return folder / own if own else default_csl()
 
 
 def write_report(assessment: Assessment, out: Path, engine: str) -> list[Path]:

@@ -9,14 +9,16 @@ Content is hashed, never file times: a fresh clone in CI reuses nothing it shoul
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
+from .diagnostics import Diagnostic, Severity
 from .labels import LABELS, TEMPLATES
 
 INPUTS = ".inputs"  # the digest file inside each report folder
@@ -116,11 +118,15 @@ def assessment_digest(folder: Path, language: str, csl: Path, environment: Envir
     its CSL style and the shared environment."""
     d = _Digest()
     d.add("environment", environment.digest.encode())
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        d.add_file("assessment/" + path.relative_to(folder).as_posix(), path)
+    _add_folder(d, folder)
     d.add_file("labels", label_file(language))
     d.add_file("csl", csl)
     return d.hexdigest()
+
+
+def _add_folder(d: _Digest, folder: Path) -> None:
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        d.add_file("assessment/" + path.relative_to(folder).as_posix(), path)
 
 
 def is_current(out: Path, outputs: list[Path], digest: str) -> bool:
@@ -138,6 +144,46 @@ def forget(out: Path) -> None:
 def remember(out: Path, digest: str) -> None:
     """After every other file of the report: it is complete and made from `digest`."""
     _write_atomically(out / INPUTS, (digest + "\n").encode("ascii"))
+
+
+# --- what checking found, kept so an unchanged assessment is not read again ---------------------------
+
+@dataclass(frozen=True)
+class CheckRecord:
+    """What reading and checking one assessment folder gave: its findings, and the two settings its report
+    digest needs. Kept under `out_root/.cache/check/`, named by the digest of everything the findings depend
+    on (the folder's files, hta's code, the folder as named and the working folder, which findings' paths
+    are written relative to), so a record is only ever found for the very same input."""
+
+    diagnostics: list[Diagnostic]
+    language: str
+    csl: str | None  # the assessment's own CSL file, or None for the default style
+
+    @staticmethod
+    def _path(folder: Path, out_root: Path) -> Path:
+        d = _Digest()
+        d.add("tools", _tools_digest().encode())
+        d.add("hta", hta_version().encode())
+        d.add("folder", str(folder).encode())
+        d.add("cwd", str(Path.cwd()).encode())
+        _add_folder(d, folder)
+        return out_root / CACHE / "check" / f"{d.hexdigest()}.json"
+
+    @classmethod
+    def load(cls, folder: Path, out_root: Path) -> CheckRecord | None:
+        path = cls._path(folder, out_root)
+        if not path.is_file():
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        findings = [Diagnostic(**(d | {"severity": Severity(d["severity"])})) for d in data["diagnostics"]]
+        return cls(findings, data["language"], data["csl"])
+
+    def save(self, folder: Path, out_root: Path) -> None:
+        path = self._path(folder, out_root)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {"language": self.language, "csl": self.csl,
+                "diagnostics": [asdict(d) | {"severity": d.severity.value} for d in self.diagnostics]}
+        _write_atomically(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
 # --- content-addressed files shared by all assessments of a build -----------------------------------
