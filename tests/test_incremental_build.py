@@ -286,3 +286,26 @@ def test_citations_are_resolved_once_into_every_format(built_library):
     for text in (docx_text(out / "alfa.docx"), read_html(out / "alfa.html").text, pdf_text(out / "alfa.pdf")):
         for title in titles:
             assert words(title) in words(text)
+
+
+def test_an_unchanged_assessment_is_not_read_again_and_keeps_its_findings(built_library, tmp_path, monkeypatch):
+    from hta.diagnostics import Diagnostic, Severity
+
+    note = Diagnostic("alfa/searches.yaml", 3, 1, "HTA403", Severity.NOTE, "a note from the first check.")
+    real = build_module.read_and_check
+
+    def with_note(folder):
+        assessment, findings = real(folder)
+        return assessment, findings + [note] * (folder.name == "alfa")
+
+    folders = [built_library / "src" / n for n in NAMES]
+    monkeypatch.setattr(build_module, "read_and_check", with_note)
+    build(folders, tmp_path / "out", jobs=1)
+
+    def unread(folder):
+        raise AssertionError(f"{folder} was read again")
+
+    monkeypatch.setattr(build_module, "read_and_check", unread)
+    outcomes = build(folders, tmp_path / "out", jobs=1)
+    assert all(o.reused for o in outcomes)
+    assert [o.diagnostics for o in outcomes] == [[note], [], []]
