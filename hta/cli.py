@@ -98,6 +98,8 @@ def build(args) -> int:
     if args.index_only:
         from .library import write_index
 
+        if not args.out.is_dir():
+            raise HtaError(f"{args.out} does not exist; --index-only lists the reports already built there.")
         for path in write_index(args.out):
             print(f"wrote {path}")
         return 0
@@ -156,8 +158,9 @@ def summary_table(outcomes) -> str:
     rows = [("assessment", "result", "errors", "warnings", "notes")]
     for o in outcomes:
         count = {s: sum(d.severity is s for d in o.diagnostics) for s in Severity}
-        rows.append((o.name, "up to date" if o.reused else "built" if o.built else "NOT built", str(count[Severity.ERROR]),
-                     str(count[Severity.WARNING]), str(count[Severity.NOTE])))
+        result = "up to date" if o.reused else "built" if o.built else "NOT built"
+        rows.append((o.name, result, str(count[Severity.ERROR]), str(count[Severity.WARNING]),
+                     str(count[Severity.NOTE])))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

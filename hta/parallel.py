@@ -11,6 +11,8 @@ from typing import Callable, Sequence, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
+TASKS_PER_WORKER = 20  # a fresh worker costs a fork from the preloaded server: cheap beside one build
+
 
 @dataclass(frozen=True)
 class Shard:
@@ -75,7 +77,9 @@ def run(work: Callable[..., R], tasks: Sequence[tuple], jobs: int, on_done: Call
     # The server imports the build code once, so each worker starts without importing it again.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([work.__module__])
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
+    # a worker is replaced after some tasks: what a long-lived process keeps (Typst's caches) stays bounded
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context,
+                             max_tasks_per_child=TASKS_PER_WORKER) as pool:
         futures = {pool.submit(work, *task): i for i, task in enumerate(tasks)}
         for future in as_completed(futures):
             i = futures[future]
