@@ -26,6 +26,10 @@ CELL_MARGIN = 85  # twips left and right inside a cell (0.15 cm)
 # break its widest number on one of them. 3 % and 2 pt more than the measure is safe in both.
 SLACK = 1.03
 SLACK_PT = 2.0
+# A reader without Arial (LibreOffice on a desktop without Liberation Sans or Arimo) gets a wider sans in
+# its place: DejaVu Sans's digits are 14 % wider. A column of numbers keeps room for that, as a count
+# broken over two lines is worse than a few millimetres of table.
+NUMBER_SLACK = 1.2
 NUMBER = re.compile(r"^[<>≤≥~]?\s?\d[\d\s.,]*%?$")
 LABEL_SHADING = "E7EEF3"  # the light blue-grey of the PICO labels, as in the HTML and the PDF
 
@@ -140,16 +144,16 @@ def measure(tbl, size: float) -> list[Column]:
     return columns
 
 
-def padded(points: float) -> float:
+def padded(points: float, fixed: bool = False) -> float:
     """A content width in points → the column width in twips, cell margins and slack included."""
-    return (points * SLACK + SLACK_PT) * TWIPS_PER_PT + 2 * CELL_MARGIN
+    return (points * (NUMBER_SLACK if fixed else SLACK) + SLACK_PT) * TWIPS_PER_PT + 2 * CELL_MARGIN
 
 
 def column_widths(columns: list[Column], total: int) -> list[int]:
     """Widths in twips summing to `total`: fixed columns as measured, text columns sharing the rest in
     proportion to how much more room their text wants (CSS 2.1 §17.5.2.2, automatic layout)."""
-    low = [padded(c.narrowest) for c in columns]
-    high = [padded(c.widest) for c in columns]
+    low = [padded(c.narrowest, c.fixed) for c in columns]
+    high = [padded(c.widest, c.fixed) for c in columns]
     growing = [i for i, c in enumerate(columns) if not c.fixed] or list(range(len(columns)))
     if sum(high) <= total:
         # everything fits on one line: the text columns take the remaining room
@@ -170,7 +174,7 @@ def column_widths(columns: list[Column], total: int) -> list[int]:
 
 def fits(columns: list[Column], total: int) -> bool:
     """Every column at least as wide as its longest word, within `total` twips."""
-    return sum(padded(c.narrowest) for c in columns) <= total
+    return sum(padded(c.narrowest, c.fixed) for c in columns) <= total
 
 
 def text_columns_width(columns: list[Column], total: int) -> float:

@@ -63,6 +63,6 @@ def page(assessment: Assessment, labels: Labels, body: str, figures: dict[str, F
     return environment().get_template("report.html.j2").render(
         meta=meta, labels=labels, body=body, councils=labels.join(meta.councils), status_word=status_word,
         css=(TEMPLATES / "report.css").read_text(encoding="utf-8"),
-        print_css=print_rules(meta.title, f"{labels.dnr} {meta.dnr}", status_word),
+        print_css=print_rules(meta.short_title or meta.title, f"{labels.dnr} {meta.dnr}", status_word),
         font_css=web_font_css(body + meta.title + meta.unit + meta.region + labels.join(meta.councils)),
     )
