@@ -119,7 +119,8 @@ def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str
         councils=councils,
         banner=labels.banner.get(meta.status.value, ""),
         sections={key.value: (section.title or labels.section(key.value), prose(section.text))
-                  for key, section in assessment.sections.items()},
+                  # a section holding only the authors' comments (as `hta new` writes an optional one) is absent
+                  for key, section in assessment.sections.items() if section.text.strip()},
         picos=[(pico, pico_rows(pico, labels)) for pico in assessment.picos],
         findings=[prose(f) for f in assessment.conclusions.findings],
         judgements=[prose(j) for j in assessment.conclusions.judgements],

@@ -202,3 +202,75 @@ def test_a_count_placeholder_before_any_search_says_searches_yaml_has_none_yet(t
     assert 'fall/sections/economic.md:1:15: HTA502 error: {{sok1.identified}}: there is no search "sok1" (yet); ' \
            "searches.yaml has no searches yet. Add the search with `id: sok1` to searches.yaml, then the count " \
            "is filled in." in lines
+
+
+# --- hta new in the chosen language ------------------------------------------------------------------------
+
+def new(tmp_path: Path, monkeypatch, capsys, language: str) -> Path:
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "ny", "--title", "Ny", "--language", language]) == 0
+    capsys.readouterr()
+    return tmp_path / "assessments" / "ny"
+
+
+def comments(folder: Path) -> str:
+    """Every comment `hta new` wrote: YAML `#` lines (but the schema line) and the sections' <!-- -->."""
+    lines = [line for p in folder.glob("*.yaml") for line in p.read_text(encoding="utf-8").splitlines()
+             if line.startswith("#") and "yaml-language-server" not in line]
+    lines += [p.read_text(encoding="utf-8") for p in (folder / "sections").glob("*.md")]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("language, says, not_letters, report_type, council", [
+    ("sv", "Kör `hta check` när du har skrivit", "æø", "utlåtande", "Medicinska rådet"),
+    ("nb", "Kjør `hta check` når du har skrevet", "äö", "mini-metodevurdering", "Medisinsk fagråd"),
+    ("en", "Run `hta check` when you have written", "åäöæø", "statement", "Medical Council"),
+])
+def test_new_writes_comments_and_defaults_in_the_chosen_language(language, says, not_letters, report_type, council,
+                                                                   tmp_path, monkeypatch, capsys):
+    from ruamel.yaml import YAML
+
+    folder = new(tmp_path, monkeypatch, capsys, language)
+    written = comments(folder)
+    assert says in written
+    assert not set(not_letters) & set(written.lower()), [line for line in written.splitlines()
+                                                         if set(not_letters) & set(line.lower())]
+    meta = YAML(typ="safe").load((folder / "assessment.yaml").read_text(encoding="utf-8"))
+    assert (meta["report_type"], meta["councils"], meta["language"]) == (report_type, [council], language)
+
+
+@pytest.mark.parametrize("language", ["sv", "nb", "en"])
+def test_new_creates_every_section_each_saying_what_belongs_there(language, tmp_path, monkeypatch, capsys):
+    from hta.labels import labels_for
+    from hta.model import REQUIRED_SECTIONS, SectionKey
+
+    folder = new(tmp_path, monkeypatch, capsys, language)
+    labels = labels_for(language)
+    for key in SectionKey:
+        text = (folder / "sections" / f"{key.value}.md").read_text(encoding="utf-8")
+        assert re.fullmatch(rf"<!-- {re.escape(labels.section(key.value))}: .+ -->\n", text), text
+        assert ("Optional" in text or "Valfritt" in text or "Valgfri" in text) is (key not in REQUIRED_SECTIONS)
+
+
+def test_optional_sections_holding_only_their_comment_are_left_out_of_the_report(tmp_path, monkeypatch, capsys):
+    from reports import read_html
+
+    folder = new(tmp_path, monkeypatch, capsys, "en")
+    (folder / "sections" / "background.md").write_text("Why the question is asked.\n", encoding="utf-8")
+    assert main(["check", str(folder)]) == 0
+    assert " error: " not in capsys.readouterr().out
+    assert main(["build", str(folder)]) == 0
+    capsys.readouterr()
+    headings = read_html(tmp_path / "_build" / "ny" / "ny.html").headings
+    assert "Background" in headings
+    for heading in ("Organisational aspects", "Summary of an earlier review", "Study selection"):
+        assert heading not in headings, headings
+
+
+def test_every_report_language_has_a_catalogue_for_hta_new():
+    from hta.labels import available_languages
+    from hta.model import SectionKey
+    from hta.scaffold import comments_for
+
+    for language in available_languages():
+        assert comments_for(language).sections.keys() == set(SectionKey)
