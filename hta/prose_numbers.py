@@ -56,7 +56,7 @@ _UNITS = (r"%|‰|procent|prosent|percent|per\s+cent|procentenheter|prosentpoeng
           r"tusen|thousand|miljon\w*|million\w*|miljard\w*|milliard\w*|billion\w*|mnkr|mkr|tkr|"
           r"mg|µg|μg|mcg|ng|g|kg|gram|mmol|µmol|mol|ml|dl|cl|l|liter|litre\w*|iu|ie|e|enheter|units?|"
           r"mmhg|kpa|cm|mm|m|km|kcal|kj|gy|msv|bpm|°c?|grader|degrees|"
-          r"sek(?:und\w*)?|s|seconds?|min|minut\w*|minutes?|h|tim\w*|timer|hours?|dygn|døgn\w*|"
+          r"sekund|sekunder|s|seconds?|min|minut\w*|minutes?|h|tim\w*|timer|hours?|dygn|døgn\w*|"
           r"dag|dagar|dagen|dager|dagene|days?|veck\w*|uke|uker|ukene|weeks?|mån|månad\w*|måned\w*|months?|"
           r"år|års|åren|året|åring\w*|years?|yrs?|"
           r"gång\w*|ganger|gang|times|x|poäng|poeng|points?|doser|doses?|tabletter|tablets?|"
@@ -69,7 +69,7 @@ _MONTH_BEFORE = re.compile(rf"(?<![{_LETTER}])(?:{_MONTHS})\.?{_S}*$", re.I)
 _NAME_BEFORE = re.compile(
     rf"(?<![{_LETTER}])(?:studie|studien|study|tabell|tabellen|table|figur|figuren|figure|fig|bilaga|vedlegg|"
     r"appendix|kapitel|kapittel|chapter|kap|avsnitt|section|punkt|punkten|point|pkt|fas|fase|phase|typ|type|"
-    r"grad|grade|stadium|stage|steg|nivå|level|version|versjon|nr|nummer|number|no|sid|side|page|s|p|pp|"
+    r"grad|grade|stadium|stage|steg|nivå|level|version|versjon|nr|nummer|number|no|sid|side|page|s\.|p\.|pp\.|"
     r"vecka|veckan|uke|week|dag|dagen|day|sökning|sökningen|søk|søket|search|pico|rad|raden|linje|line|"
     r"kl|klockan|klokken|§|#|nivå|klass|class|omgång|runde|round|arm|del|part|fråga|spørsmål|question)"
     rf"\.?{_S}*$", re.I)

@@ -94,6 +94,9 @@ def test_typed_number_check_reports_only_the_real_counts(tmp_path, monkeypatch, 
     ("COVID-19", [(19, "part of a word")]),
     ("ålder 65", [(65, "age")]),
     ("12 träffar", [(12, "count")]),
+    ("SBU:s 12 studier", [(12, "count")]),
+    ("12 sekundära utfallsmått", [(12, "count")]),
+    ("s. 12", [(12, "name")]),
 ])
 def test_each_kind_of_number_is_told_apart(text, kinds):
     from hta.prose_numbers import numbers
