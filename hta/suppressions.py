@@ -21,7 +21,7 @@ from .load import Source, read_text
 from .model import Assessment
 
 _MARK = re.compile(r"hta:\s*ignore\b(.*)", re.I | re.S)
-_CODES = re.compile(r"[\s,]*((?:HTA\d{3}\b[\s,]*)+)", re.I)
+_CODES = re.compile(r"[\s,:]*((?:HTA\d{3}\b[\s,]*)+)", re.I)
 _HTML_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 _YAML_COMMENT = re.compile(r"(?:^|\s)#(.*)$")
 
