@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from . import rules
+from . import prose_numbers, rules
 from .diagnostics import Diagnostic, Severity, display_path
 from .labels import available_languages, labels_for
 from .load import Source, clip
@@ -28,8 +28,12 @@ def check(fn: Check) -> Check:
 
 
 def run_checks(assessment: Assessment) -> list[Diagnostic]:
-    """Every rule over the assessment, at the severity its status calls for."""
-    return [at_status(d, assessment.meta.status) for fn in CHECKS for d in fn(assessment)]
+    """Every rule over the assessment, less what the author's `hta: ignore` marks silence, at the severity
+    its status calls for."""
+    from .suppressions import apply
+
+    findings = apply(assessment, [d for fn in CHECKS for d in fn(assessment)])
+    return [at_status(d, assessment.meta.status) for d in findings]
 
 
 def at_status(d: Diagnostic, status: Status) -> Diagnostic:
@@ -300,10 +304,25 @@ def unknown_counts(a: Assessment) -> Iterator[Diagnostic]:
         for match in COUNT_PLACEHOLDER.finditer(line):
             name = f"{match[1]}.{match[2]}"
             if name not in names:
-                close = difflib.get_close_matches(name, names, n=1)
-                hint = f"Did you mean {{{{{close[0]}}}}}?" if close else "See docs/assessment-format.md, 'Numbers in prose'."
-                yield source.at_line(rules.UNKNOWN_COUNT, number, f"{{{{{name}}}}} is not a count of the searches.",
-                                     hint, match.start() + 1)
+                yield source.at_line(rules.UNKNOWN_COUNT, number, *_unknown_count(a, match[1], name, names),
+                                     match.start() + 1)
+
+
+def _unknown_count(a: Assessment, search: str, name: str, names: dict) -> tuple[str, str]:
+    """What is wrong with `{{name}}`, in the author's terms: a search that is not (yet) in searches.yaml, or
+    a count that search does not have."""
+    searches = [s.id for s in a.searches]
+    if search not in searches:
+        close = difflib.get_close_matches(search, searches, n=1)
+        if not searches:
+            return (f'{{{{{name}}}}}: there is no search "{search}" (yet); searches.yaml has no searches yet.',
+                    f'Add the search with `id: {search}` to searches.yaml, then the count is filled in.')
+        there = ", ".join(f'"{s}"' for s in searches)
+        hint = f'Did you mean "{close[0]}"?' if close else f"Add a search with `id: {search}` to searches.yaml."
+        return f'{{{{{name}}}}}: there is no search "{search}" (yet); the searches are {there}.', hint
+    close = difflib.get_close_matches(name, names, n=1)
+    hint = f"Did you mean {{{{{close[0]}}}}}?" if close else "See docs/assessment-format.md, 'Numbers in prose'."
+    return f'{{{{{name}}}}} is not a count of the search "{search}".', hint
 
 
 _ANY_PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
@@ -356,43 +375,30 @@ def prose_texts(a: Assessment) -> Iterator[tuple[Source, int, str]]:
             yield conclusions, conclusions.where((key, k))[0] or 1, item
 
 
-# At most 30 digits: a longer run of digits is no count (and Python refuses to convert one of thousands).
-_NUMBER = re.compile(r"(?<![\d.,/:\-–])(\d{1,30})(?![\d,/:]|\.\d|-\d)")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_COUNT_NOUN = re.compile(r"\s*(träffar|artiklar|studier|referenser|hits|records|studies|articles|treff|artikler)\b", re.I)
-_HITS_NOUN = re.compile(r"\s*(träffar|hits|treff)\b", re.I)
-# A number with a unit is a dose, a time or a share, not a count of the searches.
-_UNIT = re.compile(r"\s*(mg|µg|kg|ml|%|procent|prosent|percent|min\w*|tim\w*|hours?|dag\w*|days?|veck\w*|uke\w*|"
-                   r"weeks?|månad\w*|måned\w*|months?|år\b|years?|gång\w*|times)", re.I)
-
-
 @check
 def typed_numbers(a: Assessment) -> Iterator[Diagnostic]:
-    """A number typed where the data holds it: flagged with the name to write instead."""
+    """A count typed where the data holds it: flagged with the name to write instead. What is a count and
+    what is not (amounts, units, years, dates, ranges, …) is read in prose_numbers."""
     values = {name: v for name, v in count_values(a).items() if isinstance(v, int) and not isinstance(v, bool)}
     by_value: dict[int, list[str]] = {}
     for name, value in values.items():
         by_value.setdefault(value, []).append(name)
     for source, number, line in prose_lines(a):
-        blanked = COUNT_PLACEHOLDER.sub(lambda m: " " * len(m[0]), CITATION_GROUP.sub(lambda m: " " * len(m[0]), line))
-        blanked = CITATION.sub(lambda m: " " * len(m[0]), blanked)  # a bare @ahl2021 is a citation, not 2021
-        blanked = _DATE.sub(lambda m: " " * len(m[0]), blanked)
-        for match in _NUMBER.finditer(blanked):
-            value = int(match[1])
-            after = blanked[match.end():]
-            if _UNIT.match(after):
-                continue
-            counted = bool(_COUNT_NOUN.match(after))
-            if value in by_value and (value >= 10 or counted):
-                names = " or ".join(f"{{{{{n}}}}}" for n in sorted(by_value[value])[:3])
-                yield source.at_line(rules.TYPED_NUMBER, number, f"{value} is typed here, and the data holds it.",
+        for found in prose_numbers.counts(line):
+            counted = prose_numbers.followed_by_count_noun(line, found)
+            if found.value in by_value and (found.value >= 10 or counted):
+                names = " or ".join(f"{{{{{n}}}}}" for n in sorted(by_value[found.value])[:3])
+                yield source.at_line(rules.TYPED_NUMBER, number, f"{found.value} is typed here, and the data holds it.",
                                      f"Write {names} instead, so the number cannot drift from the data.",
-                                     match.start() + 1)
-            elif _HITS_NOUN.match(after) and values:
+                                     found.start + 1)
+            elif _HITS_NOUN.match(line, found.end) and values:
                 totals = ", ".join(f"{{{{{s.id}.identified}}}} = {s.counts().identified}" for s in a.searches)
                 yield source.at_line(rules.TYPED_NUMBER, number,
-                                     f"{value} hits are typed here, but no search has that many.",
-                                     f"Write the count by name instead: {totals}.", match.start() + 1)
+                                     f"{found.value} hits are typed here, but no search has that many.",
+                                     f"Write the count by name instead: {totals}.", found.start + 1)
+
+
+_HITS_NOUN = re.compile(r"[\s\u00a0\u202f]*(träffar|hits|treff)\b", re.I)
 
 
 @check
@@ -517,6 +523,11 @@ def evidence_ratings(a: Assessment) -> Iterator[Diagnostic]:
 
 # --- Metadata ----------------------------------------------------------------------------------------
 
+# "Dnr RD21/01987", "Diarienr: 2019/123", "Saksnr. 21/04", "Ref. no. 12": a label typed inside the number.
+_DNR_LABEL = re.compile(r"\s*(?:dnr|diarienummer|diarienr|diarie-nr|saksnr|saksnummer|ref\.?\s*no|reference\s+no)"
+                        r"(?![A-Za-zÅÄÖåäöÆØæø0-9])\.?\s*[:.]?\s*", re.I)
+
+
 @check
 def metadata(a: Assessment) -> Iterator[Diagnostic]:
     source = _source(a, "assessment.yaml")
@@ -524,6 +535,12 @@ def metadata(a: Assessment) -> Iterator[Diagnostic]:
     if a.meta.language not in languages:
         yield source.at(rules.UNKNOWN_LANGUAGE, ("language",), f'"{a.meta.language}" has no labels file.',
                         f"Use one of: {', '.join(languages)}.")
+    prefix = _DNR_LABEL.match(a.meta.dnr)
+    if prefix and a.meta.dnr[prefix.end():].strip():
+        number = a.meta.dnr[prefix.end():].strip()
+        label = labels_for(a.meta.language).dnr if a.meta.language in languages else "Dnr:"
+        yield source.at(rules.DNR_PREFIX, ("dnr",), f'the Dnr is written with its label, "{a.meta.dnr}"; the report '
+                        f'prints "{label}" before it, so it would read "{label} {a.meta.dnr}".', f"Write dnr: {number}.")
     if a.meta.csl:
         style = (a.folder / a.meta.csl).resolve()
         if a.folder.resolve() not in style.parents or not style.is_file():

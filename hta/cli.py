@@ -35,6 +35,8 @@ def parser() -> argparse.ArgumentParser:
     c = commands.add_parser("check", help="check completeness and consistency")
     c.add_argument("assessments", nargs="*", type=Path)
     c.add_argument("--format", choices=sorted(FORMATTERS), default="text")
+    c.add_argument("--show-suppressed", action="store_true",
+                   help="also list every `hta: ignore` mark: file:line, rule and reason, for a reviewer")
 
     n = commands.add_parser("new", help="create a new assessment folder")
     n.add_argument("name", help="folder name: lower-case letters, digits and hyphens, at most 64, "
@@ -85,7 +87,17 @@ def _folders(named: list[Path]) -> list[Path]:
 def check(args) -> int:
     from .build import check_all
 
-    findings = [d for outcome in check_all(_folders(args.assessments)) for d in outcome.diagnostics]
+    findings, suppressed = [], []
+    for outcome in check_all(_folders(args.assessments)):
+        findings += outcome.diagnostics
+        if args.show_suppressed and outcome.assessment is not None:
+            from .suppressions import marks
+
+            suppressed += marks(outcome.assessment)
+    if args.show_suppressed:
+        # after the findings' format a JSON or GitHub reader parses stdout alone, so the list goes to stderr
+        print("\n".join(s.text() for s in suppressed) if suppressed else "no `hta: ignore` marks.",
+              file=sys.stdout if args.format == "text" else sys.stderr)
     if args.format == "text":
         output = format_text(findings, wants_colour(sys.stdout))
     else:

@@ -124,9 +124,10 @@ def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str
         labels=labels,
         councils=councils,
         banner=labels.banner.get(meta.status.value, ""),
-        # the author's own heading is prose; the label is plain text
+        # the author's own heading is prose; the label is plain text. A section holding only the authors'
+        # comments (as `hta new` writes an optional one) is absent
         sections={key.value: (section.title or escape_markdown(labels.section(key.value)), prose(section.text))
-                  for key, section in assessment.sections.items()},
+                  for key, section in assessment.sections.items() if section.text.strip()},
         picos=[(pico, pico_rows(pico, labels)) for pico in assessment.picos],
         findings=[prose(f) for f in assessment.conclusions.findings],
         judgements=[prose(j) for j in assessment.conclusions.judgements],

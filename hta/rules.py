@@ -198,8 +198,22 @@ UNVERIFIABLE = rule(
 
 # --- Numbers typed in prose -----------------------------------------------------------------------
 TYPED_NUMBER = rule(
-    "HTA501", "typed-number", W, "A number typed in prose equals a count the data holds.",
-    "Typed numbers drift apart (the seed statement says 191, 242 and 190 for one search). Write the name of the count and the report fills it in.",
+    "HTA501", "typed-number", W, "A count typed in prose equals a count the data holds.",
+    "Typed numbers drift apart (the seed statement says 191, 242 and 190 for one search). Write the name of the count and the report fills it in.\n\n"
+    "**What is a count.** A statement is full of numbers that are not counts of the searches, and the check leaves them alone, "
+    "recognising each by what stands next to it: amounts and units (20 000 kr, 1 200 SEK, 20 %, 0,5 mg/kg, 20 mmHg, 20 ml, "
+    "20 år, 12 veckor, 3 dagar, 20 timmar; the same units in Norwegian and English), a currency before the number (SEK 1 200), "
+    "years (2019) and dates (13 januari 2021, 2021-01-13, 14:30), ages (ålder 65, 65+, 65-åriga), ranges (20–30, 20-30, "
+    "mellan 20 och 30 mg: the first number is what the second is), decimals (2,5 and 2.5), ordinals (2:a, 3:e, 3rd, 2. mai), "
+    "numbers that name something (Studie 2, punkt 1, tabell 3, fas 3, typ 2, vecka 12, rad 4), numbers inside words and codes "
+    "(B12, COVID-19, RD21/01987), citations ([@smith2019], [2–4]), inline code, web addresses, list numbering (1. at the start "
+    "of a line), headings (their numbers name) and table rows (tables tabulate). Digits grouped by a space, a no-break space or a "
+    "narrow no-break space are one number: 20 000 is twenty thousand, never 20. What is left is a count. A count of 10 or more "
+    "that equals a count of the data is reported, and so is a smaller one followed by what searches count (träffar, artiklar, "
+    "studier, referenser; treff, artikler; hits, records, studies, articles); small numbers alone are too common to be sure. "
+    "\"12 träffar\" where no search has 12 is reported too.\n\n"
+    "**When a number is meant.** When the check is wrong, or the number is a quotation of a source, mark it with the rule and a "
+    "reason beside it: `<!-- hta: ignore HTA501 – siffran citerar källan -->` (see HTA505). `hta check --show-suppressed` lists every mark.",
     "De 242 träffar som identifierades …", "De {{sekundara.identified}} träffar som identifierades …")
 UNKNOWN_COUNT = rule(
     "HTA502", "unknown-count", E, "A `{{…}}` in prose names a count the data does not hold.",
@@ -213,6 +227,21 @@ COUNT_NOT_IN_WORDS = rule(
     "HTA504", "count-not-in-words", W, "A count asked for in words, or beginning a sentence, has no word form: it is a date, or larger than 999 999.",
     "A sentence does not begin with digits, and words stop at 999 999; the report prints the digits, which reads badly. Begin the sentence with another word, or ask for the count in digits.",
     "{{primara.hits.pubmed}} träffar gav sökningen. (1 234 567 hits)", "Sökningen gav {{primara.hits.pubmed}} träffar.")
+
+SUPPRESSION_INCOMPLETE = rule(
+    "HTA505", "suppression-without-reason", W, "An `hta: ignore` mark gives no reason, or names no rule, so it silences nothing.",
+    "A mark is a decision a reviewer must be able to read: which rule, and why the finding is intended (`hta check --show-suppressed` lists every mark).",
+    "Kostnaden var 12 000 kr. <!-- hta: ignore HTA501 -->",
+    "Kostnaden var 12 000 kr. <!-- hta: ignore HTA501 – beloppet är kronor, inte en räkning -->")
+UNUSED_SUPPRESSION = rule(
+    "HTA506", "unused-suppression", N, "An `hta: ignore` mark silences nothing on the line it covers.",
+    "The text it was about has changed or moved; a mark left behind would silence a real finding later.",
+    "<!-- hta: ignore HTA501 – ett belopp -->\nSökningen gav {{sok.identified}} träffar.",
+    "Sökningen gav {{sok.identified}} träffar.")
+DNR_PREFIX = rule(
+    "HTA507", "dnr-prefix", W, "The Dnr is written with its label (`Dnr RD21/01987`).",
+    "The report prints the label itself (Dnr:, Saksnr.:), so the reader would see it twice: \"Dnr: Dnr RD21/01987\".",
+    'dnr: "Dnr RD21/01987"', "dnr: RD21/01987")
 
 # --- References -----------------------------------------------------------------------------------
 UNKNOWN_CITATION = rule(

@@ -1,4 +1,8 @@
-"""`hta new`: a complete assessment folder whose every file says, in Swedish, what goes there."""
+"""`hta new`: a complete assessment folder whose every file says, in the report's language, what goes there.
+
+The files' structure is written once, in templates/new/; what the comments say and the defaults (report
+type, council) come from one catalogue per language, templates/new-comments/<language>.yaml. Every section
+of the report gets its file, the optional ones too: a section holding only its comment is left out."""
 
 from __future__ import annotations
 
@@ -8,10 +12,15 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from .diagnostics import HtaError
 from .labels import TEMPLATES
+from .model import REQUIRED_SECTIONS, SectionKey
 
 NEW = TEMPLATES / "new"
+COMMENTS = TEMPLATES / "new-comments"
+SECTION = "section.md"  # the template of every sections/<key>.md
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 
 #: The longest name `hta new` accepts: the name becomes a folder, a build folder and part of every URL
@@ -24,7 +33,6 @@ def new_assessment(parent: Path, name: str, title: str, language: str = "sv") ->
     """Create `parent/name` from templates/new/, with title and language filled in; refuse to overwrite
     anything. The folder appears whole or not at all: it is written beside its place and renamed into it."""
     from .labels import available_languages
-    from .render import environment
 
     check_name(name)
     if language not in available_languages():
@@ -34,10 +42,7 @@ def new_assessment(parent: Path, name: str, title: str, language: str = "sv") ->
     folder = parent / name
     if folder.exists() or folder.is_symlink():
         raise HtaError(f"{folder} already exists; nothing was written. Choose another name.")
-    schemas = Path(os.path.relpath(SCHEMAS, folder.resolve())).as_posix()
-    files = {template.relative_to(NEW): environment().from_string(template.read_text(encoding="utf-8")).render(
-                 title=title, language=language, schemas=schemas)
-             for template in sorted(NEW.rglob("*")) if template.is_file()}
+    files = scaffold_files(title, language, Path(os.path.relpath(SCHEMAS, folder.resolve())).as_posix())
     try:
         parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{name}-", suffix=".new"))
@@ -60,6 +65,85 @@ def new_assessment(parent: Path, name: str, title: str, language: str = "sv") ->
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return folder
+
+
+class Defaults(BaseModel):
+    """What a new assessment starts with, and the words of the commented examples, in one language."""
+
+    model_config = ConfigDict(extra="forbid")
+    report_type: str
+    council: str
+    author_name: str
+    author_title: str
+    decision_group: str
+    search_title: str
+    exclusion_reason: str
+    reference_id: str
+    outcome_example: str
+    finding_example: str
+    judgement_example: str
+
+
+class AssessmentComments(BaseModel):
+    """The comment above each key of assessment.yaml."""
+
+    model_config = ConfigDict(extra="forbid")
+    intro: str
+    dnr: str
+    title: str
+    report_type: str
+    region: str
+    unit: str
+    councils: str
+    requester: str
+    question: str
+    status: str
+    language: str
+    authors: str
+    decision: str
+
+
+class Comments(BaseModel):
+    """templates/new-comments/<language>.yaml: everything `hta new` says in one language."""
+
+    model_config = ConfigDict(extra="forbid")
+    defaults: Defaults
+    assessment: AssessmentComments
+    pico: str
+    searches: str
+    conclusions: str
+    optional: str = Field(description="Added to the comment of a section the report may leave out.")
+    sections: dict[SectionKey, str]
+
+
+def comments_for(language: str) -> Comments:
+    from ruamel.yaml import YAML
+
+    path = COMMENTS / f"{language}.yaml"
+    return Comments.model_validate(YAML(typ="safe").load(path.read_text(encoding="utf-8")))
+
+
+def scaffold_files(title: str, language: str, schemas: str) -> dict[Path, str]:
+    """Every file of a new assessment, by its path in the folder: templates/new/ rendered with the
+    language's comments, and one file per section of the report."""
+    from .labels import labels_for
+    from .render import environment
+
+    env = environment().overlay()
+    env.filters["comment"] = lambda text: "\n".join(f"# {line}".rstrip() for line in str(text).split("\n"))
+    c = comments_for(language)
+    labels = labels_for(language)
+
+    def render(template: Path, **values) -> str:
+        return env.from_string(template.read_text(encoding="utf-8")).render(c=c, **values)
+
+    files = {template.relative_to(NEW): render(template, title=title, language=language, schemas=schemas)
+             for template in sorted(NEW.rglob("*")) if template.is_file() and template.name != SECTION}
+    for key in SectionKey:
+        files[Path("sections") / f"{key.value}.md"] = render(
+            NEW / SECTION, heading=labels.section(key.value), says=" ".join(c.sections[key].split()),
+            optional=key not in REQUIRED_SECTIONS)
+    return files
 
 
 def check_name(name: str) -> None:

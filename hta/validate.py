@@ -57,7 +57,7 @@ def _message(err: dict) -> str:
     if kind == "literal_error":
         return f"expected a whole number ≥ 0 or 'not reported', found {value}."
     if kind.startswith("date"):
-        return f"expected a date written YYYY-MM-DD, found {value}."
+        return _impossible_date(err.get("input")) or f"expected a date written YYYY-MM-DD, found {value}."
     if kind == "enum":
         return f"{value} is not one of {err['ctx']['expected']}."
     if kind.startswith("string"):
@@ -65,6 +65,28 @@ def _message(err: dict) -> str:
     if kind.startswith("bool"):
         return f"expected true or false, found {value}."
     return clip(err["msg"], 120) + "."
+
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December")
+
+
+def _impossible_date(value: Any) -> str | None:
+    """A date written YYYY-MM-DD that names a day the calendar does not have, said as such: 2019-02-30 is
+    "February 2019 has no 30th day", not a format error. None when the value is not written so."""
+    import calendar
+
+    match = re.fullmatch(r"\s*(\d{4})-(\d{2})-(\d{2})\s*", str(value))
+    if match is None:
+        return None
+    year, month, day = (int(g) for g in match.groups())
+    if not 1 <= month <= 12:
+        return f"{value}: there is no month {month}; months run from 01 to 12."
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        ordinal = f"{day}{'th' if 10 <= day % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(day % 10, 'th')}"
+        return f"{value}: {_MONTH_NAMES[month - 1]} {year} has no {ordinal} day; its last day is the {last}{'st' if last == 31 else 'th'}."
+    return None
 
 
 def _where(loc: tuple) -> str:

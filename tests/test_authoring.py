@@ -270,12 +270,55 @@ def test_guide_install_command_is_the_readme_command():
     assert install == re.search(r"```sh\n(.+?)\n", readme, re.S)[1]
 
 
-def test_every_command_in_the_guide_runs(tmp_path, monkeypatch, capsys):
-    """The guide's `$ hta …` lines, in order, in an empty folder with an EndNote export beside it."""
+# A step of the guide: a command (`$ hta …` in a console block) or an edit (a block whose info string
+# names the file: ```yaml fil=assessments/…/pico.yaml, holding the file's new content).
+GUIDE_STEP = re.compile(r"^\$ hta (?P<command>[^\n]+)$|^```\w+ fil=(?P<file>\S+)\n(?P<content>.*?)^```$", re.M | re.S)
+
+
+def guide_steps() -> list[tuple[str, str, str]]:
+    """The guide's steps in order: ("command", "new …", "") or ("edit", path, content)."""
+    return [("command", m["command"], "") if m["command"] else ("edit", m["file"], m["content"])
+            for m in GUIDE_STEP.finditer(GUIDE.read_text(encoding="utf-8"))]
+
+
+def test_the_quick_start_runs_as_written(tmp_path, monkeypatch, capsys):
+    """Every step of docs/kom-igang.md in order, in an empty folder with the reader's EndNote export beside
+    it: its commands, and the edits it tells the reader to make. It ends with a built draft and a check
+    with nothing to say."""
     shutil.copyfile(FIXTURES / "endnote.ris", tmp_path / "referenser.ris")
-    commands = re.findall(r"^\$ hta (.+)$", GUIDE.read_text(encoding="utf-8"), re.M)
-    assert len(commands) >= 4
-    for command in commands:
-        status, out = run(tmp_path, monkeypatch, capsys, command)
-        assert status == 0, f"hta {command}\n{out}"
-    assert (tmp_path / "_build" / "ketamin-exempel" / "ketamin-exempel.docx").is_file()
+    steps = guide_steps()
+    assert sum(kind == "command" for kind, *_ in steps) >= 5 and sum(kind == "edit" for kind, *_ in steps) >= 8
+    last_check = None
+    for kind, what, content in steps:
+        if kind == "edit":
+            path = tmp_path / what
+            assert path.parent.is_dir(), f"the guide edits {what} before it exists"
+            path.write_text(content, encoding="utf-8")
+            continue
+        status, out = run(tmp_path, monkeypatch, capsys, what)
+        assert status == 0, f"hta {what}\n{out}"
+        if what.startswith("check"):
+            last_check = out
+    assert last_check == "", last_check
+    assert steps[-1] == ("command", "build assessments/ketamin-exempel", "")
+    built = tmp_path / "_build" / "ketamin-exempel"
+    text = words(docx_text(built / "ketamin-exempel.docx"))
+    assert "UTKAST" in text
+    assert "Sökningen gjordes i PubMed den 2025-01-13 och gav 24 träffar" in text
+    assert "En studie uppfyllde urvalskriterierna" in text
+    assert "EndNote: The Only Reference I Can Remember" in text
+
+
+def test_the_quick_start_writes_counts_only_after_the_search_they_name():
+    """A `{{sok1.…}}` pasted before searches.yaml holds sok1 would be an error in the reader's draft."""
+    steps = guide_steps()
+    searches = next(i for i, (kind, what, _) in enumerate(steps) if kind == "edit" and what.endswith("searches.yaml"))
+    for i, (kind, what, content) in enumerate(steps):
+        if kind == "edit" and "{{sok1." in content:
+            assert i > searches, what
+
+
+def test_the_quick_start_says_to_export_references_and_to_activate_each_terminal():
+    guide = GUIDE.read_text(encoding="utf-8")
+    assert guide.index("Exportera först referenserna") < guide.index("$ hta refs import")
+    assert "i varje ny terminal" in guide

@@ -1,0 +1,145 @@
+"""Which numbers typed in prose are counts: the reading behind HTA501 (typed-number).
+
+A statement is full of numbers that are not counts of the searches: amounts ("20 000 kr"), doses
+("0,5 mg/kg"), shares ("20 %"), durations and ages ("12 veckor", "65 år"), years and dates, ranges
+("20–30"), decimals, ordinals ("2:a", "3rd", "2. mai"), names of things ("Studie 2", "punkt 1", "tabell 3"),
+list numbering, citations ("[2–4]") and tables. Each is recognised by what stands next to it. Whatever is
+left is a count, and only a count can be a typed copy of the data. Digits grouped by a space, a no-break
+space or a narrow no-break space are one number: "20 000" is twenty thousand, not 20. docs/checks.md
+(HTA501) says the same for authors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Kind(str, Enum):
+    """What a number in prose is."""
+
+    COUNT = "count"
+    AMOUNT = "amount"  # a unit, a currency or a share follows or precedes it: kr, SEK, %, mg, år, veckor …
+    YEAR = "year"
+    DATE = "date"
+    RANGE = "range"  # 20–30, 20-30
+    DECIMAL = "decimal"  # 2,5 or 2.5
+    ORDINAL = "ordinal"  # 2:a, 3:e, 3rd, 2. mai
+    NAME = "name"  # Studie 2, punkt 1, tabell 3, fas 3, typ 2: a label, not a quantity
+    WORD = "part of a word"  # B12, COVID-19, 65-åriga, RD21/01987
+    AGE = "age"  # ålder 65, aged 65, 65+
+
+
+@dataclass(frozen=True)
+class ProseNumber:
+    """One number as it stands in a line of prose: its value, its columns (0-based, end exclusive), its kind."""
+
+    value: int
+    start: int
+    end: int
+    kind: Kind
+
+
+_S = r"[\s\u00a0\u202f]"  # a space, a no-break space or a narrow no-break space
+# Digits grouped in threes by one of those spaces are one number; otherwise a run of digits.
+_TOKEN = re.compile(rf"\d{{1,3}}(?:[\u00a0\u202f ]\d{{3}})+(?!\d)|\d+")
+_LETTER = r"A-Za-zÀ-ÖØ-öø-ÿµ"
+
+_MONTHS = ("januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december|"
+           "januar|februar|mai|august|desember|"
+           "january|february|march|may|june|july|october|"
+           "jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dec|des")
+# Units, currencies and words of size after a number: sv, nb, en. A unit may be followed by /kg, /dygn …
+_UNITS = (r"%|‰|procent|prosent|percent|per\s+cent|procentenheter|prosentpoeng|percentage\s+points?|"
+          r"kr|kronor|krona|kroner|sek|nok|dkk|eur|euro|usd|dollar\w*|€|\$|£|"
+          r"tusen|thousand|miljon\w*|million\w*|miljard\w*|milliard\w*|billion\w*|mnkr|mkr|tkr|"
+          r"mg|µg|μg|mcg|ng|g|kg|gram|mmol|µmol|mol|ml|dl|cl|l|liter|litre\w*|iu|ie|e|enheter|units?|"
+          r"mmhg|kpa|cm|mm|m|km|kcal|kj|gy|msv|bpm|°c?|grader|degrees|"
+          r"sekund|sekunder|s|seconds?|min|minut\w*|minutes?|h|tim\w*|timer|hours?|dygn|døgn\w*|"
+          r"dag|dagar|dagen|dager|dagene|days?|veck\w*|uke|uker|ukene|weeks?|mån|månad\w*|måned\w*|months?|"
+          r"år|års|åren|året|åring\w*|years?|yrs?|"
+          r"gång\w*|ganger|gang|times|x|poäng|poeng|points?|doser|doses?|tabletter|tablets?|"
+          r"cykler|sykluser|cycles?|sessioner|sessions?|behandlingar|behandlinger|treatments?")
+_UNIT_AFTER = re.compile(rf"{_S}*(?:{_UNITS})(?![{_LETTER}])", re.I)
+_CURRENCY_BEFORE = re.compile(rf"(?:kr|sek|nok|dkk|eur|usd|€|\$|£){_S}*$", re.I)
+_MONTH_AFTER = re.compile(rf"\.?{_S}*(?:{_MONTHS})(?![{_LETTER}])", re.I)
+_MONTH_BEFORE = re.compile(rf"(?<![{_LETTER}])(?:{_MONTHS})\.?{_S}*$", re.I)
+# A word that names a thing by its number: "Studie 2", "punkt 1", "tabell 3", "fas 3", "vecka 12".
+_NAME_BEFORE = re.compile(
+    rf"(?<![{_LETTER}])(?:studie|studien|study|tabell|tabellen|table|figur|figuren|figure|fig|bilaga|vedlegg|"
+    r"appendix|kapitel|kapittel|chapter|kap|avsnitt|section|punkt|punkten|point|pkt|fas|fase|phase|typ|type|"
+    r"grad|grade|stadium|stage|steg|nivå|level|version|versjon|nr|nummer|number|no|sid|side|page|s\.|p\.|pp\.|"
+    r"vecka|veckan|uke|week|dag|dagen|day|sökning|sökningen|søk|søket|search|pico|rad|raden|linje|line|"
+    r"kl|klockan|klokken|§|#|nivå|klass|class|omgång|runde|round|arm|del|part|fråga|spørsmål|question)"
+    rf"\.?{_S}*$", re.I)
+_AGE_BEFORE = re.compile(rf"(?<![{_LETTER}])(?:ålder|åldern|alder|alderen|age|aged|åldrarna){_S}*(?:över|under|over|på|of)?{_S}*$", re.I)
+_CONNECTOR = re.compile(rf"{_S}*(?:[-–—]|till|til|to|och|og|and|eller|or|à){_S}*", re.I)
+_COUNT_NOUN = re.compile(rf"{_S}*(?:träffar|artiklar|studier|referenser|hits|records|studies|articles|treff|"
+                         rf"artikler|referanser)(?![{_LETTER}])", re.I)
+
+# Parts of a line that hold no prose numbers at all: placeholders, citations, code, links, numeric
+# citations [2–4], footnotes, pictures' and links' targets, web addresses.
+_NOT_PROSE = re.compile(r"\{\{.*?\}\}|\[[^\[\]]*@[^\[\]]*\]|`[^`]*`|\]\([^)]*\)|https?://\S+|www\.\S+|"
+                        r"\[\s*\d[\d\s,–\-]*\]|\^[^^\s]*\^|\[\^[^\]]*\]|\d{4}-\d{2}-\d{2}")
+_LIST_NUMBER = re.compile(r"^\s*\d+[.)](?=\s)")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
+_TABLE = re.compile(r"^\s*(?:\||\+[-=+:]+\+?\s*$)")
+
+
+def blank(line: str) -> str:
+    """The line with everything that holds no prose numbers replaced by spaces, columns kept."""
+    line = _NOT_PROSE.sub(lambda m: " " * len(m[0]), line)
+    return _LIST_NUMBER.sub(lambda m: " " * len(m[0]), line)
+
+
+def numbers(line: str) -> list[ProseNumber]:
+    """Every number of one line of prose with what it is. Headings ("Studie 2", "PICO 1") and table rows
+    name and tabulate; no number in them is read as a count."""
+    if _HEADING.match(line) or _TABLE.match(line):
+        return []
+    text = blank(line)
+    # a run of more than 30 digits is no count (and Python refuses to convert one of thousands)
+    found = [(m, int(digits)) for m in _TOKEN.finditer(text) if len(digits := re.sub(r"\D", "", m[0])) <= 30]
+    kinds = [_kind(text, m.start(), m.end(), value) for m, value in found]
+    # "mellan 20 och 30 mg", "20 till 30 år": the first number is what the second is.
+    for i in range(len(found) - 2, -1, -1):
+        (m, _), (n, _) = found[i], found[i + 1]
+        if kinds[i] is Kind.COUNT and kinds[i + 1] is not Kind.COUNT and _CONNECTOR.fullmatch(text[m.end():n.start()]):
+            kinds[i] = Kind.RANGE if kinds[i + 1] is Kind.RANGE else kinds[i + 1]
+    return [ProseNumber(value, m.start(), m.end(), kind) for (m, value), kind in zip(found, kinds)]
+
+
+def counts(line: str) -> list[ProseNumber]:
+    """The numbers of a line that are counts."""
+    return [n for n in numbers(line) if n.kind is Kind.COUNT]
+
+
+def followed_by_count_noun(line: str, number: ProseNumber) -> bool:
+    """"12 träffar", "8 studies": a count of what searches find, whatever its size."""
+    return bool(_COUNT_NOUN.match(line, number.end))
+
+
+def _kind(text: str, start: int, end: int, value: int) -> Kind:
+    before, after = text[:start], text[end:]
+    if re.search(r"\d[.,]$", before) or re.match(r"[.,]\d", after):
+        return Kind.DECIMAL
+    if re.search(rf"\d{_S}*[-–—]{_S}*$", before) or re.match(rf"{_S}*[-–—]{_S}*\d", after):
+        return Kind.RANGE
+    if re.search(rf"[{_LETTER}\d_/\\-]$", before) or re.match(rf"[-/\\_]?[{_LETTER}]", after) and not _UNIT_AFTER.match(after):
+        return Kind.WORD  # B12, COVID-19, RD21/01987, 65-åriga, 5HT, 12a
+    if re.match(r":[a-zåäöe]\b|:(?:a|e|de|te)\b", after, re.I) or re.match(r"\.\s+[a-zåäöæø]", after):
+        return Kind.ORDINAL  # 2:a, 3:e, "2. mai", "3. linje"
+    if re.match(r"[:.]\d", after) or re.search(r"\d[:/]$", before):
+        return Kind.DATE  # 14:30, 13/1, 1.3
+    if _MONTH_AFTER.match(after) or _MONTH_BEFORE.search(before):
+        return Kind.DATE
+    if _UNIT_AFTER.match(after) or _CURRENCY_BEFORE.search(before):
+        return Kind.AMOUNT
+    if _AGE_BEFORE.search(before) or after.startswith("+"):
+        return Kind.AGE
+    if _NAME_BEFORE.search(before):
+        return Kind.NAME
+    if len(text[start:end]) == 4 and 1800 <= value <= 2100 and not _COUNT_NOUN.match(after):
+        return Kind.YEAR
+    return Kind.COUNT
