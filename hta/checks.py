@@ -602,30 +602,54 @@ def pictures_decode(a: Assessment) -> Iterator[Diagnostic]:
 
 @check
 def control_characters(a: Assessment) -> Iterator[Diagnostic]:
-    def finding(value: str) -> tuple[str, str]:
-        char = CONTROL.search(value)[0]
+    def say(char: str) -> tuple[str, str]:
         return (f"an invisible control character (U+{ord(char):04X}) is in the text.",
                 "Delete it; retype the text around it if it was copied from another program.")
 
+    yield from _characters(a, rules.CONTROL_CHARACTER, lambda text: (m := CONTROL.search(text)) and m.start(), say)
+
+
+@check
+def unprintable_characters(a: Assessment) -> Iterator[Diagnostic]:
+    """The PDF is archival (PDF/A): every letter is set in the report's own font, which must have it."""
+    from .fonts import printable
+
+    def find(text: str) -> int | None:
+        # ASCII is in every font; past it (C1 controls left by a wrong encoding included) the font is asked
+        return next((i for i, c in enumerate(text) if c > "~" and not c.isspace() and ord(c) not in printable()), None)
+
+    def say(char: str) -> tuple[str, str]:
+        return (f'the character "{char}" (U+{ord(char):04X}) has no letter in the report\'s font, so the PDF cannot print it.',
+                "The font has Latin, Greek, Cyrillic and Hebrew letters and common signs: write the word in Latin letters, "
+                "or describe the sign in words.")
+
+    yield from _characters(a, rules.UNPRINTABLE_CHARACTER, find, say)
+
+
+def _characters(a: Assessment, rule: rules.Rule, find: Callable[[str], int | None],
+                say: Callable[[str], tuple[str, str]]) -> Iterator[Diagnostic]:
+    """A finding at the first character `find` points at, in each value, section line, evidence row and
+    reference of the assessment."""
     for name, data in (("assessment.yaml", a.meta), ("pico.yaml", a.picos), ("searches.yaml", a.searches),
                        ("conclusions.yaml", a.conclusions)):
         for loc, value in strings(data):
-            if CONTROL.search(value):
-                yield _source(a, name).at(rules.CONTROL_CHARACTER, loc, *finding(value))
+            at = find(value)
+            if at is not None:
+                yield _source(a, name).at(rule, loc, *say(value[at]))
     for section in a.sections.values():
         for offset, line in enumerate(section.text.split("\n")):
-            match = CONTROL.search(line)
-            if match:
-                yield section.source.at_line(rules.CONTROL_CHARACTER, section.first_line + offset,
-                                             *finding(line), match.start() + 1)
+            at = find(line)
+            if at is not None:
+                yield section.source.at_line(rule, section.first_line + offset, *say(line[at]), at + 1)
     evidence = a.sources.get("evidence")
     for row in a.evidence:
-        if evidence is not None and any(CONTROL.search(v) for _, v in strings(row)):
-            yield evidence.at_line(rules.CONTROL_CHARACTER, row.row, *finding(next(v for _, v in strings(row) if CONTROL.search(v))))
+        hit = next((v for _, v in strings(row) if find(v) is not None), None)
+        if evidence is not None and hit is not None:
+            yield evidence.at_line(rule, row.row, *say(hit[find(hit)]))
     for ref in a.references:
-        hit = next((v for _, v in strings(ref) if CONTROL.search(v)), None)
+        hit = next((v for _, v in strings(ref) if find(v) is not None), None)
         if hit is not None:
-            yield _reference_at(a, ref.id, rules.CONTROL_CHARACTER, *finding(hit))
+            yield _reference_at(a, ref.id, rule, *say(hit[find(hit)]))
 
 
 _PLAIN_ID = re.compile(r"[A-Za-z0-9_-]+")  # what a count placeholder can name (model.COUNT_PLACEHOLDER)

@@ -19,6 +19,17 @@ def font_folder() -> Path:
     return fontpkg_arimo.ROOT / "files"
 
 
+@cache
+def printable() -> frozenset[int]:
+    """Every character the family has a letter for: all the PDF can print, as PDF/A sets every letter in it."""
+    from fontTools.ttLib import TTFont
+
+    covered: set[int] = set()
+    for path in font_files():
+        covered |= set(TTFont(path, lazy=True)["cmap"].getBestCmap())
+    return frozenset(covered)
+
+
 def font_files() -> list[Path]:
     """Every font file of the family: regular and italic, each with its weight axis."""
     return sorted(font_folder().glob("*.ttf"))

@@ -330,6 +330,10 @@ UNSAFE_ID = rule(
     "HTA045", "unsafe-id", E, "An `id` of a search, database or exclusion holds characters other than letters, digits, `-` and `_`.",
     "Ids name counts in prose (`{{primara.hits.pubmed}}`), figures and tables; only plain names can be written in all of them.",
     "id: primära sökningen", "id: primara")
+UNPRINTABLE_CHARACTER = rule(
+    "HTA046", "unprintable-character", E, "A character the report's font has no letter for: a script other than Latin, Greek, Cyrillic or Hebrew, an emoji, a rare sign.",
+    "The PDF is archival (PDF/A), so every letter in it is set in the report's own font, on every machine alike; a character the font lacks cannot be printed, and the PDF is not made.",
+    "Patienten svarade 😀.", "Patienten svarade positivt.")
 # --- Build: what `hta build` finds while it finds and writes the reports ----------------------------
 NOT_AN_ASSESSMENT = rule(
     "HTA950", "not-an-assessment", E, "A folder under `assessments/` (or named on the command line) has no readable `assessment.yaml`.",

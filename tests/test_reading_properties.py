@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import REFERENCE
@@ -312,3 +312,44 @@ def test_the_reference_assessment_with_values_changed_gives_a_model_or_located_f
             assert_located(run_checks(assessment))
     finally:
         (copy / name).write_bytes(original)
+
+
+# Text an author could write that reaches every writer: markup of each output format, quotes and escapes,
+# characters of many scripts, counts and citations. Inserted as UTF-8 text, so the files still read.
+WRITER_TOKENS = ["<script>", "</style>", "<textarea>", "<!--", "`#calc.pow(7, 2)`{=typst}", "```{=openxml}\n<w:p/>\n```",
+                 "#", "$", "\\", '"', "'", "*", "_", "[", "]", "{", "}", "@", "@sbu2018", "[@sbu2018]", "<https://x.se>",
+                 "[länk](javascript:alert(1))", "::: {.x}\n", "\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n", "\n- ", "\n1. ",
+                 "\n# Rubrik\n", "{{primara.identified}}", "{{sekundara.fulltext:words}}", "ÅÄÖ åäö ø æ", "العربية",
+                 "中文", "😀", "\u00a0", "\u202f", "–", "½", "x" * 300]
+
+
+@st.composite
+def text_edits(draw, original: str) -> str:
+    text = original
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + draw(st.sampled_from(WRITER_TOKENS) | st.text(min_size=1, max_size=12)) + text[at:]
+    return text
+
+
+TEXT_FILES = [f for f in FILES if f.endswith((".md", ".yaml", ".json"))]
+
+
+@settings(max_examples=12, **SETTINGS)
+@given(data=st.data(), name=st.sampled_from(TEXT_FILES))
+def test_whenever_check_passes_the_reference_mutated_builds(tmp_path_factory, data, name):
+    """A clean check means a clean build: whatever text an edit puts in, when `hta check` finds no error the
+    build writes every format, with no converter failure or bound."""
+    from hta.build import build, read_and_check
+
+    folder = tmp_path_factory.mktemp("edited") / REFERENCE.name
+    shutil.copytree(REFERENCE, folder)
+    path = folder / name
+    path.write_text(data.draw(text_edits(path.read_text(encoding="utf-8"))), encoding="utf-8")
+    _, findings = read_and_check(folder)
+    if has_errors(findings):
+        return
+    event("checked clean, built")
+    [outcome] = build([folder], folder.parent / "_build")
+    assert outcome.built, [d.text() for d in outcome.diagnostics]
+    assert not {"HTA960", "HTA961"} & {d.code for d in outcome.diagnostics}
