@@ -86,3 +86,10 @@ def test_hta_check_of_an_assessment_with_a_csv_table_imports_none_of_the_build_l
     assert (tmp_path / "assessments" / REFERENCE.name / "evidence.csv").is_file()
     loaded = _modules_after(["check"], tmp_path)
     assert not loaded & HEAVY, sorted(loaded & HEAVY)
+
+
+def test_the_formats_check_offers_are_those_it_can_print():
+    from hta.cli import FORMATS
+    from hta.diagnostics import FORMATTERS
+
+    assert FORMATS == tuple(sorted(FORMATTERS))
