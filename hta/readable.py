@@ -84,13 +84,33 @@ class Problem:
 
 
 def csl_problem(path: Path) -> Problem | None:
-    """Whether `path` is an independent CSL style pandoc can format with; the first reason it is not."""
+    """Whether `path` is an independent CSL style pandoc can format with; the first reason it is not.
+    A style found good is remembered by its content for the rest of the run: a library's assessments
+    mostly share one, and pandoc (in its sandbox) reads nothing but the style. A bad one is tried again
+    each time, so that its message is about its own file."""
+    import hashlib
+
+    content = path.read_bytes()
+    digest = hashlib.sha256(content).digest()
+    if digest in _GOOD_STYLES:
+        return None
+    problem = _csl_problem(path, content)
+    if problem is None:
+        _GOOD_STYLES.add(digest)
+    return problem
+
+
+_GOOD_STYLES: set[bytes] = set()  # the SHA-256 of each style pandoc has formatted citations with
+
+
+def _csl_problem(path: Path, content: bytes) -> Problem | None:
+    import io
     import xml.etree.ElementTree as ET
 
     from .convert import ConversionError, run_pandoc
 
     try:
-        root = ET.parse(path).getroot()
+        root = ET.parse(io.BytesIO(content)).getroot()
     except ET.ParseError as exc:
         line, column = exc.position
         reason = re.sub(r": line \d+, column \d+$", "", str(exc))
