@@ -363,14 +363,18 @@ class _YamlBuilder:
     """Plain values from YAML events, with the position of each value and each key."""
 
     def __init__(self, source: Source, resolver: Any) -> None:
+        from ruamel.yaml import events
+        from ruamel.yaml.nodes import ScalarNode
+
+        # imported once per file, not once per event: a file has thousands
+        self.events, self.scalar_node = events, ScalarNode
         self.source, self.resolver = source, resolver
         self.stack: list[_Open] = []
         self.root: Any = None
         self.documents = 0
 
     def feed(self, event: Any) -> Diagnostic | None:
-        from ruamel.yaml import events
-
+        events = self.events
         line, column = event.start_mark.line + 1, event.start_mark.column + 1
         if isinstance(event, events.DocumentStartEvent):
             self.documents += 1
@@ -391,8 +395,7 @@ class _YamlBuilder:
         return None
 
     def _value(self, event: Any, line: int, column: int) -> Diagnostic | None:
-        from ruamel.yaml import events
-
+        events = self.events
         parent = self.stack[-1] if self.stack else None
         if parent is not None and isinstance(parent.value, dict) and parent.key is None:
             return self._key(parent, event, line, column)
@@ -423,9 +426,7 @@ class _YamlBuilder:
         return None
 
     def _key(self, mapping: _Open, event: Any, line: int, column: int) -> Diagnostic | None:
-        from ruamel.yaml import events
-
-        if not isinstance(event, events.ScalarEvent):
+        if not isinstance(event, self.events.ScalarEvent):
             return self.source.at_line(rules.INVALID_YAML, line, "a key must be a word, not a list or a mapping.",
                                        "Write `key: value`.", column)
         key = event.value
@@ -440,9 +441,8 @@ class _YamlBuilder:
     def _scalar(self, event: Any, line: int, column: int) -> Any:
         """The value of a scalar: text, a whole number, a decimal number, true/false or null.
         Dates stay text, so that pydantic reports an impossible date (2024-02-30) at its position."""
-        from ruamel.yaml.nodes import ScalarNode
-
-        tag = event.tag if event.tag not in (None, "!") else self.resolver.resolve(ScalarNode, event.value, event.implicit)
+        tag = event.tag if event.tag not in (None, "!") else self.resolver.resolve(self.scalar_node, event.value,
+                                                                                  event.implicit)
         text = event.value
         kind = str(tag).removeprefix(_YAML_TYPES)  # ruamel resolves to a Tag object, events carry text
         if kind == "null":
