@@ -8,6 +8,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -44,11 +45,16 @@ def read_prose(text: str) -> Reading:
 
 def key_positions(text: str, key: str) -> Iterator[tuple[int, int]]:
     """(line offset, column) of each place `@key` or `@{key}` is written in `text`."""
-    pattern = re.compile(r"(?<![A-Za-z0-9_])-?@(\{" + re.escape(key) + r"\}|" + re.escape(key)
-                         + r"(?![A-Za-z0-9_]|[:.#$%&\-+?<>~/][A-Za-z0-9_]))")
+    pattern = _key_pattern(key)
     for offset, line in enumerate(text.split("\n")):
         for match in pattern.finditer(line):
             yield offset, match.start() + 1 + (match[0][0] == "-")
+
+
+@lru_cache(maxsize=4096)  # compiled once per key, not once per key and piece of prose: there are thousands
+def _key_pattern(key: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![A-Za-z0-9_])-?@(\{" + re.escape(key) + r"\}|" + re.escape(key)
+                      + r"(?![A-Za-z0-9_]|[:.#$%&\-+?<>~/][A-Za-z0-9_]))")
 
 
 def text_positions(text: str, needle: str) -> Iterator[tuple[int, int]]:
