@@ -93,3 +93,35 @@ def test_the_formats_check_offers_are_those_it_can_print():
     from hta.diagnostics import FORMATTERS
 
     assert FORMATS == tuple(sorted(FORMATTERS))
+
+
+# --- numbers in prose: what each number is, decided without scanning the whole line before it -------------
+
+_PROSE = st.lists(st.sampled_from(
+    [" ", "\u00a0", "\u202f", "\t", ".", "-", "–", "—", "1", "9", "٣", "a", "x", "Å", "å", "\n",
+     "ålder", "Aged", "age", "över", "of", "ÖVER", "under", "på", "kr", "SEK", "€", "jan", "September.", "mars",
+     "Studie", "tabell", "s.", "pp.", "kl", "§", "#", "fråga"]), max_size=14).map("".join)
+
+
+@settings(max_examples=3000, **SETTINGS)
+@given(before=_PROSE)
+def test_what_stands_before_a_number_is_read_as_the_patterns_over_the_whole_line_read_it(before):
+    from hta import prose_numbers as p
+
+    assert p._range_before(before) == bool(p._RANGE_BEFORE.search(before))
+    assert p._age_before(before) == bool(p._AGE_BEFORE.search(before))
+    for pattern in (p._MONTH_BEFORE, p._CURRENCY_BEFORE, p._NAME_BEFORE):
+        assert p._ends_with(pattern, before) == bool(pattern.search(before)), pattern.pattern[:40]
+    assert bool(p._DECIMAL_BEFORE.search(before[-3:])) == bool(p._DECIMAL_BEFORE.search(before))
+    assert bool(p._DATE_BEFORE.search(before[-3:])) == bool(p._DATE_BEFORE.search(before))
+    assert bool(p._WORD_BEFORE.search(before[-2:])) == bool(p._WORD_BEFORE.search(before))
+
+
+def test_every_word_a_number_is_named_by_fits_the_window_searched_for_it():
+    import re
+
+    from hta import prose_numbers as p
+
+    for pattern in (p._MONTH_BEFORE, p._CURRENCY_BEFORE, p._NAME_BEFORE, p._AGE_WORD, p._AGE_LINK):
+        words = re.search(r"\(\?:([^()]*)\)", pattern.pattern)[1].split("|")
+        assert max(len(w) for w in words) + 2 < p.WORD_WINDOW, pattern.pattern[:40]
