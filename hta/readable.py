@@ -47,6 +47,8 @@ def key_positions(text: str, key: str) -> Iterator[tuple[int, int]]:
     """(line offset, column) of each place `@key` or `@{key}` is written in `text`."""
     pattern = _key_pattern(key)
     for offset, line in enumerate(text.split("\n")):
+        if key not in line:  # the pattern holds the key as written: a line without it has no match
+            continue
         for match in pattern.finditer(line):
             yield offset, match.start() + 1 + (match[0][0] == "-")
 
