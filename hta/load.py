@@ -350,6 +350,11 @@ _PLAIN_TAGS = {
 }
 
 
+_RESOLVED: dict[tuple[str, Any], str] = {}  # (text, implicit) → kind, for texts of at most _RESOLVED_TEXT
+_RESOLVED_TEXT = 40
+_RESOLVED_LIMIT = 100_000  # entries: a bound on the memory a long --watch or a huge library can take
+
+
 @dataclass
 class _Open:
     """A mapping or list being filled while the parser's events arrive."""
@@ -441,10 +446,11 @@ class _YamlBuilder:
     def _scalar(self, event: Any, line: int, column: int) -> Any:
         """The value of a scalar: text, a whole number, a decimal number, true/false or null.
         Dates stay text, so that pydantic reports an impossible date (2024-02-30) at its position."""
-        tag = event.tag if event.tag not in (None, "!") else self.resolver.resolve(self.scalar_node, event.value,
-                                                                                  event.implicit)
         text = event.value
-        kind = str(tag).removeprefix(_YAML_TYPES)  # ruamel resolves to a Tag object, events carry text
+        if event.tag not in (None, "!"):
+            kind = str(event.tag).removeprefix(_YAML_TYPES)
+        else:
+            kind = self._resolved(text, event.implicit)
         if kind == "null":
             return None
         if kind == "bool":
@@ -470,6 +476,20 @@ class _YamlBuilder:
                 return self._not_a(text, "finite number", line, column)
             return number
         return text  # str and timestamp
+
+    def _resolved(self, text: str, implicit: Any) -> str:
+        """The kind of value an untagged scalar is (int, str, …) by ruamel's resolver, which depends on the
+        text alone: short texts (keys, numbers, true/false, null) are remembered, as they recur thousands of
+        times in a library."""
+        if len(text) > _RESOLVED_TEXT:
+            return str(self.resolver.resolve(self.scalar_node, text, implicit)).removeprefix(_YAML_TYPES)
+        remembered = _RESOLVED.get((text, implicit))
+        if remembered is None:
+            # ruamel resolves to a Tag object, events carry text
+            remembered = str(self.resolver.resolve(self.scalar_node, text, implicit)).removeprefix(_YAML_TYPES)
+            if len(_RESOLVED) < _RESOLVED_LIMIT:
+                _RESOLVED[(text, implicit)] = remembered
+        return remembered
 
     def _not_a(self, text: str, what: str, line: int, column: int) -> Diagnostic:
         return self.source.at_line(rules.WRONG_SHAPE, line, f"{excerpt(text)} is not a {what}.",
