@@ -289,12 +289,18 @@ def read_all_prose(a: Assessment) -> list[ProseReading]:
 _LAST_READ: list = []  # [assessment, readings] of the assessment checked last
 
 
-def citations(a: Assessment) -> Iterator[tuple[Source, int, int, str]]:
-    """Every citation as pandoc reads it ([@key], a bare @key in running text, @{key}), where it is written."""
-    for piece in read_all_prose(a):
-        for key in dict.fromkeys(piece.reading.citations):
-            for offset, column in key_positions(piece.text, key):
-                yield piece.source, *piece.at(offset, column), key
+def citations(a: Assessment) -> list[tuple[Source, int, int, str]]:
+    """Every citation as pandoc reads it ([@key], a bare @key in running text, @{key}), where it is written;
+    found once per assessment, as two checks look at them."""
+    if _LAST_CITED and _LAST_CITED[0] is a:
+        return _LAST_CITED[1]
+    found = [(piece.source, *piece.at(offset, column), key) for piece in read_all_prose(a)
+             for key in dict.fromkeys(piece.reading.citations) for offset, column in key_positions(piece.text, key)]
+    _LAST_CITED[:] = [a, found]
+    return found
+
+
+_LAST_CITED: list = []  # [assessment, citations] of the assessment checked last
 
 
 @check

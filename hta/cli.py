@@ -6,10 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from .diagnostics import FORMATTERS, HtaError, Severity, format_text, has_errors, wants_colour
+# Nothing else of hta at the top: `hta --help` and a mistyped option need only argparse. Each command
+# imports what it uses.
 
 ASSESSMENTS = Path("assessments")
 BUILD = Path("_build")
+FORMATS = ("github", "json", "text")  # the keys of diagnostics.FORMATTERS, named here so --help needs no import
 
 
 def parser() -> argparse.ArgumentParser:
@@ -34,7 +36,7 @@ def parser() -> argparse.ArgumentParser:
 
     c = commands.add_parser("check", help="check completeness and consistency")
     c.add_argument("assessments", nargs="*", type=Path)
-    c.add_argument("--format", choices=sorted(FORMATTERS), default="text")
+    c.add_argument("--format", choices=FORMATS, default="text")
     c.add_argument("--show-suppressed", action="store_true",
                    help="also list every `hta: ignore` mark: file:line, rule and reason, for a reviewer")
 
@@ -60,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser().parse_args(argv)
     except SystemExit as exc:
         return 2 if exc.code else 0
+    from .diagnostics import HtaError
+
     try:
         return COMMANDS[args.command](args)
     except HtaError as exc:
@@ -71,6 +75,7 @@ def _folders(named: list[Path]) -> list[Path]:
     """The assessment folders to work on: those named, or every folder under assessments/. A folder
     without an assessment.yaml is kept, to be reported (HTA950); a path that is no folder cannot be."""
     from .build import discover
+    from .diagnostics import HtaError
 
     if not named:
         found = discover(ASSESSMENTS) if ASSESSMENTS.is_dir() else []
@@ -86,6 +91,7 @@ def _folders(named: list[Path]) -> list[Path]:
 
 def check(args) -> int:
     from .build import check_all
+    from .diagnostics import FORMATTERS, format_text, has_errors, wants_colour
 
     findings, suppressed = [], []
     for outcome in check_all(_folders(args.assessments)):
@@ -109,6 +115,7 @@ def check(args) -> int:
 
 def build(args) -> int:
     from .build import build as build_all
+    from .diagnostics import HtaError
 
     if args.index_only:
         from .library import write_index
@@ -149,6 +156,8 @@ def build(args) -> int:
 def _progress(total: int | None):
     done = 0
 
+    from .diagnostics import Severity
+
     def report(outcome) -> None:
         nonlocal done
         done += 1
@@ -170,6 +179,8 @@ def _progress(total: int | None):
 
 def summary_table(outcomes) -> str:
     """One line per assessment: built or not, and how many errors, warnings and notes it has."""
+    from .diagnostics import Severity
+
     rows = [("assessment", "result", "errors", "warnings", "notes")]
     for o in outcomes:
         count = {s: sum(d.severity is s for d in o.diagnostics) for s in Severity}
@@ -197,6 +208,7 @@ def new(args) -> int:
 
 
 def refs(args) -> int:
+    from .diagnostics import HtaError, has_errors
     from .references import format_report, import_references
 
     if not (args.assessment / "assessment.yaml").is_file():

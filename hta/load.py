@@ -17,8 +17,9 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from . import rules
 from .diagnostics import Diagnostic, display_path
@@ -238,31 +239,106 @@ def read_yaml(path: Path, root: Path | None = None) -> Loaded:
 
 def parse_yaml(text: str, source: Source) -> Loaded:
     """YAML text as plain values (mappings, lists, text, numbers, true/false, null), built from the parser's
-    events: no tag builds anything else, no alias repeats a value, and nesting stops at MAX_DEPTH."""
-    from ruamel.yaml import YAML
+    events: no tag builds anything else, no alias repeats a value, and nesting stops at MAX_DEPTH.
+
+    The events come from libyaml (ruamel.yaml.clib's CParser), some twenty times faster than ruamel's
+    parser in Python and giving the same events with the same marks for plain YAML. Where libyaml stops at
+    a syntax error, or meets what the two parsers spell differently (tags, anchors, aliases, directives),
+    the file is read again with ruamel's own parser, so the values and findings are the ones it gives."""
+    fast = _c_parser()
+    if fast is not None and not _LIBYAML_DIFFERS.search(text):
+        positions = dict(source.positions)
+        loaded = _parse_yaml_events(text, source, fast)
+        if loaded is not None:
+            return loaded
+        source.positions = positions  # what the fast reading had placed before it stopped
+    return _parse_yaml_events(text, source, None)
+
+
+# Where libyaml and ruamel's parser part: libyaml lets a tab stand after a value, and the line breaks
+# beyond ASCII are YAML 1.1's. A file with any of them is read by ruamel's parser alone.
+_LIBYAML_DIFFERS = re.compile("[\t\x85\u2028\u2029]")
+
+
+@cache
+def _c_parser() -> Any:
+    """libyaml's event parser as ruamel.yaml.clib builds it, or None where that is not installed."""
+    try:
+        from _ruamel_yaml import CParser
+    except ImportError:
+        return None
+    return CParser
+
+
+def _c_events(text: str, parser_class: Any) -> Iterator[Any]:
+    parser = parser_class(text)
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None:
+                return
+            yield event
+    finally:
+        parser.dispose()
+
+
+def _parse_yaml_events(text: str, source: Source, c_parser: Any) -> Loaded | None:
+    """The values of `text` from the events of `c_parser` (libyaml), or of ruamel's parser when None.
+    None when libyaml stops at an error: its wording and place are not those of ruamel's parser."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.reader import ReaderError
 
-    # The safe parser: the round-trip one marks the folds of `>` scalars with BEL characters in the text.
-    yaml = YAML(typ="safe", pure=True)
-    builder = _YamlBuilder(source, yaml.resolver)
+    builder = _YamlBuilder(source, _resolver())
     try:
-        for event in yaml.parse(text):
+        events = _c_events(text, c_parser) if c_parser is not None else _pure_yaml().parse(text)
+        for event in events:
+            if c_parser is not None and _not_for_libyaml(event):
+                return None
             problem = builder.feed(event)
             if problem is not None:
                 return Loaded(source, None, [problem])
     except MarkedYAMLError as exc:
+        if c_parser is not None:
+            return None
         return Loaded(source, None, [_syntax_error(source, text, exc)])
     except ReaderError as exc:  # a character YAML does not allow; the text reader lets few through
+        if c_parser is not None:
+            return None
         line, column = _text_position(text, min(exc.position, len(text)))
         return Loaded(source, None, [source.at_line(rules.INVALID_YAML, line, f"YAML cannot hold the character "
                                                     f"U+{exc.character:04X}." if isinstance(exc.character, int) else
                                                     "YAML cannot hold a character here.", "Delete it.", column)])
     except YAMLError as exc:
+        if c_parser is not None:
+            return None
         return Loaded(source, None, [source.at_line(rules.INVALID_YAML, 1, f"YAML syntax error: {clip(str(exc), 120)}.",
                                                     "", 1)])
     source.positions.setdefault((), (1, 1))
     return Loaded(source, builder.root)
+
+
+def _not_for_libyaml(event: Any) -> bool:
+    """Whether an event is one libyaml may spell otherwise than ruamel (it reads `!!!int` as another tag,
+    and places a value left empty at the colon, ruamel at what follows), or one that is a finding or a
+    directive anyway: rare in an assessment, so left to ruamel's parser."""
+    return (getattr(event, "value", None) == "" and not getattr(event, "style", None)  # plain: libyaml says ""
+            or getattr(event, "tag", None) is not None or getattr(event, "anchor", None) is not None
+            or getattr(event, "version", None) is not None or bool(getattr(event, "tags", None))
+            or type(event).__name__ == "AliasEvent")
+
+
+def _pure_yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    # The safe parser: the round-trip one marks the folds of `>` scalars with BEL characters in the text.
+    return YAML(typ="safe", pure=True)
+
+
+@cache
+def _resolver() -> Any:
+    """How a plain scalar's tag is told from its text (YAML 1.2: `yes` is text, `0o17` a number). Only
+    `resolve` is used, which keeps no state between calls, so one serves every file."""
+    return _pure_yaml().resolver
 
 
 _YAML_TYPES = "tag:yaml.org,2002:"
@@ -272,6 +348,11 @@ _PLAIN_TAGS = {
     "MappingStartEvent": {_YAML_TYPES + "map"},
     "SequenceStartEvent": {_YAML_TYPES + "seq"},
 }
+
+
+_RESOLVED: dict[tuple[str, Any], str] = {}  # (text, implicit) → kind, for texts of at most _RESOLVED_TEXT
+_RESOLVED_TEXT = 40
+_RESOLVED_LIMIT = 100_000  # entries: a bound on the memory a long --watch or a huge library can take
 
 
 @dataclass
@@ -287,14 +368,18 @@ class _YamlBuilder:
     """Plain values from YAML events, with the position of each value and each key."""
 
     def __init__(self, source: Source, resolver: Any) -> None:
+        from ruamel.yaml import events
+        from ruamel.yaml.nodes import ScalarNode
+
+        # imported once per file, not once per event: a file has thousands
+        self.events, self.scalar_node = events, ScalarNode
         self.source, self.resolver = source, resolver
         self.stack: list[_Open] = []
         self.root: Any = None
         self.documents = 0
 
     def feed(self, event: Any) -> Diagnostic | None:
-        from ruamel.yaml import events
-
+        events = self.events
         line, column = event.start_mark.line + 1, event.start_mark.column + 1
         if isinstance(event, events.DocumentStartEvent):
             self.documents += 1
@@ -315,8 +400,7 @@ class _YamlBuilder:
         return None
 
     def _value(self, event: Any, line: int, column: int) -> Diagnostic | None:
-        from ruamel.yaml import events
-
+        events = self.events
         parent = self.stack[-1] if self.stack else None
         if parent is not None and isinstance(parent.value, dict) and parent.key is None:
             return self._key(parent, event, line, column)
@@ -347,9 +431,7 @@ class _YamlBuilder:
         return None
 
     def _key(self, mapping: _Open, event: Any, line: int, column: int) -> Diagnostic | None:
-        from ruamel.yaml import events
-
-        if not isinstance(event, events.ScalarEvent):
+        if not isinstance(event, self.events.ScalarEvent):
             return self.source.at_line(rules.INVALID_YAML, line, "a key must be a word, not a list or a mapping.",
                                        "Write `key: value`.", column)
         key = event.value
@@ -364,11 +446,11 @@ class _YamlBuilder:
     def _scalar(self, event: Any, line: int, column: int) -> Any:
         """The value of a scalar: text, a whole number, a decimal number, true/false or null.
         Dates stay text, so that pydantic reports an impossible date (2024-02-30) at its position."""
-        from ruamel.yaml.nodes import ScalarNode
-
-        tag = event.tag if event.tag not in (None, "!") else self.resolver.resolve(ScalarNode, event.value, event.implicit)
         text = event.value
-        kind = str(tag).removeprefix(_YAML_TYPES)  # ruamel resolves to a Tag object, events carry text
+        if event.tag not in (None, "!"):
+            kind = str(event.tag).removeprefix(_YAML_TYPES)
+        else:
+            kind = self._resolved(text, event.implicit)
         if kind == "null":
             return None
         if kind == "bool":
@@ -394,6 +476,20 @@ class _YamlBuilder:
                 return self._not_a(text, "finite number", line, column)
             return number
         return text  # str and timestamp
+
+    def _resolved(self, text: str, implicit: Any) -> str:
+        """The kind of value an untagged scalar is (int, str, …) by ruamel's resolver, which depends on the
+        text alone: short texts (keys, numbers, true/false, null) are remembered, as they recur thousands of
+        times in a library."""
+        if len(text) > _RESOLVED_TEXT:
+            return str(self.resolver.resolve(self.scalar_node, text, implicit)).removeprefix(_YAML_TYPES)
+        remembered = _RESOLVED.get((text, implicit))
+        if remembered is None:
+            # ruamel resolves to a Tag object, events carry text
+            remembered = str(self.resolver.resolve(self.scalar_node, text, implicit)).removeprefix(_YAML_TYPES)
+            if len(_RESOLVED) < _RESOLVED_LIMIT:
+                _RESOLVED[(text, implicit)] = remembered
+        return remembered
 
     def _not_a(self, text: str, what: str, line: int, column: int) -> Diagnostic:
         return self.source.at_line(rules.WRONG_SHAPE, line, f"{excerpt(text)} is not a {what}.",

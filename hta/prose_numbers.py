@@ -73,6 +73,7 @@ _NAME_BEFORE = re.compile(
     r"vecka|veckan|uke|week|dag|dagen|day|sökning|sökningen|søk|søket|search|pico|rad|raden|linje|line|"
     r"kl|klockan|klokken|§|#|nivå|klass|class|omgång|runde|round|arm|del|part|fråga|spørsmål|question)"
     rf"\.?{_S}*$", re.I)
+# what _age_before decides, without scanning the line
 _AGE_BEFORE = re.compile(rf"(?<![{_LETTER}])(?:ålder|åldern|alder|alderen|age|aged|åldrarna){_S}*(?:över|under|over|på|of)?{_S}*$", re.I)
 _CONNECTOR = re.compile(rf"{_S}*(?:[-–—]|till|til|to|och|og|and|eller|or|à){_S}*", re.I)
 _COUNT_NOUN = re.compile(rf"{_S}*(?:träffar|artiklar|studier|referenser|hits|records|studies|articles|treff|"
@@ -82,6 +83,7 @@ _COUNT_NOUN = re.compile(rf"{_S}*(?:träffar|artiklar|studier|referenser|hits|re
 # citations [2–4], footnotes, pictures' and links' targets, web addresses.
 _NOT_PROSE = re.compile(r"\{\{.*?\}\}|\[[^\[\]]*@[^\[\]]*\]|`[^`]*`|\]\([^)]*\)|https?://\S+|www\.\S+|"
                         r"\[\s*\d[\d\s,–\-]*\]|\^[^^\s]*\^|\[\^[^\]]*\]|\d{4}-\d{2}-\d{2}")
+_NOT_DIGIT = re.compile(r"\D")
 _LIST_NUMBER = re.compile(r"^\s*\d+[.)](?=\s)")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 _TABLE = re.compile(r"^\s*(?:\||\+[-=+:]+\+?\s*$)")
@@ -100,7 +102,7 @@ def numbers(line: str) -> list[ProseNumber]:
         return []
     text = blank(line)
     # a run of more than 30 digits is no count (and Python refuses to convert one of thousands)
-    found = [(m, int(digits)) for m in _TOKEN.finditer(text) if len(digits := re.sub(r"\D", "", m[0])) <= 30]
+    found = [(m, int(digits)) for m in _TOKEN.finditer(text) if len(digits := _NOT_DIGIT.sub("", m[0])) <= 30]
     kinds = [_kind(text, m.start(), m.end(), value) for m, value in found]
     # "mellan 20 och 30 mg", "20 till 30 år": the first number is what the second is.
     for i in range(len(found) - 2, -1, -1):
@@ -122,24 +124,81 @@ def followed_by_count_noun(line: str, number: ProseNumber) -> bool:
 
 def _kind(text: str, start: int, end: int, value: int) -> Kind:
     before, after = text[:start], text[end:]
-    if re.search(r"\d[.,]$", before) or re.match(r"[.,]\d", after):
+    # A pattern of fixed length L that ends at `$` can only match in the last L + 1 characters (`$` also
+    # stands before a final line break): searched there alone, a long line is not scanned once per number.
+    if _DECIMAL_BEFORE.search(before[-3:]) or _DECIMAL_AFTER.match(after):
         return Kind.DECIMAL
-    if re.search(rf"\d{_S}*[-–—]{_S}*$", before) or re.match(rf"{_S}*[-–—]{_S}*\d", after):
+    if _range_before(before) or _RANGE_AFTER.match(after):
         return Kind.RANGE
-    if re.search(rf"[{_LETTER}\d_/\\-]$", before) or re.match(rf"[-/\\_]?[{_LETTER}]", after) and not _UNIT_AFTER.match(after):
+    if _WORD_BEFORE.search(before[-2:]) or _WORD_AFTER.match(after) and not _UNIT_AFTER.match(after):
         return Kind.WORD  # B12, COVID-19, RD21/01987, 65-åriga, 5HT, 12a
-    if re.match(r":[a-zåäöe]\b|:(?:a|e|de|te)\b", after, re.I) or re.match(r"\.\s+[a-zåäöæø]", after):
+    if _ORDINAL_SUFFIX.match(after) or _ORDINAL_DOT.match(after):
         return Kind.ORDINAL  # 2:a, 3:e, "2. mai", "3. linje"
-    if re.match(r"[:.]\d", after) or re.search(r"\d[:/]$", before):
+    if _DATE_AFTER.match(after) or _DATE_BEFORE.search(before[-3:]):
         return Kind.DATE  # 14:30, 13/1, 1.3
-    if _MONTH_AFTER.match(after) or _MONTH_BEFORE.search(before):
+    if _MONTH_AFTER.match(after) or _ends_with(_MONTH_BEFORE, before):
         return Kind.DATE
-    if _UNIT_AFTER.match(after) or _CURRENCY_BEFORE.search(before):
+    if _UNIT_AFTER.match(after) or _ends_with(_CURRENCY_BEFORE, before):
         return Kind.AMOUNT
-    if _AGE_BEFORE.search(before) or after.startswith("+"):
+    if _age_before(before) or after.startswith("+"):
         return Kind.AGE
-    if _NAME_BEFORE.search(before):
+    if _ends_with(_NAME_BEFORE, before):
         return Kind.NAME
     if len(text[start:end]) == 4 and 1800 <= value <= 2100 and not _COUNT_NOUN.match(after):
         return Kind.YEAR
     return Kind.COUNT
+
+
+# What stands next to a number in _kind, compiled once (a library's check reads thousands of numbers).
+_DECIMAL_BEFORE = re.compile(r"\d[.,]$")
+_DECIMAL_AFTER = re.compile(r"[.,]\d")
+_RANGE_BEFORE = re.compile(rf"\d{_S}*[-–—]{_S}*$")  # what _range_before decides, without scanning the line
+_RANGE_AFTER = re.compile(rf"{_S}*[-–—]{_S}*\d")
+_WORD_BEFORE = re.compile(rf"[{_LETTER}\d_/\\-]$")
+_WORD_AFTER = re.compile(rf"[-/\\_]?[{_LETTER}]")
+_ORDINAL_SUFFIX = re.compile(r":[a-zåäöe]\b|:(?:a|e|de|te)\b", re.I)
+_ORDINAL_DOT = re.compile(r"\.\s+[a-zåäöæø]")
+_DATE_AFTER = re.compile(r"[:.]\d")
+_DATE_BEFORE = re.compile(r"\d[:/]$")
+_SPACE = re.compile(_S)
+_DIGIT = re.compile(r"\d")
+# The patterns above that end in `{_S}*$` start with one word of at most this many characters (and a
+# lookbehind): a match ends at the text's last character that is no space, so it starts this close to it.
+WORD_WINDOW = 24
+_AGE_WORD = re.compile(rf"(?<![{_LETTER}])(?:ålder|åldern|alder|alderen|age|aged|åldrarna)$", re.I)
+_AGE_LINK = re.compile(r"(?:över|under|over|på|of)$", re.I)
+
+
+def _unspaced_end(text: str, end: int) -> int:
+    """Where the run of spaces that `text[:end]` ends with starts."""
+    while end and _SPACE.match(text, end - 1):
+        end -= 1
+    return end
+
+
+def _ends_with(pattern: re.Pattern[str], before: str) -> bool:
+    """`pattern.search(before)` for a pattern `WORD{_S}*$`, searched only where WORD can stand: on a long
+    line, the search from its start took most of the time of `hta check`."""
+    end = _unspaced_end(before, len(before))
+    return pattern.search(before, max(0, end - WORD_WINDOW), end) is not None
+
+
+def _range_before(before: str) -> bool:
+    """_RANGE_BEFORE matches `before`: a digit, then a dash, each maybe followed by spaces."""
+    dash = _unspaced_end(before, len(before))
+    if not dash or before[dash - 1] not in "-–—":
+        return False
+    digit = _unspaced_end(before, dash - 1)
+    return bool(digit) and _DIGIT.match(before, digit - 1) is not None
+
+
+def _age_before(before: str) -> bool:
+    """_AGE_BEFORE matches `before`: "ålder", "aged" …, maybe then "över", "of" …, and spaces between."""
+    end = _unspaced_end(before, len(before))
+    if _AGE_WORD.search(before, max(0, end - WORD_WINDOW), end):
+        return True
+    link = _AGE_LINK.search(before, max(0, end - WORD_WINDOW), end)
+    if link is None:
+        return False
+    word_end = _unspaced_end(before, link.start())
+    return _AGE_WORD.search(before, max(0, word_end - WORD_WINDOW), word_end) is not None

@@ -8,6 +8,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -44,11 +45,18 @@ def read_prose(text: str) -> Reading:
 
 def key_positions(text: str, key: str) -> Iterator[tuple[int, int]]:
     """(line offset, column) of each place `@key` or `@{key}` is written in `text`."""
-    pattern = re.compile(r"(?<![A-Za-z0-9_])-?@(\{" + re.escape(key) + r"\}|" + re.escape(key)
-                         + r"(?![A-Za-z0-9_]|[:.#$%&\-+?<>~/][A-Za-z0-9_]))")
+    pattern = _key_pattern(key)
     for offset, line in enumerate(text.split("\n")):
+        if key not in line:  # the pattern holds the key as written: a line without it has no match
+            continue
         for match in pattern.finditer(line):
             yield offset, match.start() + 1 + (match[0][0] == "-")
+
+
+@lru_cache(maxsize=4096)  # compiled once per key, not once per key and piece of prose: there are thousands
+def _key_pattern(key: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![A-Za-z0-9_])-?@(\{" + re.escape(key) + r"\}|" + re.escape(key)
+                      + r"(?![A-Za-z0-9_]|[:.#$%&\-+?<>~/][A-Za-z0-9_]))")
 
 
 def text_positions(text: str, needle: str) -> Iterator[tuple[int, int]]:
@@ -84,13 +92,33 @@ class Problem:
 
 
 def csl_problem(path: Path) -> Problem | None:
-    """Whether `path` is an independent CSL style pandoc can format with; the first reason it is not."""
+    """Whether `path` is an independent CSL style pandoc can format with; the first reason it is not.
+    A style found good is remembered by its content for the rest of the run: a library's assessments
+    mostly share one, and pandoc (in its sandbox) reads nothing but the style. A bad one is tried again
+    each time, so that its message is about its own file."""
+    import hashlib
+
+    content = path.read_bytes()
+    digest = hashlib.sha256(content).digest()
+    if digest in _GOOD_STYLES:
+        return None
+    problem = _csl_problem(path, content)
+    if problem is None:
+        _GOOD_STYLES.add(digest)
+    return problem
+
+
+_GOOD_STYLES: set[bytes] = set()  # the SHA-256 of each style pandoc has formatted citations with
+
+
+def _csl_problem(path: Path, content: bytes) -> Problem | None:
+    import io
     import xml.etree.ElementTree as ET
 
     from .convert import ConversionError, run_pandoc
 
     try:
-        root = ET.parse(path).getroot()
+        root = ET.parse(io.BytesIO(content)).getroot()
     except ET.ParseError as exc:
         line, column = exc.position
         reason = re.sub(r": line \d+, column \d+$", "", str(exc))

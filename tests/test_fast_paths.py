@@ -1,0 +1,127 @@
+"""What makes `hta check` and `hta --help` fast does not change what they do: YAML read through libyaml
+gives the values, positions and findings that ruamel's parser gives, and neither command imports the
+libraries only a build needs. (How fast they are is measured by benchmarks/run.py, not tested.)"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import REFERENCE
+from test_reading_properties import SETTINGS, mutations
+
+from hta import load
+
+YAML_FILES = sorted(p.name for p in REFERENCE.glob("*.yaml"))
+
+
+def _both_ways(text: str) -> tuple[object, object]:
+    """What parse_yaml makes of `text` through libyaml, and through ruamel's parser alone."""
+    results = []
+    for c_parser in (None if load._LIBYAML_DIFFERS.search(text) else load._c_parser(), None):
+        source = load.Source(Path("fil.yaml"))
+        loaded = load._parse_yaml_events(text, source, c_parser)
+        if loaded is None:  # libyaml stopped at an error: parse_yaml reads the file with ruamel's parser
+            source = load.Source(Path("fil.yaml"))
+            loaded = load._parse_yaml_events(text, source, None)
+        results.append((loaded.data, [d.text() for d in loaded.diagnostics], source.positions))
+    return results[0], results[1]
+
+
+def test_libyaml_is_installed_so_yaml_takes_the_fast_path():
+    assert load._c_parser() is not None
+
+
+@settings(max_examples=300, **SETTINGS)
+@given(data=st.data(), name=st.sampled_from(YAML_FILES))
+def test_yaml_read_through_libyaml_is_what_ruamel_reads_of_the_reference_mutated(data, name):
+    content = data.draw(mutations((REFERENCE / name).read_bytes()))
+    text, problems = load.decode_text(content, load.Source(Path("fil.yaml")))
+    if text is None:
+        return
+    fast, pure = _both_ways(text)
+    assert fast == pure
+
+
+@settings(max_examples=300, **SETTINGS)
+@given(text=st.text(alphabet=st.sampled_from(list("ab1:-?[]{},&*!|>'\"#% \t\n.") + ["\u00e5", "\u2028", "\x85"]),
+                    max_size=60))
+def test_yaml_read_through_libyaml_is_what_ruamel_reads_of_any_text(text):
+    fast, pure = _both_ways(text)
+    assert fast == pure
+
+
+# --- what each command imports ------------------------------------------------------------------------
+
+# what only a build, an import of references or a workbook needs (check runs pandoc, so pypandoc may come)
+HEAVY = {"pandas", "openpyxl", "docx", "jinja2", "typst", "numpy", "fontTools", "nh3", "resvg_py", "bibtexparser",
+         "watchfiles", "lxml"}
+
+
+def _modules_after(args: list[str], cwd: Path) -> set[str]:
+    """The modules loaded once `hta ARGS` has run in a fresh interpreter, as a user runs it: hta's own by
+    their full name, the others by their package."""
+    program = ("import sys, json\nfrom hta.cli import main\ntry:\n    main(sys.argv[1:])\nfinally:\n"
+               "    print(json.dumps(sorted({m if m.startswith('hta.') else m.split('.')[0] for m in sys.modules})),"
+               " file=sys.stderr)\n")
+    result = subprocess.run([sys.executable, "-c", program, *args], cwd=cwd, capture_output=True, text=True)
+    return set(json.loads(result.stderr.strip().splitlines()[-1]))
+
+
+def test_hta_help_imports_nothing_but_argparse_and_the_command_line_module():
+    loaded = _modules_after(["--help"], REFERENCE.parents[1])
+    assert {m for m in loaded if m.startswith("hta.")} == {"hta.cli"}
+    assert not loaded & {*HEAVY, "pypandoc", "pydantic", "ruamel", "_ruamel_yaml"}
+
+
+def test_hta_check_of_an_assessment_with_a_csv_table_imports_none_of_the_build_libraries(tmp_path):
+    shutil.copytree(REFERENCE, tmp_path / "assessments" / REFERENCE.name)
+    assert (tmp_path / "assessments" / REFERENCE.name / "evidence.csv").is_file()
+    loaded = _modules_after(["check"], tmp_path)
+    assert not loaded & HEAVY, sorted(loaded & HEAVY)
+
+
+def test_the_formats_check_offers_are_those_it_can_print():
+    from hta.cli import FORMATS
+    from hta.diagnostics import FORMATTERS
+
+    assert FORMATS == tuple(sorted(FORMATTERS))
+
+
+# --- numbers in prose: what each number is, decided without scanning the whole line before it -------------
+
+_PROSE = st.lists(st.sampled_from(
+    [" ", "\u00a0", "\u202f", "\t", ".", "-", "–", "—", "1", "9", "٣", "a", "x", "Å", "å", "\n",
+     "ålder", "Aged", "age", "över", "of", "ÖVER", "under", "på", "kr", "SEK", "€", "jan", "September.", "mars",
+     "Studie", "tabell", "s.", "pp.", "kl", "§", "#", "fråga"]), max_size=14).map("".join)
+
+
+@settings(max_examples=3000, **SETTINGS)
+@given(before=_PROSE)
+def test_what_stands_before_a_number_is_read_as_the_patterns_over_the_whole_line_read_it(before):
+    from hta import prose_numbers as p
+
+    assert p._range_before(before) == bool(p._RANGE_BEFORE.search(before))
+    assert p._age_before(before) == bool(p._AGE_BEFORE.search(before))
+    for pattern in (p._MONTH_BEFORE, p._CURRENCY_BEFORE, p._NAME_BEFORE):
+        assert p._ends_with(pattern, before) == bool(pattern.search(before)), pattern.pattern[:40]
+    assert bool(p._DECIMAL_BEFORE.search(before[-3:])) == bool(p._DECIMAL_BEFORE.search(before))
+    assert bool(p._DATE_BEFORE.search(before[-3:])) == bool(p._DATE_BEFORE.search(before))
+    assert bool(p._WORD_BEFORE.search(before[-2:])) == bool(p._WORD_BEFORE.search(before))
+
+
+def test_every_word_a_number_is_named_by_fits_the_window_searched_for_it():
+    import re
+
+    from hta import prose_numbers as p
+
+    for pattern in (p._MONTH_BEFORE, p._CURRENCY_BEFORE, p._NAME_BEFORE, p._AGE_WORD, p._AGE_LINK):
+        words = re.search(r"\(\?:([^()]*)\)", pattern.pattern)[1].split("|")
+        assert max(len(w) for w in words) + 2 < p.WORD_WINDOW, pattern.pattern[:40]
