@@ -32,7 +32,7 @@ class Outcome:
     folder: Path
     diagnostics: list[Diagnostic] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
-    assessment: Assessment | None = None  # read and valid, so the checks ran
+    assessment: Assessment | None = None  # what could be read of it (see Assessment.unread); the checks ran on it
     reused: bool = False  # its outputs were already built from the same inputs: nothing was converted
 
     @property
@@ -45,7 +45,8 @@ class Outcome:
 
     @property
     def buildable(self) -> bool:
-        return self.assessment is not None and not has_errors(self.diagnostics)
+        return (self.assessment is not None and not self.assessment.unread
+                and not has_errors(self.diagnostics))
 
 
 def discover(root: Path) -> list[Path]:
@@ -98,9 +99,10 @@ def read_and_check(folder: Path) -> tuple[Assessment | None, list[Diagnostic]]:
     if missing is not None:
         return None, [missing]
     assessment, findings = read_assessment(folder)
-    if assessment is not None and not has_errors(findings):
-        findings += run_checks(assessment)
-    return assessment, sorted(findings)
+    # every check runs on what could be read; a file that could not be stands in the model as absent, and
+    # the checks leave out what would only repeat that (see Assessment.unread)
+    findings += run_checks(assessment)
+    return assessment, sorted(set(findings))
 
 
 def check_all(folders: list[Path], out_root: Path = Path("_build"), reuse=None) -> list[Outcome]:

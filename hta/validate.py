@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import load, rules
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, has_errors
 from .inventory import EVIDENCE_FILES, REFERENCE_FILES, take_stock
 from .load import Loaded, Source, Table, clip, excerpt, read_bytes, read_table, read_text, read_yaml
 from .model import (EARLIEST, EVIDENCE_COLUMNS, LATEST, Assessment, Conclusions, EvidenceRow, Metadata, Pico, Reference, Search,
@@ -129,49 +129,75 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
-def read_assessment(folder: Path) -> tuple[Assessment | None, list[Diagnostic]]:
-    """Read and validate every file of an assessment folder; all findings, not just the first."""
+def read_assessment(folder: Path) -> tuple[Assessment, list[Diagnostic]]:
+    """Read and validate every file of an assessment folder; all findings, not just the first. The model
+    holds what could be read: a file that could not be stands in it as empty, named in `unread`."""
     from pydantic import TypeAdapter
 
     findings: list[Diagnostic] = []
     sources: dict[str, Source] = {}
+    unread: set[str] = set()
 
-    def validated(name: str, model: Any, schema_model: type[BaseModel], default: Any = None, required: bool = True) -> Any:
+    def validated(name: str, model: Any, schema_model: type[BaseModel], default: Any, required: bool = True) -> Any:
         path = folder / name
         if not required and not os.path.lexists(path):
             return default
         loaded: Loaded = read_yaml(path, folder)
         sources[name] = loaded.source
         findings.extend(loaded.diagnostics)
-        if loaded.diagnostics:
-            return None
-        try:
-            return TypeAdapter(model).validate_python(loaded.data)
-        except ValidationError as exc:
-            findings.extend(validation_findings(loaded.source, exc, schema_model))
-            return None
+        if not loaded.diagnostics:
+            try:
+                return TypeAdapter(model).validate_python(loaded.data)
+            except ValidationError as exc:
+                findings.extend(validation_findings(loaded.source, exc, schema_model))
+        unread.add(name)
+        return default() if callable(default) else default
 
-    meta = validated("assessment.yaml", Metadata, Metadata)
-    picos = validated("pico.yaml", list[Pico], Pico)
-    searches = validated("searches.yaml", list[Search], Search, default=[], required=False)
-    conclusions = validated("conclusions.yaml", Conclusions, Conclusions)
+    meta = validated("assessment.yaml", Metadata, Metadata, None)
+    picos = validated("pico.yaml", list[Pico], Pico, [])
+    searches = validated("searches.yaml", list[Search], Search, [], required=False)
+    conclusions = validated("conclusions.yaml", Conclusions, Conclusions, Conclusions)
     listing = take_stock(folder, meta.csl if meta else None)
     stock = listing.findings
-    if meta is not None:
+    if meta is None:
+        meta = _stand_in_metadata(folder)
+    else:
         from .checks import at_status  # an unknown file is a warning in a draft, an error for decision
 
         stock = [at_status(d, meta.status) for d in stock]
     findings.extend(stock)
     sections = _read_sections(folder, listing.sections, findings)
+    unread |= {f"sections/{p.name}" for p in listing.sections if SectionKey(p.stem) not in sections}
+    unread |= {m for m in listing.meant if SectionKey(m[len("sections/"):-3]) not in sections}
     figures = _read_pictures(folder, listing.pictures, findings)
+    unread |= {f"figures/{p.name}" for p in listing.pictures if p not in figures}
     evidence = _read_evidence(folder, findings, sources)
-    references = _read_references(folder, findings, sources)
-    if meta is not None and meta.csl:
-        findings.extend(_read_csl(folder, meta.csl, sources["assessment.yaml"]))
-    if any(x is None for x in (meta, picos, searches, conclusions, evidence, references)):
-        return None, findings
-    return Assessment(folder, meta, picos, searches, conclusions, sections, evidence, references, sources,
-                      figures), findings
+    references, complete = _read_references(folder, findings, sources)
+    if evidence is None:
+        unread.add("evidence")
+    if not complete:
+        unread.add("references")
+    if "assessment.yaml" not in unread and meta.csl:
+        problems = _read_csl(folder, meta.csl, sources["assessment.yaml"])
+        findings.extend(problems)
+        if problems:
+            unread.add("csl")
+    return Assessment(folder, meta, picos, searches, conclusions, sections, evidence or [], references, sources,
+                      figures, frozenset(unread)), findings
+
+
+def _stand_in_metadata(folder: Path) -> Metadata:
+    """assessment.yaml could not be read or validated: the status and language it gives, where those two
+    are readable (they decide the severity and language of the other findings), and nothing else."""
+    from .model import Status
+
+    loaded = read_yaml(folder / "assessment.yaml", folder)
+    data = loaded.data if isinstance(loaded.data, dict) and not loaded.diagnostics else {}
+    status = next((s for s in Status if s.value == data.get("status")), Status.DRAFT)
+    language = data.get("language") if isinstance(data.get("language"), str) else "sv"
+    return Metadata.model_construct(dnr="", title="", unit="", councils=[], question="", status=status,
+                                    language=language, authors=[], decision=None, csl=None, short_title="",
+                                    report_type="", region="", requester="", source="", notes="")
 
 
 def _read_sections(folder: Path, paths: list[Path], findings: list[Diagnostic]) -> dict[SectionKey, Section]:
@@ -250,8 +276,9 @@ def evidence_rows(table: Table, findings: list[Diagnostic]) -> list[EvidenceRow]
     return rows
 
 
-def _read_references(folder: Path, findings: list[Diagnostic], sources: dict[str, Source]) -> list[Reference] | None:
-    """The references of references.json and references.bib; an id used twice is an error at its second entry."""
+def _read_references(folder: Path, findings: list[Diagnostic], sources: dict[str, Source]) -> tuple[list[Reference], bool]:
+    """The references of references.json and references.bib, and whether every file of them could be read;
+    an id used twice is an error at its second entry."""
     from .references import read_reference_file
 
     references: list[Reference] = []
@@ -264,14 +291,14 @@ def _read_references(folder: Path, findings: list[Diagnostic], sources: dict[str
         sources[name] = Source(path)
         entries, problems = read_reference_file(path, folder)
         findings.extend(problems)
-        ok = ok and entries is not None
+        # an entry left out (no id, say) is read no further: its citations would be "unknown" only because of it
+        ok = ok and entries is not None and not has_errors(problems)
         for reference in entries or []:
             line, column = reference._position
             if reference.id in first:
                 findings.append(sources[name].at_line(
                     rules.DUPLICATE_ID, line, f'the reference id "{clip(reference.id)}" is used twice (first in {first[reference.id]}).',
                     "Give each reference its own id, or keep one entry of a work.", column))
-                ok = False
             first.setdefault(reference.id, name)
             references.append(reference)
-    return references if ok else None
+    return references, ok
