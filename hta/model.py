@@ -274,6 +274,8 @@ class EvidenceRow(Strict):
     follow_up: str = Field("", description="Follow-up time.")
     appraisal_tool: str = Field("", description="Tool used to appraise the study, e.g. 'AMSTAR 2'.")
     rating: str = Field("", description="The rating, on the tool's own scale.")
+    extra: dict[str, str] = Field(default_factory=dict, description="Columns the format does not name (e.g. "
+                                  "'Resultat'), by their heading: printed after the others, under that heading.")
     row: int = Field(0, description="Row number in the spreadsheet (set by the reader).", exclude=True)
 
 

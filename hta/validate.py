@@ -265,6 +265,12 @@ def evidence_rows(table: Table, findings: list[Diagnostic]) -> list[EvidenceRow]
     missing = [c for c in ("reference", "design", "population", "intervention", "comparison", "outcomes",
                            "follow_up", "appraisal_tool", "rating") if c not in rename.values()]
     if missing:
+        below = _heading_row(table)
+        if below is not None:  # a title or a blank row above the headings, as spreadsheets often have
+            findings.append(table.source.at_line(
+                rules.EVIDENCE_COLUMN, 1, f"the first row must be the headings; they are in row {below}.",
+                f"Delete the row(s) above row {below}, so that the headings stand in row 1.", 1))
+            return None
         findings.append(table.source.at_line(
             rules.EVIDENCE_COLUMN, 1, f"the evidence table lacks the column(s) {', '.join(missing)}.",
             f"Columns: {', '.join(EVIDENCE_COLUMNS)}.", 1))
@@ -272,8 +278,30 @@ def evidence_rows(table: Table, findings: list[Diagnostic]) -> list[EvidenceRow]
     rows = []
     for number, cells in table.rows:
         values = {rename[c]: v for c, v in cells.items() if c in rename}
-        rows.append(EvidenceRow(**values, row=number))
+        # a column of the author's own (Resultat, Kommentar) is kept and printed, never dropped in silence
+        extra = {c.strip(): v for c, v in cells.items() if c not in rename and c.strip()}
+        rows.append(EvidenceRow(**values, extra=extra, row=number))
     return rows
+
+
+def _heading_row(table: Table) -> int | None:
+    """The row (as the spreadsheet numbers it) whose cells name the evidence table's columns, below row 1."""
+    names = {name for names in EVIDENCE_COLUMNS.values() for name in names}
+    rows: list[tuple[int, list[str]]] = [(n, list(cells.values())) for n, cells in table.rows[:20]]
+    if table.source.path.suffix.lower() == ".csv":
+        # the reader keys a row's cells by the header, and a title row's empty headings are one key: the
+        # rows are read again as they stand (this is the error path only)
+        import csv
+        import io
+
+        text, _ = read_text(table.source.path, table.source.path.parent, windows_1252=True)
+        lines = (text or "").splitlines()[:20]
+        delimiter = max([";", ",", "\t"], key=lambda d: max((line.count(d) for line in lines), default=0))
+        rows = list(enumerate(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter), start=1))[1:]
+    for number, cells in rows:
+        if sum(str(v).strip().lower() in names for v in cells) >= 3:
+            return number
+    return None
 
 
 def _read_references(folder: Path, findings: list[Diagnostic], sources: dict[str, Source]) -> tuple[list[Reference], bool]:
