@@ -646,6 +646,29 @@ def control_characters(a: Assessment) -> Iterator[Diagnostic]:
             yield _reference_at(a, ref.id, rules.CONTROL_CHARACTER, *finding(hit))
 
 
+@check
+def not_printed(a: Assessment) -> Iterator[Diagnostic]:
+    """The fields kept for the authors alone, where filled: said once a file, at the first, so that nothing
+    meant for readers is lost and a clean assessment is not drowned in notes."""
+    filled: dict[str, list[tuple[tuple, str]]] = {"assessment.yaml": [], "searches.yaml": [], "pico.yaml": []}
+    for key in ("notes", "source"):
+        if a.was_read("assessment.yaml") and getattr(a.meta, key).strip():
+            filled["assessment.yaml"].append(((key,), f"`{key}`"))
+    for i, search in enumerate(a.searches):
+        if search.note.strip():
+            filled["searches.yaml"].append(((i, "note"), f"`note` of {search.id}"))
+    for i, p in enumerate(a.picos):
+        for group in ("primary", "secondary"):
+            for j, outcome in enumerate(getattr(p.outcomes, group)):
+                if outcome.aliases:
+                    filled["pico.yaml"].append(((i, "outcomes", group, j, "aliases"), f"`aliases` of \"{outcome.name}\""))
+    for name, fields in filled.items():
+        if fields:
+            what = ", ".join(f for _, f in fields[:3]) + (f" and {len(fields) - 3} more" if len(fields) > 3 else "")
+            yield _source(a, name).at(rules.NOT_PRINTED, fields[0][0], f"{what}: kept for the authors, not printed in "
+                                      "the report.", "Write what readers should see in a section or the conclusions.")
+
+
 _PLAIN_ID = re.compile(r"[A-Za-z0-9_-]+")  # what a count placeholder can name (model.COUNT_PLACEHOLDER)
 
 
