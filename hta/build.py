@@ -166,7 +166,7 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
         if not force and _current(out_root, outcome.name, digest):
             outcome.outputs, outcome.reused = expected_outputs(out_root, outcome.name), True
             continue
-        tasks.append((outcome.assessment, out_root, engine, digest))
+        tasks.append((outcome.assessment, out_root, engine, digest, outcome.diagnostics))
         waiting.append(outcome)
     # everything is read and checked before anything is written; progress comes in the library's order for
     # those that need no converting, and as each finishes for the others
@@ -186,18 +186,35 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
         if progress:
             progress(outcome)
 
-    with output_lock(out_root) if tasks or (index and any(o.built for o in outcomes)) else nullcontext():
+    with output_lock(out_root) if tasks or outcomes else nullcontext():
         run(build_one, tasks, jobs, finished)
-        if index and any(o.built for o in outcomes):
+        record_failures(outcomes, out_root)
+        if index and outcomes:
             write_index(out_root)
     return outcomes
 
 
-def build_one(assessment: Assessment, out_root: Path, engine: str, digest: str) -> list[Path] | Diagnostic:
+def record_failures(outcomes: list[Outcome], out_root: Path) -> None:
+    """Beside each report, whether its latest version was built: the index lists a failed assessment too, and
+    says which findings keep it (and its last good report, still there) from being rebuilt."""
+    from .library import clear_failure, entry_of, write_failure
+
+    for outcome in outcomes:
+        if outcome.built:
+            clear_failure(out_root, outcome.name)
+        else:
+            entry = entry_of(outcome.name, outcome.assessment, outcome.diagnostics)
+            if not entry.errors:  # not built for a reason that is no error (nothing could be read): all of them
+                entry.errors.extend(d.text() for d in outcome.diagnostics)
+            write_failure(out_root, entry)
+
+
+def build_one(assessment: Assessment, out_root: Path, engine: str, digest: str,
+              findings: list[Diagnostic] = ()) -> list[Path] | Diagnostic:
     """One assessment's report, in a worker process or this one; a failure is said as its finding here,
     where the converter's exception and traceback still are."""
     try:
-        return write_report(assessment, out_root, engine, digest)
+        return write_report(assessment, out_root, engine, digest, findings)
     except Exception as exc:  # noqa: BLE001 -- said as a finding of this assessment, traceback logged
         return failure_finding(assessment, exc, out_root)
 
@@ -225,9 +242,11 @@ def _csl(folder: Path, own: str | None) -> Path:
     return folder / own if own else default_csl()
 
 
-def write_report(assessment: Assessment, out_root: Path, engine: str, digest: str = "") -> list[Path]:
-    """The .qmd with its resources, HTML, Word, PDF and report.json, written beside the outputs and swapped in;
-    the digest of its inputs goes in with them (`.inputs`), so a report is current only when complete."""
+def write_report(assessment: Assessment, out_root: Path, engine: str, digest: str = "",
+                 findings: list[Diagnostic] = ()) -> list[Path]:
+    """The .qmd with its resources, HTML, Word, PDF and report.json (with how many `findings` its check
+    gave), written beside the outputs and swapped in; the digest of its inputs goes in with them (`.inputs`),
+    so a report is current only when complete."""
     from . import cache
     from .library import write_manifest
 
@@ -236,7 +255,7 @@ def write_report(assessment: Assessment, out_root: Path, engine: str, digest: st
     try:
         job = write_qmd(assessment, staging, out_root)
         outputs = convert_qmd(job, assessment, engine)
-        write_manifest(assessment, staging)
+        write_manifest(assessment, staging, findings)
         if digest:
             cache.remember(staging, digest)
         swap_in(staging, target)
