@@ -186,10 +186,11 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
         if progress:
             progress(outcome)
 
-    with output_lock(out_root) if tasks or outcomes else nullcontext():
+    recorded = [o for o in outcomes if not any(d.code == rules.SAME_OUTPUT_FOLDER.code for d in o.diagnostics)]
+    with output_lock(out_root) if tasks or recorded else nullcontext():
         run(build_one, tasks, jobs, finished)
         record_failures(outcomes, out_root)
-        if index and outcomes:
+        if index and recorded:
             write_index(out_root)
     return outcomes
 
@@ -200,6 +201,8 @@ def record_failures(outcomes: list[Outcome], out_root: Path) -> None:
     from .library import clear_failure, entry_of, write_failure
 
     for outcome in outcomes:
+        if any(d.code == rules.SAME_OUTPUT_FOLDER.code for d in outcome.diagnostics):
+            continue  # it has no output folder of its own: nothing is written for it
         if outcome.built:
             clear_failure(out_root, outcome.name)
         else:
