@@ -68,7 +68,8 @@ def write_failure(out_root: Path, entry: Entry) -> None:
     there (if any) is left as its last good build made it."""
     folder = out_root / entry.name
     folder.mkdir(parents=True, exist_ok=True)
-    _replace(folder / FAILED, json.dumps(asdict(entry), ensure_ascii=False, indent=1) + "\n", out_root)
+    record = asdict(entry) | {"built": (folder / MANIFEST).is_file()}
+    _replace(folder / FAILED, json.dumps(record, ensure_ascii=False, indent=1) + "\n", out_root)
 
 
 def clear_failure(out_root: Path, name: str) -> None:
