@@ -32,7 +32,7 @@ class Outcome:
     folder: Path
     diagnostics: list[Diagnostic] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
-    assessment: Assessment | None = None  # read and valid, so the checks ran
+    assessment: Assessment | None = None  # what could be read of it (see Assessment.unread); the checks ran on it
     reused: bool = False  # its outputs were already built from the same inputs: nothing was converted
 
     @property
@@ -45,7 +45,8 @@ class Outcome:
 
     @property
     def buildable(self) -> bool:
-        return self.assessment is not None and not has_errors(self.diagnostics)
+        return (self.assessment is not None and not self.assessment.unread
+                and not has_errors(self.diagnostics))
 
 
 def discover(root: Path) -> list[Path]:
@@ -98,9 +99,10 @@ def read_and_check(folder: Path) -> tuple[Assessment | None, list[Diagnostic]]:
     if missing is not None:
         return None, [missing]
     assessment, findings = read_assessment(folder)
-    if assessment is not None and not has_errors(findings):
-        findings += run_checks(assessment)
-    return assessment, sorted(findings)
+    # every check runs on what could be read; a file that could not be stands in the model as absent, and
+    # the checks leave out what would only repeat that (see Assessment.unread)
+    findings += run_checks(assessment)
+    return assessment, sorted(set(findings))
 
 
 def check_all(folders: list[Path], out_root: Path = Path("_build"), reuse=None) -> list[Outcome]:
@@ -164,7 +166,7 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
         if not force and _current(out_root, outcome.name, digest):
             outcome.outputs, outcome.reused = expected_outputs(out_root, outcome.name), True
             continue
-        tasks.append((outcome.assessment, out_root, engine, digest))
+        tasks.append((outcome.assessment, out_root, engine, digest, outcome.diagnostics))
         waiting.append(outcome)
     # everything is read and checked before anything is written; progress comes in the library's order for
     # those that need no converting, and as each finishes for the others
@@ -184,18 +186,38 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
         if progress:
             progress(outcome)
 
-    with output_lock(out_root) if tasks or (index and any(o.built for o in outcomes)) else nullcontext():
+    recorded = [o for o in outcomes if not any(d.code == rules.SAME_OUTPUT_FOLDER.code for d in o.diagnostics)]
+    with output_lock(out_root) if tasks or recorded else nullcontext():
         run(build_one, tasks, jobs, finished)
-        if index and any(o.built for o in outcomes):
+        record_failures(outcomes, out_root)
+        if index and recorded:
             write_index(out_root)
     return outcomes
 
 
-def build_one(assessment: Assessment, out_root: Path, engine: str, digest: str) -> list[Path] | Diagnostic:
+def record_failures(outcomes: list[Outcome], out_root: Path) -> None:
+    """Beside each report, whether its latest version was built: the index lists a failed assessment too, and
+    says which findings keep it (and its last good report, still there) from being rebuilt."""
+    from .library import clear_failure, entry_of, write_failure
+
+    for outcome in outcomes:
+        if any(d.code == rules.SAME_OUTPUT_FOLDER.code for d in outcome.diagnostics):
+            continue  # it has no output folder of its own: nothing is written for it
+        if outcome.built:
+            clear_failure(out_root, outcome.name)
+        else:
+            entry = entry_of(outcome.name, outcome.assessment, outcome.diagnostics)
+            if not entry.errors:  # not built for a reason that is no error (nothing could be read): all of them
+                entry.errors.extend(d.text() for d in outcome.diagnostics)
+            write_failure(out_root, entry)
+
+
+def build_one(assessment: Assessment, out_root: Path, engine: str, digest: str,
+              findings: list[Diagnostic] = ()) -> list[Path] | Diagnostic:
     """One assessment's report, in a worker process or this one; a failure is said as its finding here,
     where the converter's exception and traceback still are."""
     try:
-        return write_report(assessment, out_root, engine, digest)
+        return write_report(assessment, out_root, engine, digest, findings)
     except Exception as exc:  # noqa: BLE001 -- said as a finding of this assessment, traceback logged
         return failure_finding(assessment, exc, out_root)
 
@@ -223,9 +245,11 @@ def _csl(folder: Path, own: str | None) -> Path:
     return folder / own if own else default_csl()
 
 
-def write_report(assessment: Assessment, out_root: Path, engine: str, digest: str = "") -> list[Path]:
-    """The .qmd with its resources, HTML, Word, PDF and report.json, written beside the outputs and swapped in;
-    the digest of its inputs goes in with them (`.inputs`), so a report is current only when complete."""
+def write_report(assessment: Assessment, out_root: Path, engine: str, digest: str = "",
+                 findings: list[Diagnostic] = ()) -> list[Path]:
+    """The .qmd with its resources, HTML, Word, PDF and report.json (with how many `findings` its check
+    gave), written beside the outputs and swapped in; the digest of its inputs goes in with them (`.inputs`),
+    so a report is current only when complete."""
     from . import cache
     from .library import write_manifest
 
@@ -234,7 +258,7 @@ def write_report(assessment: Assessment, out_root: Path, engine: str, digest: st
     try:
         job = write_qmd(assessment, staging, out_root)
         outputs = convert_qmd(job, assessment, engine)
-        write_manifest(assessment, staging)
+        write_manifest(assessment, staging, findings)
         if digest:
             cache.remember(staging, digest)
         swap_in(staging, target)

@@ -57,6 +57,8 @@ def _source(a: Assessment, name: str) -> Source:
 def required_sections(a: Assessment) -> Iterator[Diagnostic]:
     for key in REQUIRED_SECTIONS:
         section = a.sections.get(key)
+        if not a.was_read(f"sections/{key.value}.md"):
+            continue  # unreadable, or a misnamed file is taken for it: said where that file is
         if section is None:
             yield Source(a.folder / "sections" / f"{key.value}.md").at_line(
                 rules.MISSING_SECTION, None, f"the section {key.value}.md is missing.",
@@ -65,12 +67,14 @@ def required_sections(a: Assessment) -> Iterator[Diagnostic]:
             yield section.source.at_line(rules.MISSING_SECTION, section.first_line, f"the section {key.value}.md is empty.",
                                          "Write it; an aspect without evidence still needs a sentence that says so.")
     meta = _source(a, "assessment.yaml")
-    if not a.meta.question.strip():
+    if a.was_read("assessment.yaml") and not a.meta.question.strip():
         yield meta.at(rules.MISSING_SECTION, ("question",), "the question (frågeställning) is empty.")
 
 
 @check
 def conclusions_present(a: Assessment) -> Iterator[Diagnostic]:
+    if not a.was_read("conclusions.yaml"):
+        return
     source = _source(a, "conclusions.yaml")
     for key, words in (("findings", "what the councils note (konstaterar att)"),
                        ("judgements", "what the councils judge (bedömer att)")):
@@ -81,6 +85,8 @@ def conclusions_present(a: Assessment) -> Iterator[Diagnostic]:
 
 @check
 def people_present(a: Assessment) -> Iterator[Diagnostic]:
+    if not a.was_read("assessment.yaml"):
+        return
     source = _source(a, "assessment.yaml")
     if not a.meta.authors:
         yield source.at(rules.MISSING_PEOPLE, ("authors",), "no authors are named.",
@@ -126,7 +132,11 @@ def _twice(source: Source, named: list[tuple[tuple, str]], made_from: str, what:
 
 @check
 def pico_complete(a: Assessment) -> Iterator[Diagnostic]:
+    if not a.was_read("pico.yaml"):
+        return
     source = _source(a, "pico.yaml")
+    # an outcome is looked for in the results; when those could not be read, its absence says nothing
+    results_read = a.was_read("sections/results.md", "sections/prior-review.md")
     if not a.picos:
         yield source.at(rules.PICO_ELEMENT, (), "the assessment has no PICO.", "Write one in pico.yaml.")
     results = " ".join(a.sections[k].text for k in a.sections if k.value in {"results", "prior-review"}).lower()
@@ -140,7 +150,7 @@ def pico_complete(a: Assessment) -> Iterator[Diagnostic]:
         for group in ("primary", "secondary"):
             for j, outcome in enumerate(getattr(pico.outcomes, group)):
                 terms = [_outcome_term(outcome.name)] + [t.lower() for t in outcome.aliases]
-                if not outcome.knowledge_gap and not any(t and t in results for t in terms):
+                if results_read and not outcome.knowledge_gap and not any(t and t in results for t in terms):
                     yield source.at(rules.OUTCOME_NOT_ADDRESSED, (i, "outcomes", group, j),
                                     f'the outcome "{outcome.name}" is not addressed in the results.',
                                     "Report it in sections/results.md, name the words the results use for it "
@@ -305,6 +315,8 @@ _LAST_CITED: list = []  # [assessment, citations] of the assessment checked last
 
 @check
 def unknown_counts(a: Assessment) -> Iterator[Diagnostic]:
+    if not a.was_read("searches.yaml"):
+        return  # every count would be unknown; the file's own finding says why
     names = count_values(a)
     for source, number, line in prose_lines(a):
         for match in COUNT_PLACEHOLDER.finditer(line):
@@ -412,7 +424,7 @@ def pictures(a: Assessment) -> Iterator[Diagnostic]:
     own = {f"figures/{p.name}" for p in a.pictures()}
     for source, number, line in prose_lines(a):
         for match in IMAGE.finditer(line):
-            if match[1] not in own:
+            if match[1] not in own and a.was_read(match[1]):  # an unreadable picture is said at its file
                 yield source.at_line(rules.PICTURE_OUTSIDE, number, f'the picture "{match[1]}" is not in figures/.',
                                      "Copy the picture into the assessment's figures/ folder and write figures/NAME.",
                                      match.start(1) + 1)
@@ -441,6 +453,8 @@ def _did_you_mean(key: str, ids: set[str]) -> str:
 
 @check
 def unknown_citations(a: Assessment) -> Iterator[Diagnostic]:
+    if not a.was_read("references"):
+        return  # every citation of a reference in the unreadable file would be unknown
     ids = {r.id for r in a.references}
     for source, number, column, key in citations(a):
         if key not in ids:
@@ -464,6 +478,8 @@ def unknown_citations(a: Assessment) -> Iterator[Diagnostic]:
 
 @check
 def uncited_references(a: Assessment) -> Iterator[Diagnostic]:
+    if a.unread - {"references"}:
+        return  # a reference may be cited in what could not be read
     cited = {key for *_, key in citations(a)}
     cited |= {row.reference for row in a.evidence}
     for search in a.searches:
@@ -536,6 +552,8 @@ _DNR_LABEL = re.compile(r"\s*(?:dnr|diarienummer|diarienr|diarie-nr|saksnr|saksn
 
 @check
 def metadata(a: Assessment) -> Iterator[Diagnostic]:
+    if not a.was_read("assessment.yaml"):
+        return
     source = _source(a, "assessment.yaml")
     languages = available_languages()
     if a.meta.language not in languages:
@@ -547,7 +565,7 @@ def metadata(a: Assessment) -> Iterator[Diagnostic]:
         label = labels_for(a.meta.language).dnr if a.meta.language in languages else "Dnr:"
         yield source.at(rules.DNR_PREFIX, ("dnr",), f'the Dnr is written with its label, "{a.meta.dnr}"; the report '
                         f'prints "{label}" before it, so it would read "{label} {a.meta.dnr}".', f"Write dnr: {number}.")
-    if a.meta.csl:
+    if a.meta.csl and a.was_read("csl"):
         style = (a.folder / a.meta.csl).resolve()
         if a.folder.resolve() not in style.parents or not style.is_file():
             yield source.at(rules.MISSING_FILE, ("csl",), f'the citation style "{a.meta.csl}" is not a file in the assessment folder.',
@@ -586,7 +604,7 @@ def prose_as_read(a: Assessment) -> Iterator[Diagnostic]:
 
 @check
 def citation_style(a: Assessment) -> Iterator[Diagnostic]:
-    if not a.meta.csl:
+    if not a.was_read("assessment.yaml", "csl") or not a.meta.csl:
         return
     style = (a.folder / a.meta.csl).resolve()
     if a.folder.resolve() not in style.parents or not style.is_file():
@@ -656,6 +674,29 @@ def _characters(a: Assessment, rule: rules.Rule, find: Callable[[str], int | Non
         hit = next((v for _, v in strings(ref) if find(v) is not None), None)
         if hit is not None:
             yield _reference_at(a, ref.id, rule, *say(hit[find(hit)]))
+
+
+@check
+def not_printed(a: Assessment) -> Iterator[Diagnostic]:
+    """The fields kept for the authors alone, where filled: said once a file, at the first, so that nothing
+    meant for readers is lost and a clean assessment is not drowned in notes."""
+    filled: dict[str, list[tuple[tuple, str]]] = {"assessment.yaml": [], "searches.yaml": [], "pico.yaml": []}
+    for key in ("notes", "source"):
+        if a.was_read("assessment.yaml") and getattr(a.meta, key).strip():
+            filled["assessment.yaml"].append(((key,), f"`{key}`"))
+    for i, search in enumerate(a.searches):
+        if search.note.strip():
+            filled["searches.yaml"].append(((i, "note"), f"`note` of {search.id}"))
+    for i, p in enumerate(a.picos):
+        for group in ("primary", "secondary"):
+            for j, outcome in enumerate(getattr(p.outcomes, group)):
+                if outcome.aliases:
+                    filled["pico.yaml"].append(((i, "outcomes", group, j, "aliases"), f"`aliases` of \"{outcome.name}\""))
+    for name, fields in filled.items():
+        if fields:
+            what = ", ".join(f for _, f in fields[:3]) + (f" and {len(fields) - 3} more" if len(fields) > 3 else "")
+            yield _source(a, name).at(rules.NOT_PRINTED, fields[0][0], f"{what}: kept for the authors, not printed in "
+                                      "the report.", "Write what readers should see in a section or the conclusions.")
 
 
 _PLAIN_ID = re.compile(r"[A-Za-z0-9_-]+")  # what a count placeholder can name (model.COUNT_PLACEHOLDER)

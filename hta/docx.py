@@ -201,6 +201,7 @@ def _title_block(doc, assessment: Assessment, labels: Labels) -> None:
     from docx.shared import Pt, Twips
 
     from .docx_page import text_width
+    from .render import report_type_line
 
     title = next((p for p in doc.paragraphs if p.style.name == "Title"), doc.paragraphs[0])
     # The statement names its authors at the end, under Författare, not below the title.
@@ -220,6 +221,9 @@ def _title_block(doc, assessment: Assessment, labels: Labels) -> None:
     title.insert_paragraph_before(meta.unit)
     councils = title.insert_paragraph_before(labels.join(meta.councils))
     councils.paragraph_format.space_after = Pt(18)
+    kind = report_type_line(meta.report_type)
+    if kind:  # the kind of report, directly above the title
+        title.insert_paragraph_before().add_run(kind).bold = True
 
 
 def _captions(doc, labels: Labels) -> None:

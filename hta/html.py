@@ -51,7 +51,7 @@ def inline_images(body: str, figures: dict[str, Figure], images: dict[str, Path]
 def page(assessment: Assessment, labels: Labels, body: str, figures: dict[str, Figure],
          images: dict[str, Path]) -> str:
     from .fonts import web_font_css
-    from .render import environment
+    from .render import environment, report_type_line
     from .webpage import arrange, print_rules
 
     body = inline_images(sanitise(body), figures, images)
@@ -60,9 +60,11 @@ def page(assessment: Assessment, labels: Labels, body: str, figures: dict[str, F
     body = arrange(body, labels)
     meta = assessment.meta
     status_word = labels.watermark.get(meta.status.value, "")
+    report_type = report_type_line(meta.report_type)
     return environment().get_template("report.html.j2").render(
         meta=meta, labels=labels, body=body, councils=labels.join(meta.councils), status_word=status_word,
+        report_type=report_type,
         css=(TEMPLATES / "report.css").read_text(encoding="utf-8"),
         print_css=print_rules(meta.short_title or meta.title, f"{labels.dnr} {meta.dnr}", status_word),
-        font_css=web_font_css(body + meta.title + meta.unit + meta.region + labels.join(meta.councils)),
+        font_css=web_font_css(body + meta.title + meta.unit + meta.region + report_type + labels.join(meta.councils)),
     )

@@ -37,6 +37,9 @@ class Listing:
     sections: list[Path]  # sections/<key>.md, exactly so named
     pictures: list[Path]  # figures/<name>.<picture type>
     findings: list[Diagnostic]
+    # sections/<key>.md that a misnamed file in sections/ is taken for (`bakgrund.md` → background.md): its
+    # finding says "did you mean", so the section is not also reported missing
+    meant: frozenset[str] = frozenset()
 
 
 def take_stock(folder: Path, csl: str | None) -> Listing:
@@ -50,12 +53,14 @@ def take_stock(folder: Path, csl: str | None) -> Listing:
         findings.append(Source(folder / "evidence.csv").at_line(
             rules.TWO_FILES, 1, "evidence.csv and evidence.xlsx both hold the evidence table; only evidence.xlsx is read.",
             "Keep the one you edit and remove the other.", 1))
-    sections = []
+    sections, meant = [], set()
     for name, is_dir in _entries(folder / "sections", findings):
         if name in SECTION_FILES:
             sections.append(folder / "sections" / name)
         else:
             findings.append(_stray_in_sections(folder / "sections" / name, is_dir))
+            if not is_dir and _taken_for(name):
+                meant.add(f"sections/{_taken_for(name)}")
     pictures = []
     for name, is_dir in _entries(folder / "figures", findings):
         path = folder / "figures" / name
@@ -67,7 +72,7 @@ def take_stock(folder: Path, csl: str | None) -> Listing:
             findings.append(Source(path).at_line(
                 rules.UNKNOWN_FILE, 1, f"figures/{clip(name)} is not a picture hta shows (PNG, JPEG, GIF or SVG), so it is in no report.",
                 "Save it as PNG or SVG, or move it into a folder of your own (e.g. kilder/).", 1))
-    return Listing(sorted(sections), sorted(pictures), findings)
+    return Listing(sorted(sections), sorted(pictures), findings, frozenset(meant))
 
 
 def _entries(folder: Path, findings: list[Diagnostic]) -> list[tuple[str, bool]]:
@@ -144,6 +149,12 @@ def _stray_in_sections(path: Path, is_dir: bool) -> Diagnostic:
             f"Section files: {', '.join(SECTION_FILES)}; other material belongs in a folder of your own (e.g. kilder/).")
     shown = f"the folder {clip(name)}/" if is_dir else clip(name)
     return Source(path).at_line(rules.UNKNOWN_SECTION, 1, f"{shown} is not a section of the report.", hint, 1)
+
+
+def _taken_for(name: str) -> str | None:
+    """The section file a stray file in sections/ is suggested for, as its finding names it."""
+    close = difflib.get_close_matches(Path(name).stem.lower(), [key.value for key in SectionKey], n=1)
+    return _as_section(name) or (f"{close[0]}.md" if close else None)
 
 
 def _as_section(name: str) -> str | None:

@@ -67,6 +67,11 @@ class LibraryLabels(_Labels):
     status: str
     date: str
     files: str
+    report_type: str
+    region: str
+    findings: str
+    failed: str  # a report whose latest version could not be built: "{errors}" is how many errors keep it so
+    never_built: str
 
 
 class NumberWords(_Labels):

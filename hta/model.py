@@ -274,6 +274,8 @@ class EvidenceRow(Strict):
     follow_up: str = Field("", description="Follow-up time.")
     appraisal_tool: str = Field("", description="Tool used to appraise the study, e.g. 'AMSTAR 2'.")
     rating: str = Field("", description="The rating, on the tool's own scale.")
+    extra: dict[str, str] = Field(default_factory=dict, description="Columns the format does not name (e.g. "
+                                  "'Resultat'), by their heading: printed after the others, under that heading.")
     row: int = Field(0, description="Row number in the spreadsheet (set by the reader).", exclude=True)
 
 
@@ -338,6 +340,15 @@ class Assessment:
     references: list[Reference]
     sources: dict[str, Source] = field(default_factory=dict)
     figures: list[Path] = field(default_factory=list)  # the pictures of figures/, each read and accepted
+    # What could not be read and stands here as absent or empty, its finding already said: a file name
+    # (assessment.yaml, pico.yaml, searches.yaml, conclusions.yaml), "evidence", "references", "csl", "figures/<name>", or
+    # "sections/<key>.md" (unreadable, or a misnamed file is taken for it). Checks that would only repeat the
+    # consequence of that ("PICO missing", "section missing", "never cited") are not run on it.
+    unread: frozenset[str] = frozenset()
+
+    def was_read(self, *parts: str) -> bool:
+        """Whether every one of `parts` was read, so that a check on them says something new."""
+        return not self.unread.intersection(parts)
 
     @property
     def name(self) -> str:

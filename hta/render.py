@@ -85,9 +85,19 @@ def grid_table(rows: list[tuple[str, str]]) -> str:
     return "\n".join(out)
 
 
+def report_type_line(report_type: str) -> str:
+    """The kind of report as the title block prints it, above the title: "utlåtande" → "Utlåtande"."""
+    kind = report_type.strip()
+    return kind[:1].upper() + kind[1:]
+
+
 def pico_rows(pico: Pico, labels: Labels) -> list[tuple[str, str]]:
+    def named(outcome) -> str:
+        # a declared knowledge gap is marked where the outcome is listed: "Motorik (kunskapslucka)"
+        return f"{outcome.name} ({labels.knowledge_gap})" if outcome.knowledge_gap else outcome.name
+
     def outcomes(title: str, items) -> str:
-        return f"{escape_markdown(title)}: {escape_markdown(', '.join(o.name for o in items))}."
+        return f"{escape_markdown(title)}: {escape_markdown(', '.join(named(o) for o in items))}."
 
     outcome_lines = [outcomes(labels.primary_outcomes, pico.outcomes.primary)]
     if pico.outcomes.secondary:
@@ -123,12 +133,14 @@ def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str
         meta=meta,
         labels=labels,
         councils=councils,
+        report_type=report_type_line(meta.report_type),
         banner=labels.banner.get(meta.status.value, ""),
         # the author's own heading is prose; the label is plain text. A section holding only the authors'
         # comments (as `hta new` writes an optional one) is absent
         sections={key.value: (section.title or escape_markdown(labels.section(key.value)), prose(section.text))
                   for key, section in assessment.sections.items() if section.text.strip()},
         picos=[(pico, pico_rows(pico, labels)) for pico in assessment.picos],
+        extra_columns=list(dict.fromkeys(c for row in assessment.evidence for c in row.extra)),
         findings=[prose(f) for f in assessment.conclusions.findings],
         judgements=[prose(j) for j in assessment.conclusions.judgements],
         notes_heading=labels.notes_that.format(councils=councils),

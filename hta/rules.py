@@ -334,6 +334,13 @@ UNPRINTABLE_CHARACTER = rule(
     "HTA046", "unprintable-character", E, "A character the report's font has no letter for: a script other than Latin, Greek, Cyrillic or Hebrew, an emoji, a rare sign.",
     "The PDF is archival (PDF/A), so every letter in it is set in the report's own font, on every machine alike; a character the font lacks cannot be printed, and the PDF is not made.",
     "Patienten svarade 😀.", "Patienten svarade positivt.")
+NOT_PRINTED = rule(
+    "HTA120", "not-printed", N, "A field that is kept for the authors and not printed in the report is filled in.",
+    "Every field the format accepts is either in the report or one of these, kept for the authors alone: `notes` and "
+    "`source` in assessment.yaml, `note` of a search, and `aliases` of an outcome (the words the results use for it, "
+    "read by the check that the outcome is addressed). The note says so, so that nobody writes there what the "
+    "readers of the report should see.",
+    "notes: Läsarna ska veta att …", "Write what readers should see in a section; keep `notes:` for the authors.")
 # --- Build: what `hta build` finds while it finds and writes the reports ----------------------------
 NOT_AN_ASSESSMENT = rule(
     "HTA950", "not-an-assessment", E, "A folder under `assessments/` (or named on the command line) has no readable `assessment.yaml`.",

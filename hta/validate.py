@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import load, rules
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, has_errors
 from .inventory import EVIDENCE_FILES, REFERENCE_FILES, take_stock
 from .load import Loaded, Source, Table, clip, excerpt, read_bytes, read_table, read_text, read_yaml
 from .model import (EARLIEST, EVIDENCE_COLUMNS, LATEST, Assessment, Conclusions, EvidenceRow, Metadata, Pico, Reference, Search,
@@ -129,49 +129,75 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
-def read_assessment(folder: Path) -> tuple[Assessment | None, list[Diagnostic]]:
-    """Read and validate every file of an assessment folder; all findings, not just the first."""
+def read_assessment(folder: Path) -> tuple[Assessment, list[Diagnostic]]:
+    """Read and validate every file of an assessment folder; all findings, not just the first. The model
+    holds what could be read: a file that could not be stands in it as empty, named in `unread`."""
     from pydantic import TypeAdapter
 
     findings: list[Diagnostic] = []
     sources: dict[str, Source] = {}
+    unread: set[str] = set()
 
-    def validated(name: str, model: Any, schema_model: type[BaseModel], default: Any = None, required: bool = True) -> Any:
+    def validated(name: str, model: Any, schema_model: type[BaseModel], default: Any, required: bool = True) -> Any:
         path = folder / name
         if not required and not os.path.lexists(path):
             return default
         loaded: Loaded = read_yaml(path, folder)
         sources[name] = loaded.source
         findings.extend(loaded.diagnostics)
-        if loaded.diagnostics:
-            return None
-        try:
-            return TypeAdapter(model).validate_python(loaded.data)
-        except ValidationError as exc:
-            findings.extend(validation_findings(loaded.source, exc, schema_model))
-            return None
+        if not loaded.diagnostics:
+            try:
+                return TypeAdapter(model).validate_python(loaded.data)
+            except ValidationError as exc:
+                findings.extend(validation_findings(loaded.source, exc, schema_model))
+        unread.add(name)
+        return default() if callable(default) else default
 
-    meta = validated("assessment.yaml", Metadata, Metadata)
-    picos = validated("pico.yaml", list[Pico], Pico)
-    searches = validated("searches.yaml", list[Search], Search, default=[], required=False)
-    conclusions = validated("conclusions.yaml", Conclusions, Conclusions)
+    meta = validated("assessment.yaml", Metadata, Metadata, None)
+    picos = validated("pico.yaml", list[Pico], Pico, [])
+    searches = validated("searches.yaml", list[Search], Search, [], required=False)
+    conclusions = validated("conclusions.yaml", Conclusions, Conclusions, Conclusions)
     listing = take_stock(folder, meta.csl if meta else None)
     stock = listing.findings
-    if meta is not None:
+    if meta is None:
+        meta = _stand_in_metadata(folder)
+    else:
         from .checks import at_status  # an unknown file is a warning in a draft, an error for decision
 
         stock = [at_status(d, meta.status) for d in stock]
     findings.extend(stock)
     sections = _read_sections(folder, listing.sections, findings)
+    unread |= {f"sections/{p.name}" for p in listing.sections if SectionKey(p.stem) not in sections}
+    unread |= {m for m in listing.meant if SectionKey(m[len("sections/"):-3]) not in sections}
     figures = _read_pictures(folder, listing.pictures, findings)
+    unread |= {f"figures/{p.name}" for p in listing.pictures if p not in figures}
     evidence = _read_evidence(folder, findings, sources)
-    references = _read_references(folder, findings, sources)
-    if meta is not None and meta.csl:
-        findings.extend(_read_csl(folder, meta.csl, sources["assessment.yaml"]))
-    if any(x is None for x in (meta, picos, searches, conclusions, evidence, references)):
-        return None, findings
-    return Assessment(folder, meta, picos, searches, conclusions, sections, evidence, references, sources,
-                      figures), findings
+    references, complete = _read_references(folder, findings, sources)
+    if evidence is None:
+        unread.add("evidence")
+    if not complete:
+        unread.add("references")
+    if "assessment.yaml" not in unread and meta.csl:
+        problems = _read_csl(folder, meta.csl, sources["assessment.yaml"])
+        findings.extend(problems)
+        if problems:
+            unread.add("csl")
+    return Assessment(folder, meta, picos, searches, conclusions, sections, evidence or [], references, sources,
+                      figures, frozenset(unread)), findings
+
+
+def _stand_in_metadata(folder: Path) -> Metadata:
+    """assessment.yaml could not be read or validated: the status and language it gives, where those two
+    are readable (they decide the severity and language of the other findings), and nothing else."""
+    from .model import Status
+
+    loaded = read_yaml(folder / "assessment.yaml", folder)
+    data = loaded.data if isinstance(loaded.data, dict) and not loaded.diagnostics else {}
+    status = next((s for s in Status if s.value == data.get("status")), Status.DRAFT)
+    language = data.get("language") if isinstance(data.get("language"), str) else "sv"
+    return Metadata.model_construct(dnr="", title="", unit="", councils=[], question="", status=status,
+                                    language=language, authors=[], decision=None, csl=None, short_title="",
+                                    report_type="", region="", requester="", source="", notes="")
 
 
 def _read_sections(folder: Path, paths: list[Path], findings: list[Diagnostic]) -> dict[SectionKey, Section]:
@@ -239,6 +265,12 @@ def evidence_rows(table: Table, findings: list[Diagnostic]) -> list[EvidenceRow]
     missing = [c for c in ("reference", "design", "population", "intervention", "comparison", "outcomes",
                            "follow_up", "appraisal_tool", "rating") if c not in rename.values()]
     if missing:
+        below = _heading_row(table)
+        if below is not None:  # a title or a blank row above the headings, as spreadsheets often have
+            findings.append(table.source.at_line(
+                rules.EVIDENCE_COLUMN, 1, f"the first row must be the headings; they are in row {below}.",
+                f"Delete the row(s) above row {below}, so that the headings stand in row 1.", 1))
+            return None
         findings.append(table.source.at_line(
             rules.EVIDENCE_COLUMN, 1, f"the evidence table lacks the column(s) {', '.join(missing)}.",
             f"Columns: {', '.join(EVIDENCE_COLUMNS)}.", 1))
@@ -246,12 +278,35 @@ def evidence_rows(table: Table, findings: list[Diagnostic]) -> list[EvidenceRow]
     rows = []
     for number, cells in table.rows:
         values = {rename[c]: v for c, v in cells.items() if c in rename}
-        rows.append(EvidenceRow(**values, row=number))
+        # a column of the author's own (Resultat, Kommentar) is kept and printed, never dropped in silence
+        extra = {c.strip(): v for c, v in cells.items() if c not in rename and c.strip()}
+        rows.append(EvidenceRow(**values, extra=extra, row=number))
     return rows
 
 
-def _read_references(folder: Path, findings: list[Diagnostic], sources: dict[str, Source]) -> list[Reference] | None:
-    """The references of references.json and references.bib; an id used twice is an error at its second entry."""
+def _heading_row(table: Table) -> int | None:
+    """The row (as the spreadsheet numbers it) whose cells name the evidence table's columns, below row 1."""
+    names = {name for names in EVIDENCE_COLUMNS.values() for name in names}
+    rows: list[tuple[int, list[str]]] = [(n, list(cells.values())) for n, cells in table.rows[:20]]
+    if table.source.path.suffix.lower() == ".csv":
+        # the reader keys a row's cells by the header, and a title row's empty headings are one key: the
+        # rows are read again as they stand (this is the error path only)
+        import csv
+        import io
+
+        text, _ = read_text(table.source.path, table.source.path.parent, windows_1252=True)
+        lines = (text or "").splitlines()[:20]
+        delimiter = max([";", ",", "\t"], key=lambda d: max((line.count(d) for line in lines), default=0))
+        rows = list(enumerate(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter), start=1))[1:]
+    for number, cells in rows:
+        if sum(str(v).strip().lower() in names for v in cells) >= 3:
+            return number
+    return None
+
+
+def _read_references(folder: Path, findings: list[Diagnostic], sources: dict[str, Source]) -> tuple[list[Reference], bool]:
+    """The references of references.json and references.bib, and whether every file of them could be read;
+    an id used twice is an error at its second entry."""
     from .references import read_reference_file
 
     references: list[Reference] = []
@@ -264,14 +319,14 @@ def _read_references(folder: Path, findings: list[Diagnostic], sources: dict[str
         sources[name] = Source(path)
         entries, problems = read_reference_file(path, folder)
         findings.extend(problems)
-        ok = ok and entries is not None
+        # an entry left out (no id, say) is read no further: its citations would be "unknown" only because of it
+        ok = ok and entries is not None and not has_errors(problems)
         for reference in entries or []:
             line, column = reference._position
             if reference.id in first:
                 findings.append(sources[name].at_line(
                     rules.DUPLICATE_ID, line, f'the reference id "{clip(reference.id)}" is used twice (first in {first[reference.id]}).',
                     "Give each reference its own id, or keep one entry of a work.", column))
-                ok = False
             first.setdefault(reference.id, name)
             references.append(reference)
-    return references if ok else None
+    return references, ok

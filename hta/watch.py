@@ -19,6 +19,21 @@ def watch(folders: list[Path], out: Path, engine: str, progress, stop: threading
             changed = {folder for path in (Path(p).resolve() for _, p in batch)
                        for root, folder in resolved.items() if root in path.parents or path == root}
             if changed:
-                build(sorted(changed), out, engine, progress)
+                for outcome in build(sorted(changed), out, engine, progress):
+                    if not outcome.built:
+                        print(out_of_date(outcome, out), flush=True)
     except KeyboardInterrupt:
         pass
+
+
+def out_of_date(outcome, out: Path) -> str:
+    """What a failed rebuild leaves: the last good report, which no longer shows the latest edit."""
+    from .diagnostics import Severity
+    from .library import MANIFEST
+
+    errors = [d for d in outcome.diagnostics if d.severity is Severity.ERROR]
+    because = f"the {len(errors)} error(s) above keep it from being rebuilt" if errors else "it could not be read"
+    if (out / outcome.name / MANIFEST).is_file():
+        return (f"{outcome.name}: OUT OF DATE: {out / outcome.name}/ holds its last good build, without the latest "
+                f"edit; {because}. The index marks it so.")
+    return f"{outcome.name}: no report yet; {because}. The index lists it as not built."

@@ -178,7 +178,8 @@ def test_index_lists_every_assessment_newest_first_with_working_links(tmp_path, 
     page = read_html(index)
     [table] = page.tables
     assert [row[0] for row in table[1:]] == ["Utlåtande utkast", "Utlåtande nyare", "Utlåtande aldre"]
-    assert table[2][1:4] == ["TEST/0001", "För beslut", "2024-06-01"]
+    # report type, region, Dnr, status, decision date, findings
+    assert table[2][1:7] == ["utlåtande", "", "TEST/0001", "För beslut", "2024-06-01", "0"]
     links = re.findall(r'href="([^"]+)"', index.read_text(encoding="utf-8"))
     assert len(links) == 3 * 4
     for link in links:

@@ -202,7 +202,7 @@ def test_a_converter_failure_stays_with_its_assessment(breaking, tmp_path, monke
     assert "2 of 3 built." in out
     for name in "ac":
         assert (root / "_build" / name / f"{name}.pdf").is_file()
-    assert not (root / "_build" / "b").exists()
+    assert [p.name for p in (root / "_build" / "b").iterdir()] == ["failed.json"]  # no report, the record of why
     index = (root / "_build" / "index.html").read_text(encoding="utf-8")
     assert "a/a.html" in index and "c/c.html" in index and "b/b.html" not in index
 
@@ -240,7 +240,7 @@ def test_a_converter_past_its_bound_is_a_finding_naming_the_likeliest_file(limit
     [finding] = outcome.diagnostics
     assert (finding.code, finding.path, finding.line, finding.column) == ("HTA961", str(results), 1, 1)
     assert said in finding.message and "sections/results.md" in finding.hint
-    assert not (tmp_path / "out" / "fall").exists()
+    assert [p.name for p in (tmp_path / "out" / "fall").iterdir()] == ["failed.json"]  # no report, the record of why
 
 
 # --- assessments never silently vanish ---------------------------------------------------------------------

@@ -19,12 +19,20 @@ WIDTHS = (1280, 390)
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory) -> Path:
-    """Every assessment in assessments/ built, with the index."""
+    """Every assessment in assessments/ built, with the index; and one that failed, which the index lists with
+    the findings that keep it from being built."""
+    import shutil
+
     from hta.build import build, discover
 
     out = tmp_path_factory.mktemp("library")
     outcomes = build(discover(ASSESSMENTS), out)
     assert all(o.built for o in outcomes), [d.text() for o in outcomes for d in o.diagnostics]
+    failing = tmp_path_factory.mktemp("failing") / "misslyckad"
+    shutil.copytree(ASSESSMENTS / "ketamin-langvarig-smarta", failing)
+    (failing / "sections" / "background.md").rename(failing / "sections" / "bakgrund.md")
+    [outcome] = build([failing], out)
+    assert not outcome.built and "Ej ombyggd" in (out / "index.html").read_text(encoding="utf-8")
     return out
 
 

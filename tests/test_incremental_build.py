@@ -152,7 +152,7 @@ def test_changing_the_engine_option_rebuilds_every_assessment(library, monkeypat
 
     monkeypatch.setattr(convert, "quarto_path", lambda: "/usr/local/bin/quarto")
     monkeypatch.setattr(build_module, "write_report",
-                        lambda a, out_root, engine, digest="": real(a, out_root, "pandoc", digest))
+                        lambda a, out_root, engine, digest="", findings=(): real(a, out_root, "pandoc", digest, findings))
     assert rebuilt(library, engine="quarto") == set(NAMES)
     assert rebuilt(library, engine="quarto") == set()
     assert rebuilt(library, engine="pandoc") == set(NAMES)
@@ -198,10 +198,10 @@ def test_parallel_and_serial_builds_are_byte_identical(built_library, tmp_path):
 def test_a_failing_assessment_leaves_the_others_built(built_library, tmp_path, monkeypatch):
     real = build_module.write_report
 
-    def write_report(assessment, out_root, engine, digest=""):
+    def write_report(assessment, out_root, engine, digest="", findings=()):
         if assessment.name == "beta":
             raise RuntimeError("converter broke on beta")
-        return real(assessment, out_root, engine, digest)
+        return real(assessment, out_root, engine, digest, findings)
 
     monkeypatch.setattr(build_module, "write_report", write_report)
     outcomes = build([built_library / "src" / n for n in NAMES], tmp_path / "out", jobs=1)
