@@ -636,11 +636,11 @@ def control_characters(a: Assessment) -> Iterator[Diagnostic]:
 @check
 def unprintable_characters(a: Assessment) -> Iterator[Diagnostic]:
     """The PDF is archival (PDF/A): every letter is set in the report's own font, which must have it."""
-    from .fonts import printable
+    from .fonts import can_print
 
     def find(text: str) -> int | None:
         # ASCII is in every font; past it (C1 controls left by a wrong encoding included) the font is asked
-        return next((i for i, c in enumerate(text) if c > "~" and not c.isspace() and ord(c) not in printable()), None)
+        return next((i for i, c in enumerate(text) if c > "~" and not c.isspace() and not can_print(c)), None)
 
     def say(char: str) -> tuple[str, str]:
         return (f'the character "{char}" (U+{ord(char):04X}) has no letter in the report\'s font, so the PDF cannot print it.',

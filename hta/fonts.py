@@ -19,6 +19,17 @@ def font_folder() -> Path:
     return fontpkg_arimo.ROOT / "files"
 
 
+# Letters every version of the family has (Latin-1, Latin Extended-A, the common punctuation, €): text
+# made of them is known printable without opening the font, so `hta check` need not import fontTools.
+SURELY_PRINTABLE = frozenset(
+    [*range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x2010, 0x2028), *range(0x2030, 0x203B), 0x20AC, 0x2122])
+
+
+def can_print(char: str) -> bool:
+    """Whether the family has a letter for `char`: all the PDF can print, as PDF/A sets every letter in it."""
+    return ord(char) in SURELY_PRINTABLE or ord(char) in printable()
+
+
 @cache
 def printable() -> frozenset[int]:
     """Every character the family has a letter for: all the PDF can print, as PDF/A sets every letter in it."""

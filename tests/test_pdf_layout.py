@@ -327,3 +327,10 @@ def test_no_heading_or_caption_ends_a_pdf_page(reference_build, example_build):
             last = " ".join(w.text for w in sorted(lines[max(lines)], key=lambda w: w.x0))
             assert last not in headings, (folder.name, number, last)
             assert not re.match(r"Tabell \d+\.", last), (folder.name, number, last)  # above its table
+
+
+def test_the_letters_taken_as_printable_without_the_font_are_in_the_font():
+    """`hta check` knows these printable without opening the font; the font must really have every one."""
+    from hta.fonts import SURELY_PRINTABLE, printable
+
+    assert SURELY_PRINTABLE <= printable()
