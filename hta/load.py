@@ -245,6 +245,12 @@ def parse_yaml(text: str, source: Source) -> Loaded:
     parser in Python and giving the same events with the same marks for plain YAML. Where libyaml stops at
     a syntax error, or meets what the two parsers spell differently (tags, anchors, aliases, directives),
     the file is read again with ruamel's own parser, so the values and findings are the ones it gives."""
+    directive = _VERSION.search(text)
+    if directive and directive[1] not in ("1.1", "1.2"):  # ruamel's parser asserts on any other, or none
+        line = text.count("\n", 0, directive.start()) + 1
+        return Loaded(source, None, [source.at_line(
+            rules.INVALID_YAML, line, f"YAML syntax error: there is no YAML version \"{clip(directive[1] or '', 20)}\".",
+            "Delete the %YAML line: the files need none.", 1)])
     fast = _c_parser()
     if fast is not None and not _LIBYAML_DIFFERS.search(text):
         positions = dict(source.positions)
@@ -254,6 +260,8 @@ def parse_yaml(text: str, source: Source) -> Loaded:
         source.positions = positions  # what the fast reading had placed before it stopped
     return _parse_yaml_events(text, source, None)
 
+
+_VERSION = re.compile(r"^%YAML(?:[ \t]+(\S*))?", re.M)
 
 # Where libyaml and ruamel's parser part: libyaml lets a tab stand after a value, and the line breaks
 # beyond ASCII are YAML 1.1's. A file with any of them is read by ruamel's parser alone.

@@ -635,3 +635,14 @@ def test_every_finding_of_every_broken_fixture_has_a_line_and_a_column():
              for line in (case / "expected.txt").read_text(encoding="utf-8").splitlines()]
     assert lines and all(re.match(r"^[^:]+:\d+:\d+: HTA\d{3} ", line) for line in lines), \
         [line for line in lines if not re.match(r"^[^:]+:\d+:\d+: HTA\d{3} ", line)]
+
+
+@pytest.mark.parametrize("version", ["1.3", "2.0", "x", ""])
+def test_a_yaml_version_that_does_not_exist_is_a_finding(tmp_path, version):
+    from hta.load import read_yaml
+
+    path = tmp_path / "pico.yaml"
+    path.write_text(f"# kommentar\n%YAML {version}\n---\n- population: Vuxna\n", encoding="utf-8")
+    loaded = read_yaml(path)
+    assert loaded.data is None
+    assert [(d.code, d.line, d.column) for d in loaded.diagnostics] == [("HTA003", 2, 1)]
