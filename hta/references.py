@@ -176,24 +176,11 @@ def _import_entry(bibliography: _Bibliography, entry: ParsedEntry, shown: str, r
         report.merged.append(Merged(shown, entry.line, kept["id"], key, bibliography.merge(kept, csl)))
 
 
-def read_utf8(path: Path) -> tuple[str | None, list[Diagnostic]]:
-    """A file import reads or rewrites, as strict UTF-8: a byte that is not UTF-8 is a finding at its line
-    and column, never a reason to read the whole file in another encoding (and rewrite it as mojibake)."""
-    text, problems = read_text(path)
-    if text is None:
-        return None, problems
-    raw = path.read_bytes()
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        column = len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1
-        return None, [Source(path).at_line(
-            rules.UNREADABLE_FILE, raw.count(b"\n", 0, exc.start) + 1,
-            f"the byte 0x{raw[exc.start]:02X} here is not UTF-8, so {path.name} was neither read nor changed.",
-            "Save the file as UTF-8 (in most editors: Save as → Encoding: UTF-8), then run the command again.",
-            column)]
-    return text, []
+def read_utf8(path: Path, root: Path | None = None) -> tuple[str | None, list[Diagnostic]]:
+    """A file import reads or rewrites, through the one reader (hta.load.read_text): strict UTF-8, so a byte
+    that is not UTF-8 is a finding at its line and column, never a reason to read the whole file in another
+    encoding (and rewrite it as mojibake); with `root`, nothing that resolves outside that folder."""
+    return read_text(path, root)
 
 
 def _read_export(path: Path) -> tuple[list[ParsedEntry], list[Diagnostic]]:
@@ -229,8 +216,8 @@ class _Bibliography:
         bibliography = cls([])
         # Rewriting a file that did not read cleanly would lose what it holds, and matching against a
         # BibTeX file read in part would add its unread works twice: stop at the first problem.
-        if json_path.exists():
-            text, problems = read_utf8(json_path)
+        if json_path.exists() or json_path.is_symlink():
+            text, problems = read_utf8(json_path, folder)
             if text is None:
                 return None, problems
             items = parse_json(text) if text.strip() else []
@@ -241,8 +228,8 @@ class _Bibliography:
             bibliography.entries = [item.value for item in items]
             for entry in bibliography.entries:
                 bibliography.index(entry)
-        if bib_path.exists():
-            text, problems = read_utf8(bib_path)
+        if bib_path.exists() or bib_path.is_symlink():
+            text, problems = read_utf8(bib_path, folder)
             if text is None:
                 return None, problems
             entries, broken = parse_bibtex(text)

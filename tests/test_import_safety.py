@@ -332,3 +332,18 @@ def test_any_text_read_as_a_references_json_is_entries_or_one_located_problem(te
 def test_json_nested_too_deep_for_python_is_a_problem_not_a_crash(parse):
     entries, [problem] = parse("[" * 100_000)
     assert entries == [] and problem.line == 1 and "nested" in problem.message
+
+
+def test_import_refuses_a_references_json_that_links_out_of_the_folder(assessment, capsys):
+    """The one reader for the import too: a link out of the folder is neither read nor rewritten."""
+    outside = assessment.parent / "hemlig.json"
+    outside.write_text('[{"id": "hemlig", "title": "HEMLIGT-INNEHALL-4711"}]\n', encoding="utf-8")
+    (assessment / "references.json").symlink_to(outside)
+
+    status, out = refs_import(capsys, "pubmed.nbib")
+
+    assert status == 1
+    assert out.startswith("fraga/references.json:1:1: HTA012 error:")
+    assert "HEMLIGT" not in out
+    assert (assessment / "references.json").is_symlink()
+    assert outside.read_text(encoding="utf-8") == '[{"id": "hemlig", "title": "HEMLIGT-INNEHALL-4711"}]\n'
