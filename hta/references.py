@@ -176,16 +176,9 @@ def _import_entry(bibliography: _Bibliography, entry: ParsedEntry, shown: str, r
         report.merged.append(Merged(shown, entry.line, kept["id"], key, bibliography.merge(kept, csl)))
 
 
-def read_utf8(path: Path, root: Path | None = None) -> tuple[str | None, list[Diagnostic]]:
-    """A file import reads or rewrites, through the one reader (hta.load.read_text): strict UTF-8, so a byte
-    that is not UTF-8 is a finding at its line and column, never a reason to read the whole file in another
-    encoding (and rewrite it as mojibake); with `root`, nothing that resolves outside that folder."""
-    return read_text(path, root)
-
-
 def _read_export(path: Path) -> tuple[list[ParsedEntry], list[Diagnostic]]:
     source = Source(path)
-    text, problems = read_utf8(path)
+    text, problems = read_text(path)  # strict UTF-8: never re-read in another encoding
     if text is None:
         return [], problems
     parser = _PARSERS.get(path.suffix.lower())
@@ -217,7 +210,7 @@ class _Bibliography:
         # Rewriting a file that did not read cleanly would lose what it holds, and matching against a
         # BibTeX file read in part would add its unread works twice: stop at the first problem.
         if json_path.exists() or json_path.is_symlink():
-            text, problems = read_utf8(json_path, folder)
+            text, problems = read_text(json_path, folder)
             if text is None:
                 return None, problems
             items = parse_json(text) if text.strip() else []
@@ -229,7 +222,7 @@ class _Bibliography:
             for entry in bibliography.entries:
                 bibliography.index(entry)
         if bib_path.exists() or bib_path.is_symlink():
-            text, problems = read_utf8(bib_path, folder)
+            text, problems = read_text(bib_path, folder)
             if text is None:
                 return None, problems
             entries, broken = parse_bibtex(text)
