@@ -78,7 +78,7 @@ def conclusions_present(a: Assessment) -> Iterator[Diagnostic]:
     source = _source(a, "conclusions.yaml")
     for key, words in (("findings", "what the councils note (konstaterar att)"),
                        ("judgements", "what the councils judge (bedömer att)")):
-        if not [item for item in getattr(a.conclusions, key) if item.strip()]:
+        if not [item for item in getattr(a.conclusions, key) if item.text.strip()]:
             yield source.at(rules.MISSING_CONCLUSIONS, (key,), f'"{key}" is empty: {words} is missing.',
                             f"Add at least one bullet under `{key}:`.")
 
@@ -254,10 +254,8 @@ def prose_lines(a: Assessment) -> Iterator[tuple[Source, int, str]]:
         for offset, line in enumerate(section.text.split("\n")):
             yield section.source, section.first_line + offset, line
     conclusions = _source(a, "conclusions.yaml")
-    for key in ("findings", "judgements"):
-        for k, item in enumerate(getattr(a.conclusions, key)):
-            line, _ = conclusions.where((key, k))
-            yield conclusions, line or 1, item
+    for place, bullet in a.conclusions.bullets():
+        yield conclusions, conclusions.where(place)[0] or 1, bullet.text
 
 
 def prose_pieces(a: Assessment) -> Iterator[tuple[Source, int, int, str]]:
@@ -265,10 +263,9 @@ def prose_pieces(a: Assessment) -> Iterator[tuple[Source, int, int, str]]:
     for section in a.sections.values():
         yield section.source, section.first_line, 1, section.text
     conclusions = _source(a, "conclusions.yaml")
-    for key in ("findings", "judgements"):
-        for k, item in enumerate(getattr(a.conclusions, key)):
-            line, column = conclusions.where((key, k))
-            yield conclusions, line or 1, column or 1, item
+    for place, bullet in a.conclusions.bullets():
+        line, column = conclusions.where(place)
+        yield conclusions, line or 1, column or 1, bullet.text
 
 
 @dataclass(frozen=True)
@@ -388,9 +385,8 @@ def prose_texts(a: Assessment) -> Iterator[tuple[Source, int, str]]:
     for section in a.sections.values():
         yield section.source, section.first_line, section.text
     conclusions = _source(a, "conclusions.yaml")
-    for key in ("findings", "judgements"):
-        for k, item in enumerate(getattr(a.conclusions, key)):
-            yield conclusions, conclusions.where((key, k))[0] or 1, item
+    for place, bullet in a.conclusions.bullets():
+        yield conclusions, conclusions.where(place)[0] or 1, bullet.text
 
 
 @check

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, NonNegativeInt, PrivateAttr
@@ -86,8 +87,14 @@ class Metadata(Strict):
 
 class Outcome(Strict):
     name: str = Field(description="The outcome, as printed in the PICO.")
+    id: str = Field("", description="Stable short name that certainty ratings and conclusion bullets use for the "
+                    "outcome; default: made from the name.")
     aliases: list[str] = Field(default_factory=list, description="Other words the results use for it (e.g. 'rörelseförmåga' for 'motorik').")
     knowledge_gap: bool = Field(False, description="True when no evidence on it was found: a declared knowledge gap.")
+
+    def model_post_init(self, context: Any) -> None:
+        if not self.id:
+            self.id = slug(self.name)
 
 
 # An outcome is usually just its name; the mapping form adds aliases or declares a knowledge gap.
@@ -109,6 +116,14 @@ class Pico(Strict):
     intervention: str = Field(description="Intervention/Behandling/Teknik/Strategi.")
     control: str = Field(description="Control/Kontroll/Standardbehandling.")
     outcomes: Outcomes = Field(description="Outcome/Utfall av intresse, primary and secondary.")
+
+    def all_outcomes(self) -> list[Outcome]:
+        """Every outcome of this PICO, in the order the report lists them."""
+        return [*self.outcomes.primary, *self.outcomes.secondary]
+
+    def key_outcomes(self) -> list[Outcome]:
+        """The outcomes a decision rests on (primary ones): each needs evidence or a declared knowledge gap."""
+        return list(self.outcomes.primary)
 
 
 class SearchLine(Strict):
@@ -241,11 +256,31 @@ class Counts:
         return values
 
 
+class Bullet(Strict):
+    """One conclusion bullet: its text, and what it rests on."""
+
+    text: str = Field(description="The bullet as printed.")
+    outcomes: list[str] = Field(default_factory=list, description="Ids of the outcomes it rests on.")
+    references: list[str] = Field(default_factory=list, description="Reference ids it rests on, where useful.")
+    own_judgement: bool = Field(False, description="True when it is the council's own judgement, resting on no outcome.")
+
+
+# A bullet is usually just its text; the mapping form says what it rests on.
+BulletEntry = Annotated[Bullet, BeforeValidator(lambda v: {"text": v} if isinstance(v, str) else v,
+                                                json_schema_input_type=str | Bullet)]
+
+
 class Conclusions(Strict):
     """conclusions.yaml: what the councils note and what they judge."""
 
-    findings: list[str] = Field(default_factory=list, description="'… konstaterar att': what the evidence shows, one bullet each.")
-    judgements: list[str] = Field(default_factory=list, description="'… bedömer att': the councils' judgement, one bullet each.")
+    findings: list[BulletEntry] = Field(default_factory=list, description="'… konstaterar att': what the evidence shows, one bullet each.")
+    judgements: list[BulletEntry] = Field(default_factory=list, description="'… bedömer att': the councils' judgement, one bullet each.")
+
+    def bullets(self) -> Iterator[tuple[tuple[str | int, ...], Bullet]]:
+        """Every bullet with where its text stands in conclusions.yaml."""
+        for key in ("findings", "judgements"):
+            for k, bullet in enumerate(getattr(self, key)):
+                yield (key, k, "text"), bullet
 
 
 EVIDENCE_COLUMNS = {
