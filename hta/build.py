@@ -105,18 +105,17 @@ def read_and_check(folder: Path) -> tuple[Assessment | None, list[Diagnostic]]:
     return assessment, sorted(set(findings))
 
 
-def check_all(folders: list[Path], out_root: Path = Path("_build"), reuse=None) -> list[Outcome]:
-    """Read and check every assessment; two that would be written to one output folder are errors.
-    `reuse(folder)` may give an Outcome without reading the folder again (see `build`)."""
-    outcomes = []
+def check_all(folders: list[Path], out_root: Path = Path("_build"), reuse=None, jobs: int = 1) -> list[Outcome]:
+    """Read and check every assessment, `jobs` processes at a time for a large library; two that would be
+    written to one output folder are errors. `reuse(folder)` may give an Outcome without reading the folder
+    again (see `build`)."""
     # absolute, so that `.` and `..` have a name of their own; and a folder named twice is one
-    for folder in dict.fromkeys(Path(os.path.abspath(f)) for f in folders):
-        kept = reuse(folder) if reuse else None
-        if kept is not None:
-            outcomes.append(kept)
-            continue
-        assessment, findings = read_and_check(folder)
-        outcomes.append(Outcome(folder, findings, assessment=assessment))
+    unique = list(dict.fromkeys(Path(os.path.abspath(f)) for f in folders))
+    kept = {folder: reuse(folder) for folder in unique} if reuse else {}
+    todo = [folder for folder in unique if kept.get(folder) is None]
+    checked = dict(zip(todo, _read_and_check_many(todo, jobs)))
+    outcomes = [kept.get(folder) or Outcome(folder, checked[folder][1], assessment=checked[folder][0])
+                for folder in unique]
     for outcome in outcomes:
         others = [o for o in outcomes if o.name == outcome.name]
         if len(others) > 1:
@@ -127,6 +126,31 @@ def check_all(folders: list[Path], out_root: Path = Path("_build"), reuse=None) 
                 "Build them one at a time with different --out folders, or rename one of the folders."))
             outcome.reused, outcome.outputs = False, []
     return outcomes
+
+
+#: Fewer assessments than this are checked in this process: starting the workers costs about as much as
+#: checking this many.
+PARALLEL_CHECK_FROM = 40
+
+
+def _read_and_check_many(folders: list[Path], jobs: int) -> list[tuple[Assessment | None, list[Diagnostic]]]:
+    """`read_and_check` of each folder, in order; in worker processes for a large library, each given a run
+    of folders at a time, so what a worker sets up once (imports, the CSL style) serves many."""
+    if jobs <= 1 or len(folders) < PARALLEL_CHECK_FROM:
+        return [read_and_check(folder) for folder in folders]
+    from .parallel import run
+
+    size = -(-len(folders) // (jobs * 4))  # four runs a worker: one slow run leaves the others busy
+    runs = [(folders[i:i + size],) for i in range(0, len(folders), size)]
+    done = run(_read_and_check_run, runs, jobs, lambda d: None)
+    for d in done:
+        if d.error is not None:
+            raise d.error  # a bug of hta itself: what an author can cause is a finding
+    return [result for d in done for result in d.result]
+
+
+def _read_and_check_run(folders: list[Path]) -> list[tuple[Assessment | None, list[Diagnostic]]]:
+    return [read_and_check(folder) for folder in folders]
 
 
 def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=None, jobs: int = 1,
@@ -155,7 +179,7 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
             return None
         return Outcome(folder, record.diagnostics, expected_outputs(out_root, folder.name), reused=True)
 
-    outcomes = check_all(folders, out_root, unchanged)
+    outcomes = check_all(folders, out_root, unchanged, jobs)
     tasks, waiting = [], []
     for outcome in outcomes:
         if not outcome.buildable:

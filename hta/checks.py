@@ -632,11 +632,12 @@ def control_characters(a: Assessment) -> Iterator[Diagnostic]:
 @check
 def unprintable_characters(a: Assessment) -> Iterator[Diagnostic]:
     """The PDF is archival (PDF/A): every letter is set in the report's own font, which must have it."""
-    from .fonts import can_print
+    from .fonts import can_print, uncommon_characters
 
     def find(text: str) -> int | None:
         # ASCII is in every font; past it (C1 controls left by a wrong encoding included) the font is asked
-        return next((i for i, c in enumerate(text) if c > "~" and not c.isspace() and not can_print(c)), None)
+        return next((m.start() for m in uncommon_characters().finditer(text)
+                     if not m[0].isspace() and not can_print(m[0])), None)
 
     def say(char: str) -> tuple[str, str]:
         return (f'the character "{char}" (U+{ord(char):04X}) has no letter in the report\'s font, so the PDF cannot print it.',

@@ -91,10 +91,11 @@ def _folders(named: list[Path]) -> list[Path]:
 
 def check(args) -> int:
     from .build import check_all
+    from .parallel import default_jobs
     from .diagnostics import FORMATTERS, format_text, has_errors, wants_colour
 
     findings, suppressed = [], []
-    for outcome in check_all(_folders(args.assessments)):
+    for outcome in check_all(_folders(args.assessments), jobs=default_jobs()):
         findings += outcome.diagnostics
         if args.show_suppressed and outcome.assessment is not None:
             from .suppressions import marks

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from functools import cache
 from pathlib import Path
 
@@ -24,6 +25,21 @@ def font_folder() -> Path:
 # made of them is known printable without opening the font, so `hta check` need not import fontTools.
 SURELY_PRINTABLE = frozenset(
     [*range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x2010, 0x2028), *range(0x2030, 0x203B), 0x20AC, 0x2122])
+
+
+@cache
+def uncommon_characters() -> re.Pattern:
+    """Matches each character past ASCII that is not surely printable: all that `can_print` need be asked
+    of, so a text is scanned at the speed of a regular expression, not a letter at a time in Python."""
+    ranges, start = [], None
+    for code in sorted(SURELY_PRINTABLE | set(range(0x7F))):
+        if start is None or code != end + 1:
+            if start is not None:
+                ranges.append((start, end))
+            start = code
+        end = code
+    ranges.append((start, end))
+    return re.compile("[^" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]")
 
 
 def can_print(char: str) -> bool:
