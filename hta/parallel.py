@@ -77,16 +77,21 @@ def run(work: Callable[..., R], tasks: Sequence[tuple], jobs: int, on_done: Call
     # The server imports the build code once, so each worker starts without importing it again.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([work.__module__])
-    # a worker is replaced after some tasks: what a long-lived process keeps (Typst's caches) stays bounded
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context,
-                             max_tasks_per_child=TASKS_PER_WORKER) as pool:
-        futures = {pool.submit(work, *task): i for i, task in enumerate(tasks)}
-        for future in as_completed(futures):
-            i = futures[future]
-            error = future.exception()
-            done = Done(i, None if error else future.result(), error)
-            on_done(done)
-            results.append(done)
+    # Workers are replaced after some tasks, so what a long-lived process keeps stays bounded: a new pool for
+    # each TASKS_PER_WORKER tasks a worker. Not `max_tasks_per_child`: on Python 3.11 to 3.13 a pool using it
+    # stops for good once a worker retires with tasks still queued (CPython gh-115634), and a library of
+    # more than jobs × TASKS_PER_WORKER assessments never finished building.
+    batch = jobs * TASKS_PER_WORKER
+    for start in range(0, len(tasks), batch):
+        part = tasks[start:start + batch]
+        with ProcessPoolExecutor(max_workers=min(jobs, len(part)), mp_context=context) as pool:
+            futures = {pool.submit(work, *task): start + i for i, task in enumerate(part)}
+            for future in as_completed(futures):
+                i = futures[future]
+                error = future.exception()
+                done = Done(i, None if error else future.result(), error)
+                on_done(done)
+                results.append(done)
     return sorted(results, key=lambda d: d.index)
 
 
