@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import rules
-from .checks import run_checks
+from typing import TYPE_CHECKING
+
 from .diagnostics import Diagnostic, HtaError, display_path, has_errors
 from .library import STATE
 from .publish import LOG, output_lock, remove, staging_folder, swap_in
-from .model import Assessment
-from .validate import read_assessment
-from .render import RESOURCES
+
+if TYPE_CHECKING:  # reading, checking and writing are imported where used: a library built before needs none
+    from .model import Assessment
 
 FORMATS = ("html", "docx", "pdf")
 HTML, WORD, PDF = "the web page", "the Word file", "the PDF"  # each output as a finding names it
@@ -98,6 +99,9 @@ def read_and_check(folder: Path) -> tuple[Assessment | None, list[Diagnostic]]:
     missing = missing_assessment_file(folder)
     if missing is not None:
         return None, [missing]
+    from .checks import run_checks
+    from .validate import read_assessment
+
     assessment, findings = read_assessment(folder)
     # every check runs on what could be read; a file that could not be stands in the model as absent, and
     # the checks leave out what would only repeat that (see Assessment.unread)
@@ -128,6 +132,11 @@ def check_all(folders: list[Path], out_root: Path = Path("_build"), reuse=None, 
     return outcomes
 
 
+#: What workers use, imported once in the process they are forked from (this one imports them only when
+#: it reads or writes an assessment itself).
+WORKER_MODULES = ("hta.checks", "hta.validate", "hta.render", "hta.convert", "hta.html", "hta.docx", "hta.flow",
+                  "hta.cache")
+
 #: Fewer assessments than this are checked in this process: starting the workers costs about as much as
 #: checking this many.
 PARALLEL_CHECK_FROM = 40
@@ -142,7 +151,7 @@ def _read_and_check_many(folders: list[Path], jobs: int) -> list[tuple[Assessmen
 
     size = -(-len(folders) // (jobs * 4))  # four runs a worker: one slow run leaves the others busy
     runs = [(folders[i:i + size],) for i in range(0, len(folders), size)]
-    done = run(_read_and_check_run, runs, jobs, lambda d: None)
+    done = run(_read_and_check_run, runs, jobs, lambda d: None, WORKER_MODULES)
     for d in done:
         if d.error is not None:
             raise d.error  # a bug of hta itself: what an author can cause is a finding
@@ -212,10 +221,13 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
 
     recorded = [o for o in outcomes if not any(d.code == rules.SAME_OUTPUT_FOLDER.code for d in o.diagnostics)]
     with output_lock(out_root) if tasks or recorded else nullcontext():
-        run(build_one, tasks, jobs, finished)
+        run(build_one, tasks, jobs, finished, WORKER_MODULES)
         record_failures(outcomes, out_root)
         if index and recorded:
-            write_index(out_root)
+            listed = cache.index_digest(out_root, environment)
+            if not cache.index_is_current(out_root, listed):
+                write_index(out_root)
+                cache.remember_index(out_root, listed)
     return outcomes
 
 
@@ -356,7 +368,7 @@ def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None):
     from . import cache, convert
     from .flow import diagram, diagram_svg
     from .labels import TEMPLATES, labels_for
-    from .render import Figure, render_qmd
+    from .render import RESOURCES, Figure, render_qmd
 
     labels = labels_for(assessment.meta.language)
     out.mkdir(parents=True, exist_ok=True)
@@ -400,6 +412,7 @@ def convert_qmd(job, assessment: Assessment, engine: str) -> list[Path]:
     """HTML, Word and PDF from the .qmd alone: what the author could also hand to Quarto."""
     from . import convert, docx, html
     from .labels import labels_for
+    from .render import RESOURCES
 
     labels = labels_for(assessment.meta.language)
     if convert.choose_engine(engine) == "quarto":

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from .diagnostics import Diagnostic, Severity
-from .labels import LABELS, TEMPLATES
+from .paths import LABELS, TEMPLATES
 
 INPUTS = ".inputs"  # the digest file inside each report folder
 CACHE = ".hta/cache"  # under the output root, beside the lock and log (library.STATE): PNGs, the Word reference document and check findings, by content
@@ -140,6 +140,40 @@ def is_current(out: Path, outputs: list[Path], digest: str) -> bool:
 def remember(out: Path, digest: str) -> None:
     """After every other file of the report: it is complete and made from `digest`."""
     _write_atomically(out / INPUTS, (digest + "\n").encode("ascii"))
+
+
+# --- the library index, written again only when what it lists or how it is drawn changed ---------------
+
+INDEX_INPUTS = "index.inputs"  # in out_root/.hta: the digest of what the index was last written from
+
+
+def index_digest(out_root: Path, environment: Environment) -> str:
+    """What the index is made from: every report's entry as the index reads it, its templates and labels,
+    and the shared environment (code, versions)."""
+    from .library import entries
+
+    d = _Digest()
+    d.add("environment", environment.digest.encode())
+    for name in INDEX_ONLY:
+        d.add_file(f"templates/{name}", TEMPLATES / name)
+    for path in sorted(LABELS.glob("*.yaml")):
+        d.add_file(f"labels/{path.name}", path)
+    d.add("entries", json.dumps([asdict(e) for e in entries(out_root)], ensure_ascii=False).encode())
+    return d.hexdigest()
+
+
+def index_is_current(out_root: Path, digest: str) -> bool:
+    from .library import STATE
+
+    stamp = out_root / STATE / INDEX_INPUTS
+    return (stamp.is_file() and stamp.read_text(encoding="ascii").strip() == digest
+            and all((out_root / name).is_file() for name in ("index.html", "index.qmd")))
+
+
+def remember_index(out_root: Path, digest: str) -> None:
+    from .library import STATE
+
+    _write_atomically(out_root / STATE / INDEX_INPUTS, (digest + "\n").encode("ascii"))
 
 
 # --- what checking found, kept so an unchanged assessment is not read again ---------------------------

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-LABELS = TEMPLATES / "labels"
+from .paths import LABELS, TEMPLATES  # noqa: F401 -- named here by the modules that use labels
 
 
 class _Labels(BaseModel):

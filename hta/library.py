@@ -6,9 +6,12 @@ import json
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, Severity
-from .model import Assessment
+
+if TYPE_CHECKING:  # for the annotations alone: an unchanged build lists its reports without pydantic
+    from .model import Assessment
 
 MANIFEST = "report.json"
 # Beside a report whose latest version could not be built (or in a folder of its own when it never was): why.

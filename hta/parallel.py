@@ -56,10 +56,12 @@ class Done:
     error: BaseException | None = None
 
 
-def run(work: Callable[..., R], tasks: Sequence[tuple], jobs: int, on_done: Callable[[Done], None]) -> list[Done]:
+def run(work: Callable[..., R], tasks: Sequence[tuple], jobs: int, on_done: Callable[[Done], None],
+        preload: Sequence[str] = ()) -> list[Done]:
     """`work(*task)` for every task, `jobs` at a time in worker processes (in this process when 1), calling
     `on_done` as each finishes. A task that raises does not stop the others; the results come back in
-    the order of `tasks`, whatever order they finished in."""
+    the order of `tasks`, whatever order they finished in. The modules named in `preload` (and `work`'s own)
+    are imported once, in the process the workers are forked from."""
     results: list[Done] = []
     if jobs <= 1 or len(tasks) <= 1:
         # one task gains nothing from a pool, and a serial build stays debuggable in-process
@@ -76,7 +78,7 @@ def run(work: Callable[..., R], tasks: Sequence[tuple], jobs: int, on_done: Call
     # started here (a watch rebuild, a test), would be copied without its threads and hang the child.
     # The server imports the build code once, so each worker starts without importing it again.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([work.__module__])
+    context.set_forkserver_preload([work.__module__, *preload])
     # Workers are replaced after some tasks, so what a long-lived process keeps stays bounded: a new pool for
     # each TASKS_PER_WORKER tasks a worker. Not `max_tasks_per_child`: on Python 3.11 to 3.13 a pool using it
     # stops for good once a worker retires with tasks still queued (CPython gh-115634), and a library of

@@ -164,6 +164,30 @@ def test_an_unchanged_library_rebuilds_nothing_and_keeps_its_files(library):
     assert reports(library / "out") == before
 
 
+def test_the_index_is_written_again_only_when_what_it_lists_or_how_it_looks_changed(library, tmp_path, monkeypatch):
+    from hta import library as library_module
+
+    real, written = library_module.write_index, []
+    monkeypatch.setattr(library_module, "write_index", lambda root: written.append(root) or real(root))
+    index = library / "out" / "index.html"
+    rebuilt(library)
+    assert written == []  # nothing changed: the index stays as it is
+
+    replace_once(library / "src" / "alfa" / "assessment.yaml", "title: Ett minimalt", "title: Nytt namn, ett minimalt")
+    rebuilt(library)
+    assert len(written) == 1 and "Nytt namn" in index.read_text(encoding="utf-8")
+
+    index.unlink()
+    rebuilt(library)
+    assert len(written) == 2 and index.is_file()
+
+    change_index_template(monkeypatch, tmp_path)()
+    rebuilt(library)
+    assert len(written) == 3 and "{# changed #}" not in index.read_text(encoding="utf-8")
+    rebuilt(library)
+    assert len(written) == 3
+
+
 def test_force_rebuilds_every_assessment_to_the_same_bytes(library):
     before = reports(library / "out")
     assert rebuilt(library, force=True) == set(NAMES)
