@@ -294,7 +294,7 @@ def write_report(assessment: Assessment, out_root: Path, engine: str, digest: st
     staging = staging_folder(out_root, assessment.name)
     try:
         job = write_qmd(assessment, staging, out_root)
-        outputs = convert_qmd(job, assessment, engine)
+        outputs = convert_qmd(job, assessment, engine, lambda: write_word_resources(job, out_root))
         write_manifest(assessment, staging, findings)
         if digest:
             cache.remember(staging, digest)
@@ -365,7 +365,7 @@ def _texts(assessment: Assessment) -> list[Path]:
 def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None):
     """The .qmd and everything it names (figures, bibliography, style, templates) under `out`; what does not
     depend on the assessment alone (flow PNGs, the Word reference document) comes from `out_root`'s cache."""
-    from . import cache, convert
+    from . import convert
     from .flow import diagram, diagram_svg
     from .labels import TEMPLATES, labels_for
     from .render import RESOURCES, Figure, render_qmd
@@ -382,9 +382,8 @@ def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None):
         laid_out = diagram(search, labels)
         svg = diagram_svg(laid_out)
         stem = f"{RESOURCES}/flow-{search.id}"
-        figures[search.id] = Figure(stem, svg, cache.flow_png(svg, out_root or out.parent), laid_out.description)
+        figures[search.id] = Figure(stem, svg, b"", laid_out.description)  # its PNG: write_word_resources
         (out / f"{stem}.svg").write_text(svg, encoding="utf-8")
-        (out / f"{stem}.png").write_bytes(figures[search.id].png)
 
     bibliography = resources / "references.json"
     bibliography.write_text(json.dumps([r.model_dump(exclude_defaults=True) | {"id": r.id, "type": r.type}
@@ -392,7 +391,6 @@ def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None):
                             encoding="utf-8")
     csl = assessment.folder / assessment.meta.csl if assessment.meta.csl else default_csl()
     shutil.copyfile(csl, resources / csl.name)
-    cache.write_reference_doc(resources / "reference.docx", out_root or out.parent)
     shutil.copyfile(TEMPLATES / "report.typst", resources / "report.typst")
 
     images = {}
@@ -408,14 +406,31 @@ def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None):
     return job
 
 
-def convert_qmd(job, assessment: Assessment, engine: str) -> list[Path]:
-    """HTML, Word and PDF from the .qmd alone: what the author could also hand to Quarto."""
+def write_word_resources(job, out_root: Path) -> None:
+    """What only the Word file needs, from `out_root`'s cache: the flow diagrams as PNG and the reference
+    document. Made while pandoc reads the .qmd, which names them but does not open them."""
+    from dataclasses import replace
+
+    from . import cache
+    from .render import RESOURCES
+
+    for stem, figure in job.figures.items():
+        job.figures[stem] = replace(figure, png=cache.flow_png(figure.svg, out_root))
+        (job.folder / f"{stem}.png").write_bytes(job.figures[stem].png)
+    cache.write_reference_doc(job.folder / RESOURCES / "reference.docx", out_root)
+
+
+def convert_qmd(job, assessment: Assessment, engine: str, meanwhile=None) -> list[Path]:
+    """HTML, Word and PDF from the .qmd alone: what the author could also hand to Quarto. `meanwhile()`,
+    if given, makes what the writers need beyond the .qmd while pandoc reads it."""
     from . import convert, docx, html
     from .labels import labels_for
     from .render import RESOURCES
 
     labels = labels_for(assessment.meta.language)
     if convert.choose_engine(engine) == "quarto":
+        if meanwhile:
+            meanwhile()
         for fmt, output in (("html", HTML), ("docx", WORD), ("typst", PDF)):
             with making(output):
                 convert.quarto_render(job, [fmt])
@@ -424,8 +439,13 @@ def convert_qmd(job, assessment: Assessment, engine: str) -> list[Path]:
     else:
         from concurrent.futures import ThreadPoolExecutor
 
-        with making("the report (.qmd)"):
-            ast = convert.read_ast(job)
+        with ThreadPoolExecutor(max_workers=1) as reader:
+            read = reader.submit(convert.read_ast, job)
+            if meanwhile:
+                with making(WORD):
+                    meanwhile()
+            with making("the report (.qmd)"):
+                ast = read.result()
 
         def pdf() -> None:
             typ = convert.to_typst(job, ast, Path(RESOURCES) / "report.typst")
