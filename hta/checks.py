@@ -651,26 +651,42 @@ def _characters(a: Assessment, rule: rules.Rule, find: Callable[[str], int | Non
                 say: Callable[[str], tuple[str, str]]) -> Iterator[Diagnostic]:
     """A finding at the first character `find` points at, in each value, section line, evidence row and
     reference of the assessment."""
-    for name, data in (("assessment.yaml", a.meta), ("pico.yaml", a.picos), ("searches.yaml", a.searches),
-                       ("conclusions.yaml", a.conclusions)):
-        for loc, value in strings(data):
-            at = find(value)
-            if at is not None:
-                yield _source(a, name).at(rule, loc, *say(value[at]))
+    values, rows, references = _all_values(a)
+    for name, loc, value in values:
+        at = find(value)
+        if at is not None:
+            yield _source(a, name).at(rule, loc, *say(value[at]))
     for section in a.sections.values():
         for offset, line in enumerate(section.text.split("\n")):
             at = find(line)
             if at is not None:
                 yield section.source.at_line(rule, section.first_line + offset, *say(line[at]), at + 1)
     evidence = a.sources.get("evidence")
-    for row in a.evidence:
-        hit = next((v for _, v in strings(row) if find(v) is not None), None)
+    for row, texts in rows:
+        hit = next((v for v in texts if find(v) is not None), None)
         if evidence is not None and hit is not None:
             yield evidence.at_line(rule, row.row, *say(hit[find(hit)]))
-    for ref in a.references:
-        hit = next((v for _, v in strings(ref) if find(v) is not None), None)
+    for ref, texts in references:
+        hit = next((v for v in texts if find(v) is not None), None)
         if hit is not None:
             yield _reference_at(a, ref.id, rule, *say(hit[find(hit)]))
+
+
+def _all_values(a: Assessment) -> tuple[list, list, list]:
+    """Every text value of the data files, evidence rows and references: walked once per assessment, as
+    two checks look at each."""
+    if _LAST_VALUES and _LAST_VALUES[0] is a:
+        return _LAST_VALUES[1]
+    values = [(name, loc, value) for name, data in (("assessment.yaml", a.meta), ("pico.yaml", a.picos),
+                                                     ("searches.yaml", a.searches), ("conclusions.yaml", a.conclusions))
+              for loc, value in strings(data)]
+    found = (values, [(row, [v for _, v in strings(row)]) for row in a.evidence],
+             [(ref, [v for _, v in strings(ref)]) for ref in a.references])
+    _LAST_VALUES[:] = [a, found]
+    return found
+
+
+_LAST_VALUES: list = []  # [assessment, values] of the assessment checked last
 
 
 @check
