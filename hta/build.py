@@ -301,6 +301,7 @@ def write_report(assessment: Assessment, out_root: Path, engine: str, digest: st
         swap_in(staging, target)
     finally:
         remove(staging)  # after the swap it holds the old set; after a failure, the incomplete new one
+        fonts.keep_cuts_in(None)  # a page made later in this process keeps its cut in no folder of this build
     return [target / p.name for p in outputs]
 
 
