@@ -21,7 +21,27 @@ class Advances:
 
 @cache
 def advances(bold: bool = False, italic: bool = False) -> Advances:
-    """The family's advances at regular or bold weight, read from the font files shipped with the project."""
+    """The family's advances at regular or bold weight, read from the font files shipped with the project:
+    measured once and kept (see fonts.derived), as reading a weight of a variable font takes a second."""
+    import json
+
+    from .fonts import derived
+
+    data = json.loads(derived(advances_name(bold, italic), lambda: measured(bold, italic)))
+    return Advances(data["units_per_em"], {int(code): width for code, width in data["widths"].items()},
+                    data["fallback"])
+
+
+def advances_name(bold: bool, italic: bool) -> str:
+    from .fonts import derived_key
+
+    return f"advances-{derived_key('advances', f'bold={bold}', f'italic={italic}')}.json"
+
+
+def measured(bold: bool, italic: bool) -> str:
+    """The advances read from the font file, as JSON (whole numbers stay whole: the sums come out the same)."""
+    import json
+
     from fontTools.ttLib import TTFont
 
     from .fonts import font_files
@@ -30,7 +50,8 @@ def advances(bold: bool = False, italic: bool = False) -> Advances:
     font = TTFont(path)
     glyphs = font.getGlyphSet(location={"wght": 700 if bold else 400})
     widths = {code: glyphs[name].width for code, name in font.getBestCmap().items()}
-    return Advances(font["head"].unitsPerEm, widths, max(widths[ord(c)] for c in "0WM"))
+    return json.dumps({"units_per_em": font["head"].unitsPerEm, "widths": widths,
+                       "fallback": max(widths[ord(c)] for c in "0WM")}, sort_keys=True)
 
 
 def text_width(text: str, size: float, bold: bool = False, italic: bool = False) -> float:

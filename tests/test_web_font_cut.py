@@ -17,13 +17,15 @@ OMEGA = "\u03a9"  # in the family, but not among the common letters: a page with
 
 @pytest.fixture(autouse=True)
 def fresh_process(monkeypatch):
-    """Each test sees no cut made earlier in this process, and leaves none behind."""
-    fonts._web_font_css.cache_clear()
-    fonts._cut_basis.cache_clear()
+    """Each test sees nothing derived from the font earlier in this process, and leaves nothing behind."""
+    from hta import metrics
+
+    for remembered in (fonts._web_font_css, fonts._cut_basis, metrics.advances):
+        remembered.cache_clear()
     yield
     fonts.keep_cuts_in(None)
-    fonts._web_font_css.cache_clear()
-    fonts._cut_basis.cache_clear()
+    for remembered in (fonts._web_font_css, fonts._cut_basis, metrics.advances):
+        remembered.cache_clear()
 
 
 def cmaps(css: str) -> list[set[int]]:
@@ -34,10 +36,12 @@ def cmaps(css: str) -> list[set[int]]:
             for data in re.findall(r"base64,([A-Za-z0-9+/=]+)", css)]
 
 
+STALE = "the shipped files are stale: run `python -m hta.fonts` and commit templates/webfont/"
+
+
 def test_the_shipped_common_cut_is_current_and_holds_the_common_letters_only():
     shipped = sorted(fonts.SHIPPED_CUTS.glob("*.css"))
-    assert [p.name for p in shipped] == [f"{fonts.cut_key(fonts._WEB_BASE)}.css"], (
-        "the shipped cut is stale: run `python -m hta.fonts` and commit templates/webfont/")
+    assert [p.name for p in shipped] == [f"{fonts.cut_key(fonts._WEB_BASE)}.css"], STALE
     css = shipped[0].read_text(encoding="ascii")
     for mapped in cmaps(css):
         assert {ord(c) for c in "aåäöøæéÅÄÖ€–"} <= mapped
@@ -94,3 +98,37 @@ def test_a_kept_cut_is_not_used_once_what_it_was_made_from_changes(tmp_path, mon
     assert all(key != base for key in keys.values()), keys
     assert len(set(keys.values())) == len(keys)
     assert key_after(lambda m: None) == base
+
+
+def test_the_shipped_advance_widths_are_current_and_those_of_the_font():
+    from fontTools.ttLib import TTFont
+
+    from hta import metrics
+
+    names = {metrics.advances_name(bold, italic) for bold in (False, True) for italic in (False, True)}
+    assert {p.name for p in fonts.SHIPPED_CUTS.glob("*.json")} == names, STALE
+    regular = TTFont(next(p for p in fonts.font_files() if "Italic" not in p.name))
+    glyphs = regular.getGlyphSet(location={"wght": 400})
+    cmap = regular.getBestCmap()
+    widths = metrics.advances()
+    assert len(widths.widths) == len(cmap)
+    for char in "Wiå€ ":
+        assert widths.widths[ord(char)] == glyphs[cmap[ord(char)]].width
+    assert metrics.advances(bold=True).width("Hej", 10) > widths.width("Hej", 10)
+
+
+def test_advance_widths_measured_once_are_kept_and_read_by_a_later_process(tmp_path, monkeypatch):
+    import json
+
+    from hta import metrics
+
+    fonts.keep_cuts_in(tmp_path)
+    monkeypatch.setattr(fonts, "SHIPPED_CUTS", tmp_path / "nothing shipped")
+    metrics.advances(bold=True)
+    [kept] = tmp_path.glob("advances-*.json")
+    assert kept.name == metrics.advances_name(True, False)
+
+    metrics.advances.cache_clear()  # as a new process
+    kept.write_text(json.dumps({"units_per_em": 1000, "widths": {"72": 500.0}, "fallback": 1000.0}), encoding="utf-8")
+    assert metrics.advances(bold=True).width("HH", 10) == 10.0
+    assert metrics.advances_name(True, True) != kept.name != metrics.advances_name(False, False)
