@@ -164,6 +164,7 @@ class FigureLabels(_Data):
     not_rated: str
     key: str
     of: str
+    critical: str
 
 
 @cache
