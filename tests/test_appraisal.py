@@ -100,6 +100,11 @@ def test_word_numbers_the_figures_after_the_flow_diagram(built):
     assert captions[:3] == ["Figur 1. Diagram över sökresultat", "Figur 2. Bedömning per studie och domän: RoB 2",
                             "Figur 3. Andel studier per bedömning och domän: RoB 2"]
     assert len(captions) == 1 + 2 * len(TOOLS)
+    # each number is a SEQ field, so Word renumbers the figures when one is added
+    import zipfile
+
+    document = zipfile.ZipFile(built / f"{FIXTURE.name}.docx").read("word/document.xml").decode("utf-8")
+    assert len(re.findall(r"SEQ Figur", document)) == len(captions)
 
 
 def test_pdf_figures_carry_the_ratings_as_alt_text_and_the_tables_as_text(built):
@@ -183,6 +188,10 @@ def test_each_tool_file_has_the_published_domains():
 
 def test_a_plain_robins_i_is_not_taken_for_either_version():
     assert tool_named("ROBINS-I") is None and tool_named("robins-i v2").id == "robins-i-v2"
+    # the two versions order domains 2 and 3 differently: a version is a file of its own
+    first, second = tool_named("ROBINS-I 2016"), tool_named("ROBINS-I V2")
+    assert [d.name.en.split()[2] for d in first.domains][1:3] == ["selection", "classification"]
+    assert [d.name.en.split()[2] for d in second.domains][1:3] == ["classification", "selection"]
 
 
 @pytest.mark.parametrize(("flaws", "weaknesses", "rating"), [
@@ -201,3 +210,25 @@ def test_amstar2_allows_low_where_several_weaknesses_give_moderate():
     ("A2", "A2"), ("Kommentar D1", None), ("Resultat", None), ("B1", None), ("D", None)])
 def test_column_headings_name_domains_only_in_the_documented_forms(heading, domain):
     assert domain_id(heading) == domain
+
+
+def _luminance(colour: str) -> float:
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def _contrast(a: str, b: str) -> float:
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_every_symbol_reads_against_its_fill_and_every_outline_against_the_page():
+    from hta.appraisal_figures import COLOURS, OUTLINE
+
+    for tone, (fill, ink) in COLOURS.items():
+        assert _contrast(fill, ink) >= 4.5, tone  # WCAG AA for text
+    assert _contrast(OUTLINE, "#ffffff") >= 3  # WCAG non-text contrast: each circle and bar has the outline
