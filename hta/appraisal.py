@@ -292,8 +292,12 @@ def _author_year(ref: Reference) -> str:
     name = first.get("family") or first.get("literal") or ""
     if not name or len(name) > 24:
         return ref.id
-    parts = (extra.get("issued") or {}).get("date-parts") or [[]]
-    year = parts[0][0] if parts and parts[0] else ""
+    if not isinstance(name, str):
+        return ref.id
+    issued = extra.get("issued")
+    parts = issued.get("date-parts") if isinstance(issued, dict) else None
+    first_date = parts[0] if isinstance(parts, list) and parts and isinstance(parts[0], list) else []
+    year = first_date[0] if first_date and isinstance(first_date[0], (int, str)) else ""
     return f"{name} {year}".strip()
 
 
