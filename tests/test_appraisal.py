@@ -232,3 +232,40 @@ def test_every_symbol_reads_against_its_fill_and_every_outline_against_the_page(
     for tone, (fill, ink) in COLOURS.items():
         assert _contrast(fill, ink) >= 4.5, tone  # WCAG AA for text
     assert _contrast(OUTLINE, "#ffffff") >= 3  # WCAG non-text contrast: each circle and bar has the outline
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("nb", "Berg 2020: D1 noe bekymring, D2 lav, D3 høy, D4 lav, D5 noe bekymring, samlet vurdering høy."),
+    ("en", "Berg 2020: D1 some concerns, D2 low, D3 high, D4 low, D5 some concerns, overall high.")])
+def test_figures_speak_the_report_language(language, expected):
+    from hta.appraisal_figures import figures_of
+    from hta.validate import read_assessment
+
+    assessment, _findings = read_assessment(FIXTURE)
+    assessment.meta.language = language
+    [rob] = [f for f in figures_of(assessment) if f.tool.name == "RoB 2"]
+    assert expected in rob.traffic.description
+    key = {"nb": "Noe bekymring", "en": "Some concerns"}[language]  # the figure's key, in the same words
+    assert key in [t.text for t in rob.traffic.texts]
+
+
+def test_a_study_label_is_text_in_the_svg_and_in_the_markdown(tmp_path):
+    import json
+    import shutil
+
+    from hta.appraisal_figures import drawing_svg, figures_of, report_blocks
+    from hta.validate import read_assessment
+
+    folder = tmp_path / "fall"
+    shutil.copytree(FIXTURE, folder)
+    references = json.loads((folder / "references.json").read_text(encoding="utf-8"))
+    for ref in references:
+        if ref["id"] == "berg2020":
+            ref["author"] = [{"family": "<b>B&*x*"}]
+    (folder / "references.json").write_text(json.dumps(references), encoding="utf-8")
+    assessment, _findings = read_assessment(folder)
+    [rob] = [f for f in figures_of(assessment) if f.tool.name == "RoB 2"]
+    root = ET.fromstring(drawing_svg(rob.traffic))  # still well-formed XML
+    assert "<b>B&*x* 2020" in [t.text for t in root.iter(f"{SVG}text")]
+    [block] = [b for b in report_blocks(assessment, "resources") if b.id == "appraisal-rob2"]
+    assert block.study_rows[1][0].startswith(r"\<b\>B\&\*x\* 2020 [@berg2020]")
