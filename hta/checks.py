@@ -709,3 +709,7 @@ def plain_ids(a: Assessment) -> Iterator[Diagnostic]:
         if value and not _PLAIN_ID.fullmatch(value):
             yield source.at(rules.UNSAFE_ID, loc, f'the id "{value[:80]}" holds characters other than letters, digits, - and _.',
                             f'Write e.g. "{slug(value) or "sok1"}".')
+
+
+# The checks of certainty.yaml and of linked conclusions live in their own module; importing it registers them.
+from . import certainty_checks  # noqa: E402,F401
