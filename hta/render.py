@@ -112,6 +112,8 @@ def pico_rows(pico: Pico, labels: Labels) -> list[tuple[str, str]]:
 
 def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str) -> str:
     """The whole report as Quarto Markdown, read alike by pandoc and by Quarto."""
+    from . import sof
+
     labels = labels_for(assessment.meta.language)
     values = count_values(assessment)
 
@@ -141,8 +143,11 @@ def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str
                   for key, section in assessment.sections.items() if section.text.strip()},
         picos=[(pico, pico_rows(pico, labels)) for pico in assessment.picos],
         extra_columns=list(dict.fromkeys(c for row in assessment.evidence for c in row.extra)),
-        findings=[prose(f.text) for f in assessment.conclusions.findings],
-        judgements=[prose(j.text) for j in assessment.conclusions.judgements],
+        findings=[sof.bullet_markdown(prose(f.text), f, "findings", k, assessment, labels)
+                  for k, f in enumerate(assessment.conclusions.findings)],
+        judgements=[sof.bullet_markdown(prose(j.text), j, "judgements", k, assessment, labels)
+                    for k, j in enumerate(assessment.conclusions.judgements)],
+        summary_of_findings=sof.tables(assessment, labels),
         notes_heading=labels.notes_that.format(councils=councils),
         judges_heading=labels.judges_that.format(councils=councils),
         decision_line=decision_line,
