@@ -107,7 +107,7 @@ def _table(p: int, c: int, pico_title: str, comparison: str, ratings: list[Ratin
     notes: list[tuple[str, str]] = []
     lines = [f"| {escape_markdown(words.outcome)} | {escape_markdown(words.studies)} | "
              f"{escape_markdown(words.effect)} | {escape_markdown(words.certainty)} |",
-             "|:-----------|:------|:----------------|:----------|"]
+             "|:--------------|:----------|:----------------|:------------|"]
     for rating in ratings:
         own = _notes(rating, labels, letters)
         notes += own
