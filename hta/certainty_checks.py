@@ -11,7 +11,7 @@ from .checks import _source, check
 from .diagnostics import Diagnostic
 from .i18n import _
 from .model import Assessment, Bullet
-from .notation import Level, accepted_forms
+from .notation import SYMBOL_FORMS, Level, accepted_words
 
 
 def _like(word: str, known: set[str]) -> str:
@@ -26,8 +26,10 @@ def certainty_forms(a: Assessment) -> Iterator[Diagnostic]:
     for i, rating in enumerate(a.certainty):
         if rating.level is None:
             yield source.at(rules.UNKNOWN_CERTAINTY, (i, "certainty"),
-                            _("the certainty “{form}” is not a form hta reads.").format(form=rating.certainty),
-                            _("Write one of: {forms}.").format(forms=accepted_forms()))
+                            _("the certainty “{form}” is not a form hta reads: write {symbols}, or a level in "
+                              "words.").format(form=rating.certainty, symbols=SYMBOL_FORMS),
+                            _("The words: {words}; each may stand before “tillförlitlighet”, “certainty”, “tillit” "
+                              "and the like.").format(words=accepted_words()))
         elif rating.level is Level.NOT_ASSESSED and not rating.reason:
             yield source.at(rules.NOT_ASSESSED_WITHOUT_REASON, (i, "certainty"),
                             _("the certainty of “{outcome}” is not assessed, and no reason is given.").format(
@@ -97,10 +99,9 @@ def key_outcomes_rated(a: Assessment) -> Iterator[Diagnostic]:
 
 
 def uses_linked_conclusions(a: Assessment) -> bool:
-    """The assessment links its conclusions to their evidence: a bullet says what it rests on, or the
-    assessment rates certainty. Only then is a bullet that says nothing of it a finding."""
-    return bool(a.certainty) or any(b.outcomes or b.references or b.own_judgement
-                                    for _loc, b in a.conclusions.bullets())
+    """The assessment links its conclusions to their evidence: some bullet says what it rests on. Only then
+    is a bullet that says nothing of it a finding."""
+    return any(_has_basis(b) for _loc, b in a.conclusions.bullets())
 
 
 def _has_basis(bullet: Bullet) -> bool:

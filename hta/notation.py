@@ -3,7 +3,7 @@
 Regional reports write one level a dozen ways: "GRADE: 2/4", "⊕⊕", "(GRADE: ++)", "⨁⨁◯◯", "måttligt starkt
 vetenskapligt underlag", "mycket låg tillförlitlighet", "lav tillit". `read_level` takes any form of
 `FORMS` (and the symbol, fraction and plus forms) and gives the level; an unknown form is None, and the
-check that reports it lists `accepted_forms()`.
+check that reports it lists SYMBOL_FORMS and `accepted_words()`.
 """
 
 from __future__ import annotations
@@ -95,12 +95,12 @@ def read_level(text: str) -> Level | None:
     return None
 
 
-def accepted_forms() -> str:
-    """The accepted forms, as a finding lists them."""
-    words = ", ".join(f'"{form}"' for form in FORMS)
-    return (f'⊕⊕◯◯ (or ⨁⨁◯◯, or ⊕⊕ alone), "2/4", "++", optionally after "GRADE:" and in brackets; or the words '
-            f'{words}, each optionally followed by "tillförlitlighet", "certainty", "vetenskapligt underlag", '
-            '"tillit" or "kvalitet"')
+SYMBOL_FORMS = "⊕⊕◯◯, ⨁⨁◯◯ or ⊕⊕, 2/4 or ++ (each may follow “GRADE:”, in brackets)"
+
+
+def accepted_words() -> str:
+    """The accepted words, grouped by level, as a finding lists them."""
+    return "; ".join("/".join(f for f, lv in FORMS.items() if lv is level) for level in Level)
 
 
 def symbols(level: Level) -> str:

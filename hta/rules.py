@@ -384,11 +384,11 @@ UNKNOWN_BULLET_OUTCOME = rule(
     "outcomes: [smärta]", "outcomes: [smarta]")
 BULLET_WITHOUT_BASIS = rule(
     "HTA257", "bullet-without-basis", W, "A conclusion bullet names no outcome and no reference, and is not marked as the council's own judgement.",
-    "Once an assessment links its conclusions to their evidence (any bullet names outcomes, references or "
-    "`own_judgement`, or there is a `certainty.yaml`), every bullet should say what it rests on, so that readers can "
-    "follow each one to the rows of the summary-of-findings table. Conclusions written as plain text, as the "
-    "reference statement writes them, are not asked for it: it would flag every bullet of a report that never "
-    "meant to link them.",
+    "Once an assessment links its conclusions to their evidence (any bullet of conclusions.yaml names outcomes, "
+    "references or `own_judgement`), every bullet should say what it rests on, so that readers can follow each one "
+    "to the rows of the summary-of-findings table. Conclusions written as plain text throughout, as the reference "
+    "statement writes them, are not asked for it: that would flag every bullet of a report that never meant to "
+    "link them, and a basis hta guessed for them would be invented.",
     "- text: Testbehandling bör bara ges i studier.",
     "- text: Testbehandling bör bara ges i studier.\n  own_judgement: true", relaxed_in_draft=True)
 SEVERAL_PICOS_UNNAMED = rule(
