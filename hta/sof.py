@@ -161,35 +161,39 @@ def html_links(body: str, assessment: Assessment, labels: Labels) -> str:
     """The sanitised HTML body with each table row linking back to the bullets that name its outcome, and
     the symbols hidden from screen readers (the words beside them say the level)."""
     body = body.replace(f'<span class="{SYMBOLS_CLASS}">', f'<span class="{SYMBOLS_CLASS}" aria-hidden="true">')
-    back: dict[str, list[str]] = {}
+    back: dict[str, list[tuple[str, str]]] = {}
     for key in ("findings", "judgements"):
         for k, bullet in enumerate(getattr(assessment.conclusions, key)):
+            # the link says which conclusion it leads to: the label and the bullet's first words
+            said = html.escape(f"{labels.certainty.back_to_conclusion}: {_first_words(bullet.text)}", quote=True)
             for outcome in bullet.outcomes:
-                back.setdefault(slug(outcome) or "x", []).append(bullet_id(key, k))
-    said = html.escape(labels.certainty.back_to_conclusion)
+                back.setdefault(slug(outcome) or "x", []).append((bullet_id(key, k), said))
 
     def link(m: re.Match) -> str:
-        targets = back.get(m[2], [])
-        return m[0] + "".join(f' <a class="sof-back" href="#{t}" aria-label="{said}" title="{said}">↑</a>'
-                              for t in targets)
+        return m[0] + "".join(f' <a class="sof-back" href="#{target}" aria-label="{said}" title="{said}">↑</a>'
+                              for target, said in back.get(m[2], []))
 
     return re.sub(r'<span id="(sof-\d+-\d+-([a-z0-9-]+))">.*?</span>', link, body)
+
+
+def _first_words(text: str, width: int = 60) -> str:
+    plain = " ".join(re.sub(r"\s*\[@[^\]]*\]", "", text).split())  # without its citations
+    return plain if len(plain) <= width else plain[:width].rsplit(" ", 1)[0] + " …"
 
 
 # --- Word: the symbols named in a font that has them ------------------------------------------------
 
 def symbol_runs(doc) -> None:
-    """Each run holding certainty symbols is set in WORD_SYMBOL_FAMILY: Arial has no ⊕ or ◯."""
+    """Each run holding certainty symbols (in a table or in the author's text) is set in WORD_SYMBOL_FAMILY:
+    Arial has no ⊕ or ◯."""
     from docx.oxml.ns import qn
+    from docx.text.run import Run
 
     from .fonts import SYMBOLS, WORD_SYMBOL_FAMILY
 
-    for table in doc.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                for paragraph in cell.paragraphs:
-                    for run in paragraph.runs:
-                        if SYMBOLS & set(run.text):
-                            fonts = run._r.get_or_add_rPr().get_or_add_rFonts()
-                            for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-                                fonts.set(qn(attribute), WORD_SYMBOL_FAMILY)
+    for element in doc.element.body.iter(qn("w:r")):
+        run = Run(element, None)
+        if SYMBOLS & set(run.text):
+            fonts = element.get_or_add_rPr().get_or_add_rFonts()
+            for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+                fonts.set(qn(attribute), WORD_SYMBOL_FAMILY)

@@ -268,3 +268,26 @@ def test_the_json_carries_certainty_and_conclusion_links(built):
                           ("funktion", "Testbehandling mot placebo", "very low")]
     [first] = [c for c in data["conclusions"] if c["id"] == "conclusion-findings-1"]
     assert first["outcomes"] == [{"id": "smarta", "name": "Smärta", "certainty": ["moderate", "low"]}]
+
+
+# --- The HTML page in a browser ------------------------------------------------------------------------
+
+from test_html_accessibility import AXE, WCAG_21_AA, WIDTHS, browser, open_page  # noqa: E402,F401
+
+
+def test_the_summary_of_findings_page_passes_axe_and_fits_a_phone(built, browser):
+    script = AXE.read_text(encoding="utf-8")
+    path = built / "certainty.html"
+    found = {}
+    for width in WIDTHS:
+        page = open_page(browser, path, width)
+        page.add_script_tag(content=script)
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA)
+        found |= {f"{width}px: {v['id']}": [n["html"][:120] for n in v["nodes"]] for v in result["violations"]}
+        if width == 390:
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            table = page.locator("#tbl-sof-1-1")
+            assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth")  # no scrolling in its box
+        assert page.evaluate("document.fonts.check('16px \"DejaVu Sans\"', '⊕◯')")
+        page.close()
+    assert not found, found
