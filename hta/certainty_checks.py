@@ -140,7 +140,7 @@ def conclusion_links(a: Assessment) -> Iterator[Diagnostic]:
                             _("the bullet does not say what it rests on."),
                             _("Name its outcomes (`outcomes: [id, …]`) or references (`references: […]`), or mark "
                               "it `own_judgement: true`."))
-        if not bullet.outcomes or not a.was_read("certainty.yaml"):
+        if not bullet.outcomes or not a.certainty:  # without ratings there is nothing to hold the words to
             continue
         levels = {r.level for r in a.certainty if r.outcome in bullet.outcomes
                   and r.level not in (None, Level.NOT_ASSESSED)}
