@@ -20,7 +20,7 @@ from .notation import Level
 FORMAT = "hta-report/1"
 
 
-class Counts(BaseModel):
+class CountsRecord(BaseModel):
     """The numbers of one search as the report prints them, each computed once from the data; null where
     not reported."""
 
@@ -40,7 +40,7 @@ class Counts(BaseModel):
 class SearchRecord(BaseModel):
     model_config = ConfigDict(extra="forbid")
     search: Search = Field(description="The search as searches.yaml gives it.")
-    counts: Counts = Field(description="Its numbers as the report prints them.")
+    counts: CountsRecord = Field(description="Its numbers as the report prints them.")
 
 
 class LinkedOutcome(BaseModel):
@@ -90,7 +90,7 @@ def record(assessment: Assessment) -> Record:
             conclusions.append(ConclusionRecord(id=bullet_id(kind, k), kind=kind, bullet=bullet, outcomes=linked))
     return Record(
         format=FORMAT, name=assessment.name, metadata=assessment.meta, picos=assessment.picos,
-        searches=[SearchRecord(search=s, counts=Counts(**asdict(s.counts()))) for s in assessment.searches],
+        searches=[SearchRecord(search=s, counts=CountsRecord(**asdict(s.counts()))) for s in assessment.searches],
         evidence=assessment.evidence, certainty=assessment.certainty, conclusions=conclusions,
         references=assessment.references)
 

@@ -163,6 +163,9 @@ def test_word_has_one_summary_of_findings_table_per_comparison_with_symbols_word
         for row, (_o, _s, symbols, word, marks) in zip(body, expected):
             assert row[3].startswith(f"{symbols} {word}" if symbols else word)
             assert row[3].endswith(marks)
+    from docx.oxml.ns import qn
+
+    assert all(t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None for t in sof)  # a header row Word knows
     # the symbols are set in a font that has them; Arial has none
     runs = [r for t in sof for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs if "⊕" in r.text]
     assert runs and all(r.font.name == "Segoe UI Symbol" for r in runs)
