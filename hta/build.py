@@ -288,6 +288,7 @@ def write_report(assessment: Assessment, out_root: Path, engine: str, digest: st
     so a report is current only when complete."""
     from . import cache, fonts
     from .library import write_manifest
+    from .record import write_record
 
     fonts.keep_cuts_in(out_root / cache.CACHE / "font")
     target = out_root / assessment.name
@@ -296,6 +297,7 @@ def write_report(assessment: Assessment, out_root: Path, engine: str, digest: st
         job = write_qmd(assessment, staging, out_root)
         outputs = convert_qmd(job, assessment, engine, lambda: write_word_resources(job, out_root))
         write_manifest(assessment, staging, findings)
+        write_record(assessment, staging)  # <name>.json: the report as data (hta/record.py)
         if digest:
             cache.remember(staging, digest)
         swap_in(staging, target)
@@ -366,7 +368,7 @@ def _texts(assessment: Assessment) -> list[Path]:
 def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None):
     """The .qmd and everything it names (figures, bibliography, style, templates) under `out`; what does not
     depend on the assessment alone (flow PNGs, the Word reference document) comes from `out_root`'s cache."""
-    from . import convert
+    from . import cache, convert
     from .flow import diagram, diagram_svg
     from .labels import TEMPLATES, labels_for
     from .render import RESOURCES, Figure, render_qmd
@@ -386,6 +388,9 @@ def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None):
         figures[search.id] = Figure(stem, svg, b"", laid_out.description)  # its PNG: write_word_resources
         (out / f"{stem}.svg").write_text(svg, encoding="utf-8")
 
+    from .appraisal_figures import write_figures  # the appraisal figures, per tool rated per domain
+    appraisal = write_figures(assessment, out, lambda svg: cache.flow_png(svg, out_root or out.parent))
+
     bibliography = resources / "references.json"
     bibliography.write_text(json.dumps([r.model_dump(exclude_defaults=True) | {"id": r.id, "type": r.type}
                                         for r in assessment.references], ensure_ascii=False, indent=1),
@@ -401,7 +406,7 @@ def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None):
         shutil.copyfile(source, target)
         images[f"{RESOURCES}/figures/{source.name}"] = target
     job = convert.Job(out, assessment.name, Path(RESOURCES) / bibliography.name, Path(RESOURCES) / csl.name,
-                      {f.stem: f for f in figures.values()}, images,
+                      {f.stem: f for f in figures.values()} | appraisal, images,
                       int(assessment.meta.document_time().timestamp()))
     job.qmd.write_text(render_qmd(assessment, figures, csl.name), encoding="utf-8")
     return job
@@ -416,6 +421,8 @@ def write_word_resources(job, out_root: Path) -> None:
     from .render import RESOURCES
 
     for stem, figure in job.figures.items():
+        if figure.png:
+            continue  # made with the .qmd (the appraisal figures)
         job.figures[stem] = replace(figure, png=cache.flow_png(figure.svg, out_root))
         (job.folder / f"{stem}.png").write_bytes(job.figures[stem].png)
     cache.write_reference_doc(job.folder / RESOURCES / "reference.docx", out_root)

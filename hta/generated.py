@@ -7,7 +7,9 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
+from .certainty import Rating
 from .model import Conclusions, Metadata, Pico, Search
+from .record import Record
 from .rules import RULES
 
 REPO = Path(__file__).resolve().parent.parent
@@ -20,6 +22,11 @@ SCHEMA_FILES = {
     "pico": (list[Pico], "pico.yaml: one or more PICO"),
     "searches": (list[Search], "searches.yaml: searches, their lines and screening"),
     "conclusions": (Conclusions, "conclusions.yaml: what the councils note and judge"),
+    "certainty": (list[Rating], "certainty.yaml: the certainty of the evidence per outcome and comparison"),
+}
+# What a build writes as data: described as it is written (serialisation), computed values included.
+OUTPUT_SCHEMAS = {
+    "report": (Record, "<name>.json: a report as data, with every computed number, certainty and link"),
 }
 
 
@@ -28,6 +35,10 @@ def schemas() -> dict[str, str]:
     out = {}
     for name, (model, title) in SCHEMA_FILES.items():
         schema = TypeAdapter(model).json_schema()
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title} | schema
+        out[f"{name}.schema.json"] = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+    for name, (model, title) in OUTPUT_SCHEMAS.items():
+        schema = TypeAdapter(model).json_schema(mode="serialization")
         schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title} | schema
         out[f"{name}.schema.json"] = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
     return out

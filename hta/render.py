@@ -71,17 +71,18 @@ def fill_counts(text: str, values: dict, labels: Labels) -> str:
     return COUNT_PLACEHOLDER.sub(fill, text)
 
 
-def grid_table(rows: list[tuple[str, str]]) -> str:
-    """A two-column pandoc grid table without header: the only Markdown table whose cells hold several lines."""
-    cells = [(a, b.split("\n")) for a, b in rows]
+def grid_table(rows: list[tuple[str, str]], header: tuple[str, str]) -> str:
+    """A two-column pandoc grid table: the only Markdown table whose cells hold several lines. Its header row
+    names the columns, so that Word, the PDF and a screen reader know it as a table with headers."""
+    cells = [(a, b.split("\n")) for a, b in [header, *rows]]
     left = max(len(a) for a, _ in cells) + 2
     right = max(len(line) for _, lines in cells for line in lines) + 2
     border = f"+{'-' * left}+{'-' * right}+"
     out = [border]
-    for label, lines in cells:
+    for n, (label, lines) in enumerate(cells):
         for i, line in enumerate(lines):
             out.append(f"| {(label if i == 0 else ''):<{left - 2}} | {line:<{right - 2}} |")
-        out.append(border)
+        out.append(border.replace("-", "=") if n == 0 else border)
     return "\n".join(out)
 
 
@@ -112,6 +113,10 @@ def pico_rows(pico: Pico, labels: Labels) -> list[tuple[str, str]]:
 
 def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str) -> str:
     """The whole report as Quarto Markdown, read alike by pandoc and by Quarto."""
+    from .appraisal import is_domain_column
+    from .appraisal_figures import report_blocks as appraisal_blocks
+    from . import sof
+
     labels = labels_for(assessment.meta.language)
     values = count_values(assessment)
 
@@ -140,13 +145,19 @@ def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str
         sections={key.value: (section.title or escape_markdown(labels.section(key.value)), prose(section.text))
                   for key, section in assessment.sections.items() if section.text.strip()},
         picos=[(pico, pico_rows(pico, labels)) for pico in assessment.picos],
-        extra_columns=list(dict.fromkeys(c for row in assessment.evidence for c in row.extra)),
-        findings=[prose(f.text) for f in assessment.conclusions.findings],
-        judgements=[prose(j.text) for j in assessment.conclusions.judgements],
+        # the per-domain ratings ("D1", "Q4") are shown by the appraisal figures and their tables instead
+        extra_columns=list(dict.fromkeys(c for row in assessment.evidence for c in row.extra
+                                         if not is_domain_column(c))),
+        findings=[sof.bullet_markdown(prose(f.text), f, "findings", k, assessment, labels)
+                  for k, f in enumerate(assessment.conclusions.findings)],
+        judgements=[sof.bullet_markdown(prose(j.text), j, "judgements", k, assessment, labels)
+                    for k, j in enumerate(assessment.conclusions.judgements)],
+        summary_of_findings=sof.tables(assessment, labels),
         notes_heading=labels.notes_that.format(councils=councils),
         judges_heading=labels.judges_that.format(councils=councils),
         decision_line=decision_line,
         figures=figures,
+        appraisal=appraisal_blocks(assessment, RESOURCES),
         resources=RESOURCES,
         csl_name=csl_name,
         authors=[", ".join(x for x in (a.name, a.title, a.affiliation) if x) for a in meta.authors],
