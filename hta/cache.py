@@ -51,9 +51,15 @@ def library_versions() -> dict[str, str]:
                                                       "fonttools", "brotli")}
 
 
+#: Folders of templates/ that are not every report's: labels are per language (`label_file`), house styles
+#: per assessment (`style_files`), and `hta new` alone reads the scaffold's files.
+NOT_SHARED = ("labels", "styles", "new", "new-comments")
+
+
 def report_templates() -> list[Path]:
-    """The templates and house style every report uses (labels are per language, see `label_file`)."""
-    return sorted(p for p in TEMPLATES.iterdir() if p.is_file() and p.name not in INDEX_ONLY)
+    """The templates every report uses, in subfolders too (appraisal tools, the shipped web-font cut)."""
+    return sorted(p for p in TEMPLATES.rglob("*") if p.is_file() and p.name not in INDEX_ONLY
+                  and p.relative_to(TEMPLATES).parts[0] not in NOT_SHARED)
 
 
 def label_file(language: str) -> Path:
@@ -61,9 +67,10 @@ def label_file(language: str) -> Path:
 
 
 def font_files() -> list[Path]:
-    from .fonts import font_files as files
+    """The family's files and the certainty symbols' face."""
+    from .fonts import font_files as files, symbol_font_file
 
-    return files()
+    return [*files(), symbol_font_file()]
 
 
 def code_files() -> list[Path]:
@@ -108,7 +115,7 @@ class Environment:
         for path in code_files():
             d.add_file(f"code/{path.name}", path)
         for path in report_templates():
-            d.add_file(f"templates/{path.name}", path)
+            d.add_file(f"templates/{path.relative_to(TEMPLATES).as_posix()}", path)
         for path in font_files():
             d.add_file(f"fonts/{path.name}", path)
         return cls(d.hexdigest())
