@@ -201,6 +201,7 @@ def _title_block(doc, assessment: Assessment, labels: Labels) -> None:
     from docx.shared import Pt, Twips
 
     from .docx_page import text_width
+    from .identity import identity_line
     from .render import report_type_line
 
     title = next((p for p in doc.paragraphs if p.style.name == "Title"), doc.paragraphs[0])
@@ -217,7 +218,9 @@ def _title_block(doc, assessment: Assessment, labels: Labels) -> None:
         letterhead.add_run("\t")
     else:
         letterhead.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    letterhead.add_run(f"{labels.dnr} {meta.dnr}")
+    letterhead.add_run(identity_line(meta, labels))
+    if meta.organisation:
+        title.insert_paragraph_before(meta.organisation)
     title.insert_paragraph_before(meta.unit)
     councils = title.insert_paragraph_before(labels.join(meta.councils))
     councils.paragraph_format.space_after = Pt(18)

@@ -51,6 +51,7 @@ def inline_images(body: str, figures: dict[str, Figure], images: dict[str, Path]
 def page(assessment: Assessment, labels: Labels, body: str, figures: dict[str, Figure],
          images: dict[str, Path]) -> str:
     from .fonts import web_font_css
+    from .identity import identity_line
     from .render import environment, report_type_line
     from .webpage import arrange, print_rules
 
@@ -65,6 +66,7 @@ def page(assessment: Assessment, labels: Labels, body: str, figures: dict[str, F
         meta=meta, labels=labels, body=body, councils=labels.join(meta.councils), status_word=status_word,
         report_type=report_type,
         css=(TEMPLATES / "report.css").read_text(encoding="utf-8"),
-        print_css=print_rules(meta.short_title or meta.title, f"{labels.dnr} {meta.dnr}", status_word),
-        font_css=web_font_css(body + meta.title + meta.unit + meta.region + report_type + labels.join(meta.councils)),
+        print_css=print_rules(meta.short_title or meta.title, identity_line(meta, labels), status_word),
+        identity=identity_line(meta, labels),
+        font_css=web_font_css(body + meta.title + meta.organisation + identity_line(meta, labels) + meta.unit + meta.region + report_type + labels.join(meta.councils)),
     )

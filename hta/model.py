@@ -61,7 +61,16 @@ class Decision(Strict):
 class Metadata(Strict):
     """assessment.yaml: who asks what, who answers, and where the statement stands."""
 
-    dnr: str = Field(description="Registration number (diarienummer), e.g. 'RD21/01987'.")
+    dnr: str = Field("", description="Registration number (diarienummer), e.g. 'RD21/01987'; may be left out when "
+                     "the report has a report number of its own.")
+    report_number: str = Field("", description="The report's own number, e.g. 'HTA 2018:42' or '2018:42'; printed "
+                               "with report_number_label, never under the Dnr's label.")
+    report_number_label: str = Field("", description="The word before the report number, e.g. 'Rapport'; none "
+                                     "when the number says what it is ('HTA 2018:42').")
+    organisation: str = Field("", description="The organisation issuing the report within the region, e.g. "
+                              "'HTA-centrum'; printed in the title block.")
+    style: str = Field("dalarna", description="The house style: a folder under templates/styles/ (dalarna, "
+                       "vgr, skane) giving section order, headings, title block and conclusion form.")
     title: str = Field(description="The statement's full title.")
     short_title: str = Field("", description="A short title for the running header from page 2; default: the title, cut to fit the line.")
     report_type: str = Field("utlåtande", description="Kind of report: utlåtande, yttrande, mini-HTA, …")
@@ -100,30 +109,6 @@ class Outcome(Strict):
 # An outcome is usually just its name; the mapping form adds aliases or declares a knowledge gap.
 OutcomeEntry = Annotated[Outcome, BeforeValidator(lambda v: {"name": v} if isinstance(v, str) else v,
                                                   json_schema_input_type=str | Outcome)]
-
-
-class Outcomes(Strict):
-    primary: list[OutcomeEntry] = Field(default_factory=list, description="Primary outcomes (primära utfallsmått).")
-    secondary: list[OutcomeEntry] = Field(default_factory=list, description="Secondary outcomes (sekundära utfallsmått).")
-
-
-class Pico(Strict):
-    """One PICO of pico.yaml."""
-
-    id: str = Field("", description="Optional short name of this PICO, unique in pico.yaml, for an assessment with several.")
-    title: str = Field("", description="A heading for this PICO when the assessment has several.")
-    population: str = Field(description="Population/Målgrupp.")
-    intervention: str = Field(description="Intervention/Behandling/Teknik/Strategi.")
-    control: str = Field(description="Control/Kontroll/Standardbehandling.")
-    outcomes: Outcomes = Field(description="Outcome/Utfall av intresse, primary and secondary.")
-
-    def all_outcomes(self) -> list[Outcome]:
-        """Every outcome of this PICO, in the order the report lists them."""
-        return [*self.outcomes.primary, *self.outcomes.secondary]
-
-    def key_outcomes(self) -> list[Outcome]:
-        """The outcomes a decision rests on (primary ones): each needs evidence or a declared knowledge gap."""
-        return list(self.outcomes.primary)
 
 
 class SearchLine(Strict):
@@ -294,6 +279,8 @@ EVIDENCE_COLUMNS = {
     "follow_up": {"follow_up", "follow-up", "uppföljning", "uppföljningstid"},
     "appraisal_tool": {"appraisal_tool", "granskningsmall", "granskningsverktyg"},
     "rating": {"rating", "bedömning", "kvalitet", "risk of bias"},
+    # optional: the id(s) of the PICO(s) a row answers, when pico.yaml has several
+    "pico": {"pico", "picos", "pico_id", "pico-id"},
 }
 
 
@@ -309,9 +296,15 @@ class EvidenceRow(Strict):
     follow_up: str = Field("", description="Follow-up time.")
     appraisal_tool: str = Field("", description="Tool used to appraise the study, e.g. 'AMSTAR 2'.")
     rating: str = Field("", description="The rating, on the tool's own scale.")
+    pico: str = Field("", description="The id(s) of the PICO(s) this study answers, separated by commas, when "
+                      "pico.yaml has several; not printed as a column: each PICO gets its own table.")
     extra: dict[str, str] = Field(default_factory=dict, description="Columns the format does not name (e.g. "
                                   "'Resultat'), by their heading: printed after the others, under that heading.")
     row: int = Field(0, description="Row number in the spreadsheet (set by the reader).", exclude=True)
+
+    def picos(self) -> list[str]:
+        """The PICO ids this row names: 'p1, p2' → ['p1', 'p2']."""
+        return [x.strip() for x in re.split(r"[,;]", self.pico) if x.strip()]
 
 
 class Reference(BaseModel):
@@ -408,3 +401,8 @@ def count_values(assessment: Assessment) -> dict[str, int | dt.date | None]:
     """Every count prose may name, as 'search.count' → value (None where not reported)."""
     return {f"{sid}.{name}": value
             for sid, counts in assessment.counts().items() for name, value in counts.named().items()}
+
+
+# The PICO and its outcome forms live in pico.py (it builds on Strict and Outcome above); imported last, so
+# that `from .model import Pico` keeps working for every module.
+from .pico import Labelled, NumberedOutcome, Outcomes, Pico  # noqa: E402
