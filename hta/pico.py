@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, model_validator
 
 from .model import Outcome, OutcomeEntry, Strict
 
@@ -115,9 +115,9 @@ class Pico(Strict):
     question: str = Field("", description="This PICO's own question, printed above its table, when the assessment "
                                           "has several.")
     population: Element = Field(description="Population/Målgrupp: one text, or labelled sub-populations (P1, P2).")
-    intervention: Element = Field("", description="Intervention/Behandling/Teknik/Strategi: one text, or several "
+    intervention: Element = Field(description="Intervention/Behandling/Teknik/Strategi: one text, or several "
                                                   "(I1, I2). Not used by a diagnostic PICO.")
-    control: Element = Field("", description="Control/Kontroll/Standardbehandling: one text, or labelled "
+    control: Element = Field(description="Control/Kontroll/Standardbehandling: one text, or labelled "
                                              "comparators (C1, C2, C3).")
     no_comparator: bool = Field(False, description="True when the question has no comparator: the report says so "
                                                    "in words.")
@@ -127,6 +127,19 @@ class Pico(Strict):
     target_condition: str = Field("", description="Diagnostic: the condition the test is to find (målbetingelse).")
     outcomes: Outcomes = Field(description="Outcome/Utfall av intresse, in one of the forms: primary and "
                                            "secondary, GRADE tiers (critical, important, limited), or numbered.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _needed_keys(cls, data: Any) -> Any:
+        """A diagnostic PICO has no intervention, and a question without a comparator no control: those keys
+        may be left out there. Everywhere else a missing key stays a missing key."""
+        if isinstance(data, dict):
+            diagnostic = bool(data.get("index_test") or data.get("reference_standard"))
+            if diagnostic:
+                data = {"intervention": "", **data}
+            if diagnostic or data.get("no_comparator") is True:
+                data = {"control": "", **data}
+        return data
 
     def model_post_init(self, context: Any) -> None:
         for key, letter in (("population", "P"), ("intervention", "I"), ("control", "C")):
