@@ -55,7 +55,8 @@ def _source(a: Assessment, name: str) -> Source:
 
 @check
 def required_sections(a: Assessment) -> Iterator[Diagnostic]:
-    for key in REQUIRED_SECTIONS:
+    # the house style names the sections it requires; Dalarna's (the default) are REQUIRED_SECTIONS
+    for key in (a.style.required_sections if a.style else REQUIRED_SECTIONS):
         section = a.sections.get(key)
         if not a.was_read(f"sections/{key.value}.md"):
             continue  # unreadable, or a misnamed file is taken for it: said where that file is
@@ -76,8 +77,13 @@ def conclusions_present(a: Assessment) -> Iterator[Diagnostic]:
     if not a.was_read("conclusions.yaml"):
         return
     source = _source(a, "conclusions.yaml")
+    required = {c.value for c in a.style.conclusions.required} if a.style else {"findings", "judgements"}
     for key, words in (("findings", "what the councils note (konstaterar att)"),
-                       ("judgements", "what the councils judge (bedömer att)")):
+                       ("judgements", "what the councils judge (bedömer att)"),
+                       ("summary", "the summarising judgement"), ("recommendations", "the recommendations"),
+                       ("knowledge_gaps", "the knowledge gaps")):
+        if key not in required:
+            continue
         if not [item for item in getattr(a.conclusions, key) if item.text.strip()]:
             yield source.at(rules.MISSING_CONCLUSIONS, (key,), f'"{key}" is empty: {words} is missing.',
                             f"Add at least one bullet under `{key}:`.")
@@ -709,3 +715,7 @@ def plain_ids(a: Assessment) -> Iterator[Diagnostic]:
         if value and not _PLAIN_ID.fullmatch(value):
             yield source.at(rules.UNSAFE_ID, loc, f'the id "{value[:80]}" holds characters other than letters, digits, - and _.',
                             f'Write e.g. "{slug(value) or "sok1"}".')
+
+
+# The rules of the report shapes and house styles register themselves with @check (issue 11).
+from . import shape_checks  # noqa: E402, F401

@@ -52,7 +52,9 @@ def page(assessment: Assessment, labels: Labels, body: str, figures: dict[str, F
          images: dict[str, Path]) -> str:
     from .fonts import web_font_css
     from .identity import identity_line
-    from .render import environment, report_type_line
+    from .render import environment
+    from .shape_render import title_lines
+    from .styles import default_style, style_css
     from .webpage import arrange, print_rules
 
     body = inline_images(sanitise(body), figures, images)
@@ -61,8 +63,11 @@ def page(assessment: Assessment, labels: Labels, body: str, figures: dict[str, F
     body = arrange(body, labels)
     meta = assessment.meta
     status_word = labels.watermark.get(meta.status.value, "")
-    report_type = report_type_line(meta.report_type)
+    style = assessment.style or default_style()
+    lines = title_lines(assessment, style, labels)
+    report_type = lines["report_type"]
     return environment().get_template("report.html.j2").render(
+        title=lines, style_css=style_css(style).replace("</", "<\\/"),
         meta=meta, labels=labels, body=body, councils=labels.join(meta.councils), status_word=status_word,
         report_type=report_type,
         css=(TEMPLATES / "report.css").read_text(encoding="utf-8"),

@@ -43,6 +43,9 @@ class SectionLabels(_Labels):
     economic: str
     ethical: str
     organisational: str
+    evidence_level: str = Field(alias="evidence-level")
+    efficacy: str
+    risks: str
 
 
 class EvidenceLabels(_Labels):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, NonNegativeInt, PrivateAttr
 from pydantic_core import PydanticCustomError
@@ -260,10 +260,15 @@ class Conclusions(Strict):
 
     findings: list[BulletEntry] = Field(default_factory=list, description="'… konstaterar att': what the evidence shows, one bullet each.")
     judgements: list[BulletEntry] = Field(default_factory=list, description="'… bedömer att': the councils' judgement, one bullet each.")
+    summary: list[BulletEntry] = Field(default_factory=list, description="A summarising judgement (sammanvägd "
+                                       "bedömning), printed as paragraphs.")
+    recommendations: list[BulletEntry] = Field(default_factory=list, description="Recommendations, one bullet each.")
+    knowledge_gaps: list[BulletEntry] = Field(default_factory=list, description="Knowledge gaps (kunskapsluckor), "
+                                              "one bullet each.")
 
     def bullets(self) -> Iterator[tuple[tuple[str | int, ...], Bullet]]:
         """Every bullet with where its text stands in conclusions.yaml."""
-        for key in ("findings", "judgements"):
+        for key in ("findings", "judgements", "summary", "recommendations", "knowledge_gaps"):
             for k, bullet in enumerate(getattr(self, key)):
                 yield (key, k, "text"), bullet
 
@@ -334,6 +339,10 @@ class SectionKey(str, Enum):
     ECONOMIC = "economic"
     ETHICAL = "ethical"
     ORGANISATIONAL = "organisational"
+    # sections of other house styles (Västra Götaland's HTA-centrum): printed where their style places them
+    EVIDENCE_LEVEL = "evidence-level"
+    EFFICACY = "efficacy"
+    RISKS = "risks"
 
 
 PICTURE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
@@ -373,6 +382,9 @@ class Assessment:
     # "sections/<key>.md" (unreadable, or a misnamed file is taken for it). Checks that would only repeat the
     # consequence of that ("PICO missing", "section missing", "never cited") are not run on it.
     unread: frozenset[str] = frozenset()
+    # the house style named by `style:` (styles.py; None: the default), and the structured aspects (aspects.py)
+    style: Style | None = None
+    aspects: Aspects = field(default_factory=lambda: Aspects())
 
     def was_read(self, *parts: str) -> bool:
         """Whether every one of `parts` was read, so that a check on them says something new."""
@@ -406,3 +418,7 @@ def count_values(assessment: Assessment) -> dict[str, int | dt.date | None]:
 # The PICO and its outcome forms live in pico.py (it builds on Strict and Outcome above); imported last, so
 # that `from .model import Pico` keeps working for every module.
 from .pico import Labelled, NumberedOutcome, Outcomes, Pico  # noqa: E402
+from .aspects import Aspects  # noqa: E402
+
+if TYPE_CHECKING:
+    from .styles import Style

@@ -133,7 +133,11 @@ def evidence_tables(assessment: Assessment, labels: Labels) -> list[tuple[str, s
 
 def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str) -> str:
     """The whole report as Quarto Markdown, read alike by pandoc and by Quarto."""
-    labels = labels_for(assessment.meta.language)
+    from .shape_render import aspect_tables, conclusion_blocks, title_lines
+    from .styles import default_style
+
+    style = assessment.style or default_style()
+    labels = style.labels(labels_for(assessment.meta.language))
     values = count_values(assessment)
 
     def prose(text: str) -> str:
@@ -166,8 +170,11 @@ def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str
         evidence_tables=evidence_tables(assessment, labels),
         findings=[prose(f.text) for f in assessment.conclusions.findings],
         judgements=[prose(j.text) for j in assessment.conclusions.judgements],
-        notes_heading=labels.notes_that.format(councils=councils),
-        judges_heading=labels.judges_that.format(councils=councils),
+        # the house style's order of parts, conclusion form, aspect tables and title block (styles.py)
+        order=[part.value for part in style.sections],
+        conclusion_blocks=conclusion_blocks(assessment.conclusions, meta, style, labels, prose),
+        aspect_tables=aspect_tables(assessment.aspects, labels),
+        title=title_lines(assessment, style, labels),
         decision_line=decision_line,
         figures=figures,
         resources=RESOURCES,
