@@ -70,8 +70,11 @@ class TitleLine(str, Enum):
     REPORT_TYPE = "report_type"
 
 
-# Headings a style may rename: every part and conclusion list, and the report's references.
-HEADING_KEYS = {p.value for p in Part} | {c.value for c in Conclusion} | {"references"}
+# Headings a style may rename: every part, the report's references, and each conclusion list ("summary" is the
+# prose section; the summarising judgement of the conclusions is "overall_judgement").
+CONCLUSION_HEADINGS = {"findings": "findings", "judgements": "judgements", "overall_judgement": "summary",
+                       "recommendations": "recommendations", "knowledge_gaps": "knowledge_gaps"}
+HEADING_KEYS = {p.value for p in Part} | set(CONCLUSION_HEADINGS) | {"references"}
 
 
 class ConclusionForm(Strict):
@@ -122,8 +125,7 @@ class Style(Strict):
         own = self.headings.get(language, {})
         sections = {k.replace("-", "_"): v for k, v in own.items() if k.replace("-", "_") in type(labels.sections).model_fields}
         top = {k: v for k, v in own.items() if k in {"question", "pico", "evidence", "authors", "searches", "references"}}
-        shapes = {k: v for k, v in own.items() if k in {"findings", "judgements", "summary", "recommendations",
-                                                        "knowledge_gaps"}}
+        shapes = {CONCLUSION_HEADINGS[k]: v for k, v in own.items() if k in CONCLUSION_HEADINGS}
         return labels.model_copy(update={**top, "sections": labels.sections.model_copy(update=sections),
                                          "shapes": labels.shapes.model_copy(update=shapes)})
 
