@@ -7,7 +7,9 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
+from .aspects import Economic, Ethics, Organisational
 from .model import Conclusions, Metadata, Pico, Search
+from .styles import Style
 from .rules import RULES
 
 REPO = Path(__file__).resolve().parent.parent
@@ -20,6 +22,11 @@ SCHEMA_FILES = {
     "pico": (list[Pico], "pico.yaml: one or more PICO"),
     "searches": (list[Search], "searches.yaml: searches, their lines and screening"),
     "conclusions": (Conclusions, "conclusions.yaml: what the councils note and judge"),
+    "economic": (Economic, "economic.yaml (optional): costs now and expected; the net change is computed"),
+    "organisational": (Organisational, "organisational.yaml (optional): staff, premises, other units, implementation"),
+    "ethics": (Ethics, "ethics.yaml (optional): the ethical checklist, questions with answers"),
+    "style": (Style, "templates/styles/<name>/style.yaml: a house style's section order, headings, title block "
+                     "and conclusion form"),
 }
 
 

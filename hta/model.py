@@ -363,6 +363,12 @@ class Section:
     first_line: int = 1  # line of the file where `text` starts
 
 
+def _no_aspects() -> Aspects:
+    from .aspects import Aspects
+
+    return Aspects()
+
+
 @dataclass
 class Assessment:
     """Everything one assessment folder says, validated and typed."""
@@ -384,7 +390,7 @@ class Assessment:
     unread: frozenset[str] = frozenset()
     # the house style named by `style:` (styles.py; None: the default), and the structured aspects (aspects.py)
     style: Style | None = None
-    aspects: Aspects = field(default_factory=lambda: Aspects())
+    aspects: Aspects = field(default_factory=_no_aspects)
 
     def was_read(self, *parts: str) -> bool:
         """Whether every one of `parts` was read, so that a check on them says something new."""
@@ -415,10 +421,21 @@ def count_values(assessment: Assessment) -> dict[str, int | dt.date | None]:
             for sid, counts in assessment.counts().items() for name, value in counts.named().items()}
 
 
-# The PICO and its outcome forms live in pico.py (it builds on Strict and Outcome above); imported last, so
-# that `from .model import Pico` keeps working for every module.
-from .pico import Labelled, NumberedOutcome, Outcomes, Pico  # noqa: E402
-from .aspects import Aspects  # noqa: E402
+# The PICO and its outcome forms live in pico.py, the structured aspects in aspects.py; both build on Strict
+# and Outcome above. `from .model import Pico` keeps working for every module: the names are looked up there
+# when first asked for (PEP 562), so that either module may be imported first.
+_ELSEWHERE = {"Labelled": "pico", "NumberedOutcome": "pico", "Outcomes": "pico", "Pico": "pico", "Aspects": "aspects"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _ELSEWHERE:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_ELSEWHERE[name]}", __package__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 if TYPE_CHECKING:
+    from .aspects import Aspects
+    from .pico import Pico
     from .styles import Style

@@ -134,7 +134,7 @@ class Pico(Strict):
         """A diagnostic PICO has no intervention, and a question without a comparator no control: those keys
         may be left out there. Everywhere else a missing key stays a missing key."""
         if isinstance(data, dict):
-            diagnostic = bool(data.get("index_test") or data.get("reference_standard"))
+            diagnostic = "index_test" in data or "reference_standard" in data
             if diagnostic:
                 data = {"intervention": "", **data}
             if diagnostic or data.get("no_comparator") is True:
@@ -148,8 +148,8 @@ class Pico(Strict):
 
     @property
     def diagnostic(self) -> bool:
-        """A question about a test: it names an index test or a reference standard."""
-        return bool(self.index_test.strip() or self.reference_standard.strip())
+        """A question about a test: it has the key index_test or reference_standard (filled in or not yet)."""
+        return bool(self.model_fields_set & {"index_test", "reference_standard"})
 
     def parts(self, key: str) -> list[Labelled]:
         """The labelled parts of an element written as a list; [] for one written as one text."""

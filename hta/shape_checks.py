@@ -20,7 +20,7 @@ def pico_shapes(a: Assessment) -> Iterator[Diagnostic]:
     source = _source(a, "pico.yaml")
     for i, pico in enumerate(a.picos):
         o = pico.outcomes
-        if pico.index_test.strip() and not pico.reference_standard.strip():
+        if pico.diagnostic and not pico.reference_standard.strip():
             yield source.at(rules.REFERENCE_STANDARD_MISSING, (i, "index_test"),
                             "the diagnostic PICO names an index test but no reference standard.",
                             "Add `reference_standard:` with what the test is compared with.")

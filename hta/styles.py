@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, PrivateAttr, field_validator
 from pydantic_core import PydanticCustomError
 
 from .diagnostics import Diagnostic
@@ -103,7 +103,11 @@ class Style(Strict):
                                          "report_type); a line left out is not printed.")
     conclusions: ConclusionForm = Field(default_factory=ConclusionForm, description="How the conclusions are "
                                         "headed and which lists they have.")
-    folder: Path = Field(Path(), exclude=True, description="Where the style was read from (set by the reader).")
+    _folder: Path = PrivateAttr(Path())  # where the style was read from (set by the reader)
+
+    @property
+    def folder(self) -> Path:
+        return self._folder
 
     @field_validator("headings")
     @classmethod
@@ -175,7 +179,7 @@ def _read_style(folder: Path, stamp: Any) -> tuple[Style | None, list[Diagnostic
         style = Style.model_validate(loaded.data)
     except ValidationError as exc:
         return None, validation_findings(loaded.source, exc, Style)
-    style.folder = folder
+    style._folder = folder
     return style, []
 
 

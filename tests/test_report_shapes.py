@@ -244,3 +244,32 @@ def test_a_malformed_style_is_a_finding_not_a_traceback(tmp_path, monkeypatch, c
     status, out, err = run_check(tmp_path, monkeypatch, capsys, "fall")
     assert status == 1 and "Traceback" not in out + err
     assert 'style.yaml:2:1: HTA007 error: unknown key "sektioner". Did you mean "sections"?' in out
+
+
+# --- hta new --shape ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("shape, language, says", [
+    ("diagnostic", "sv", "# Diagnostisk fråga: indextestet, referensstandarden"),
+    ("tiers", "en", "# Outcomes by GRADE importance: critical for decision making"),
+    ("numbered", "nb", "# Nummererte utfallsmål O1, O2"),
+    ("multi", "sv", "# Flera PICO: var och en med eget id"),
+])
+def test_new_scaffolds_each_shape_with_comments_in_its_language(shape, language, says, tmp_path, monkeypatch, capsys):
+    from hta.cli import main
+
+    assert main(["new", "fall", "--title", "Test", "--shape", shape, "--language", language, "--in", str(tmp_path)]) == 0
+    pico = (tmp_path / "fall" / "pico.yaml").read_text(encoding="utf-8")
+    assert says in pico
+    status, out, _ = run_check(tmp_path, monkeypatch, capsys, "fall")
+    # a new draft is incomplete (warnings), but its pico.yaml is of the format: no key is unknown or missing
+    assert status == 0 and not any(code in out for code in ("HTA006", "HTA007", "HTA008"))
+
+
+def test_new_with_a_house_style_writes_the_sections_that_style_prints(tmp_path):
+    from hta.cli import main
+
+    assert main(["new", "fall", "--title", "Test", "--style", "vgr", "--in", str(tmp_path)]) == 0
+    sections = {p.stem for p in (tmp_path / "fall" / "sections").glob("*.md")}
+    assert {"evidence-level", "efficacy", "risks", "organisational"} <= sections
+    assert "technical" not in sections and "background" not in sections
+    assert "style: vgr" in (tmp_path / "fall" / "assessment.yaml").read_text(encoding="utf-8")
