@@ -170,7 +170,7 @@ class Pico(Strict):
 
     def all_outcomes(self) -> list[Outcome]:
         """Every outcome of this PICO, in the order the report lists them."""
-        return [outcome for _, outcome in self.outcomes.located()]
+        return [outcome for where, outcome in self.outcomes.located()]
 
     def key_outcomes(self) -> list[Outcome]:
         """The outcomes a decision rests on: primary, GRADE-critical, and the prioritised numbered ones (every

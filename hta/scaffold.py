@@ -42,11 +42,13 @@ def new_assessment(parent: Path, name: str, title: str, language: str = "sv", sh
     if language not in available_languages():
         raise HtaError(f'no labels for the language "{language}": use one of {", ".join(available_languages())}.')
     if shape not in SHAPES:
-        raise HtaError(f'no PICO shape "{shape}": use one of {", ".join(SHAPES)}.')
+        raise HtaError(_('no PICO shape "{shape}": use one of {shapes}.').format(shape=shape, shapes=", ".join(SHAPES)))
+    from .i18n import _
     from .styles import available_styles, find_style
 
     if find_style(style) is None:
-        raise HtaError(f'no house style "{style}": use one of {", ".join(available_styles())}.')
+        raise HtaError(_('no house style "{style}": use one of {styles}.').format(
+            style=style, styles=", ".join(available_styles())))
     if parent.exists() and not parent.is_dir():
         raise HtaError(f"--in {parent} is a file, not a folder; nothing was written. Name a folder.")
     folder = parent / name
@@ -166,7 +168,7 @@ def scaffold_files(title: str, language: str, schemas: str, shape: str = "interv
     files = {template.relative_to(NEW): render(template, title=title, language=language, schemas=schemas, style=style)
              for template in sorted(NEW.glob("*")) if template.is_file() and template.name != SECTION}
     files[Path("pico.yaml")] = render(NEW / "shapes" / f"{shape}.yaml", schemas=schemas)
-    house, _ = read_style(find_style(style))
+    house, problems = read_style(find_style(style))
     printed = {part.value for part in house.sections} if house else {key.value for key in SectionKey}
     required = set(house.required_sections) if house else set(REQUIRED_SECTIONS)
     for key in SectionKey:

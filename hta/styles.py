@@ -196,5 +196,5 @@ def style_css(style: Style) -> str:
     path = style.folder / "report.css"
     if not path.is_file():
         return ""
-    text, _ = read_text(path, style.folder)
+    text, problems = read_text(path, style.folder)
     return text or ""

@@ -191,6 +191,7 @@ def read_assessment(folder: Path) -> tuple[Assessment, list[Diagnostic]]:
 def _read_shapes(assessment: Assessment, validated: Any, findings: list[Diagnostic]) -> None:
     """The house style `style:` names and the optional structured aspects (economic.yaml, …)."""
     from .aspects import ASPECT_FILES
+    from .i18n import _
     from .styles import DEFAULT, find_style, read_style
 
     meta = assessment.meta
@@ -200,9 +201,9 @@ def _read_shapes(assessment: Assessment, validated: Any, findings: list[Diagnost
             from .styles import available_styles
 
             findings.append(assessment.sources["assessment.yaml"].at(
-                rules.UNKNOWN_STYLE, ("style",), f'there is no house style "{clip(meta.style, 40)}".',
-                f"Styles: {', '.join(available_styles())}; a style of your own is a folder with style.yaml "
-                "under templates/styles/ or in a folder named by HTA_STYLES."))
+                rules.UNKNOWN_STYLE, ("style",), _('there is no house style "{name}".').format(name=clip(meta.style, 40)),
+                _("Styles: {styles}; a style of your own is a folder with style.yaml under templates/styles/ or "
+                  "in a folder named by HTA_STYLES.").format(styles=", ".join(available_styles()))))
         else:
             assessment.style, problems = read_style(folder)
             findings.extend(problems)

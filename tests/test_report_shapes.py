@@ -273,3 +273,42 @@ def test_new_with_a_house_style_writes_the_sections_that_style_prints(tmp_path):
     assert {"evidence-level", "efficacy", "risks", "organisational"} <= sections
     assert "technical" not in sections and "background" not in sections
     assert "style: vgr" in (tmp_path / "fall" / "assessment.yaml").read_text(encoding="utf-8")
+
+
+# --- The format's documentation shows each shape with an example that is valid --------------------------
+
+def _yaml_blocks(start: str, end: str) -> list[str]:
+    import re
+
+    doc = (Path(__file__).parents[1] / "docs" / "assessment-format.md").read_text(encoding="utf-8")
+    part = doc[doc.index(start):doc.index(end, doc.index(start))]
+    return re.findall(r"```yaml\n(.*?)```", part, re.S)
+
+
+def test_every_pico_shape_in_the_format_doc_is_a_valid_pico_yaml():
+    from pydantic import TypeAdapter
+    from ruamel.yaml import YAML
+
+    from hta.model import Pico
+
+    blocks = _yaml_blocks("### Every shape of a PICO", "## searches.yaml")
+    picos = [p for block in blocks for p in TypeAdapter(list[Pico]).validate_python(YAML(typ="safe").load(block))]
+    assert any(p.diagnostic for p in picos) and any(p.outcomes.critical for p in picos)
+    assert any(p.outcomes.prioritised for p in picos) and any(p.parts("control") for p in picos)
+    assert any(p.question for p in picos) and any(p.no_comparator for p in picos)
+
+
+def test_the_aspect_and_style_examples_in_the_format_doc_are_valid():
+    from ruamel.yaml import YAML
+
+    from hta.aspects import Economic, Ethics, Organisational
+    from hta.model import Metadata
+    from hta.styles import Style
+
+    blocks = [YAML(typ="safe").load(b) for b in _yaml_blocks("### House styles", "## Editor support")]
+    Style.model_validate(blocks[0])
+    assert Economic.model_validate(blocks[2]).change == 30000
+    Organisational.model_validate(blocks[3])
+    Ethics.model_validate(blocks[4])
+    identity = YAML(typ="safe").load(_yaml_blocks("### Report number, organisation", "### House styles")[0])
+    Metadata.model_validate({"title": "T", "unit": "U", "councils": [], "question": "Q", "status": "draft"} | identity)
