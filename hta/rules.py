@@ -233,10 +233,10 @@ COMPARATOR_CONTRADICTION = rule(
     "The report would print the comparator and say there is none.",
     "no_comparator: true\ncontrol: Placebo", "no_comparator: true")
 PICO_QUESTION = rule(
-    "HTA222", "pico-question-missing", W, "With several PICOs, one has no question of its own.",
-    "Several PICOs each answer their own question; the report prints it above the PICO's table.",
-    "- id: p2\n  population: …", "- id: p2\n  question: Vilken effekt har … hos barn?\n  population: …",
-    relaxed_in_draft=True)
+    "HTA222", "pico-question-missing", N, "With several PICOs, one has no question of its own.",
+    "Several PICOs usually each answer their own question, which the report prints above the PICO's table; a "
+    "PICO headed by its title alone is allowed, so this is a note.",
+    "- id: p2\n  population: …", "- id: p2\n  question: Vilken effekt har … hos barn?\n  population: …")
 # --- Searches -------------------------------------------------------------------------------------
 LINE_NUMBERS = rule(
     "HTA301", "search-line-numbers", E, "Search lines are not numbered 1, 2, 3, … in order.",
