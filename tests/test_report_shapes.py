@@ -218,6 +218,8 @@ def test_a_fourth_style_from_files_alone_changes_section_order_and_headings(tmp_
     styles = tmp_path / "styles"
     (styles / "testregion").mkdir(parents=True)
     (styles / "testregion" / "style.yaml").write_text(FOURTH_STYLE, encoding="utf-8")
+    (styles / "testregion" / "report.css").write_text(".title-block { border-top: 3px solid #123456; }\n",
+                                                      encoding="utf-8")
     monkeypatch.setenv("HTA_STYLES", str(styles))
     folder = tmp_path / "fall"
     shutil.copytree(MINIMAL, folder)
@@ -230,6 +232,8 @@ def test_a_fourth_style_from_files_alone_changes_section_order_and_headings(tmp_
     assert "Söksträngar" not in headings and "Medicinska rådet konstaterar att" not in headings
     page = read_html(tmp_path / "out" / "fall" / "fall.html")
     assert page.headings[1:6] == ["Bedömning", "Slutsatser", "Vår fråga", "PICO", "Vad studierna visar"]
+    # the style's own stylesheet is part of the page
+    assert "border-top: 3px solid #123456" in (tmp_path / "out" / "fall" / "fall.html").read_text(encoding="utf-8")
 
 
 def test_a_malformed_style_is_a_finding_not_a_traceback(tmp_path, monkeypatch, capsys):
