@@ -140,6 +140,12 @@ def style_folders() -> list[Path]:
     return [*extra, STYLES]
 
 
+def style_files() -> list[tuple[str, Path]]:
+    """Every file of every style hta can find, as (where/name/file, path): what a build's outputs depend on."""
+    return [(f"{k}/{path.relative_to(folder).as_posix()}", path) for k, folder in enumerate(style_folders())
+            if folder.is_dir() for path in sorted(folder.rglob("*")) if path.is_file()]
+
+
 def available_styles() -> list[str]:
     return sorted({p.name for folder in style_folders() if folder.is_dir() for p in folder.iterdir()
                    if (p / "style.yaml").is_file()})

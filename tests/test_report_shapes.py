@@ -316,3 +316,22 @@ def test_the_aspect_and_style_examples_in_the_format_doc_are_valid():
     Ethics.model_validate(blocks[4])
     identity = YAML(typ="safe").load(_yaml_blocks("### Report number, organisation", "### House styles")[0])
     Metadata.model_validate({"title": "T", "unit": "U", "councils": [], "question": "Q", "status": "draft"} | identity)
+
+
+def test_changing_a_house_style_rebuilds_the_reports_that_use_it(tmp_path, monkeypatch):
+    from hta.build import build
+
+    styles = tmp_path / "styles"
+    (styles / "testregion").mkdir(parents=True)
+    style = styles / "testregion" / "style.yaml"
+    style.write_text(FOURTH_STYLE, encoding="utf-8")
+    monkeypatch.setenv("HTA_STYLES", str(styles))
+    folder = tmp_path / "fall"
+    shutil.copytree(MINIMAL, folder)
+    with (folder / "assessment.yaml").open("a", encoding="utf-8") as f:
+        f.write("style: testregion\n")
+    build([folder], tmp_path / "out")
+    style.write_text(FOURTH_STYLE.replace("Vad studierna visar", "Studiernas resultat"), encoding="utf-8")
+    [outcome] = build([folder], tmp_path / "out")
+    assert not outcome.reused
+    assert "Studiernas resultat" in docx_headings(tmp_path / "out" / "fall" / "fall.docx")
