@@ -83,7 +83,8 @@ def organisational_table(organisational: Organisational, labels: Labels) -> str:
             for key in ("staff", "premises", "other_units", "implementation") if getattr(organisational, key).strip()]
     if not rows:
         return ""
-    return grid_table(rows) + f"\n\n: {escape_markdown(s.organisational_caption)} {{#tbl-organisational}}\n"
+    header = (escape_markdown(labels.pico_part), escape_markdown(labels.pico_description))
+    return grid_table(rows, header) + f"\n\n: {escape_markdown(s.organisational_caption)} {{#tbl-organisational}}\n"
 
 
 def ethics_table(ethics: Ethics, labels: Labels) -> str:

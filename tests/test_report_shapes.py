@@ -37,11 +37,11 @@ def outputs(root: Path, name: str) -> tuple[str, str, str]:
 
 
 def pico_rows(root: Path, name: str) -> list[tuple[str, str]]:
-    """The first Word table's rows as (label, text with its line breaks)."""
+    """The first Word table's rows as (label, text with its line breaks), under its header row."""
     from docx import Document
 
     table = Document(root / name / f"{name}.docx").tables[0]
-    return [(row.cells[0].text.strip(), row.cells[1].text.strip()) for row in table.rows]
+    return [(row.cells[0].text.strip(), row.cells[1].text.strip()) for row in table.rows][1:]
 
 
 def in_every_format(root: Path, name: str, *expected: str) -> None:
