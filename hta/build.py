@@ -332,6 +332,7 @@ def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None):
     from .flow import diagram, diagram_svg
     from .labels import TEMPLATES, labels_for
     from .render import Figure, render_qmd
+    from .styles import style_file
 
     labels = labels_for(assessment.meta.language)
     out.mkdir(parents=True, exist_ok=True)
@@ -355,8 +356,13 @@ def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None):
                             encoding="utf-8")
     csl = assessment.folder / assessment.meta.csl if assessment.meta.csl else default_csl()
     shutil.copyfile(csl, resources / csl.name)
-    cache.write_reference_doc(resources / "reference.docx", out_root or out.parent)
-    shutil.copyfile(TEMPLATES / "report.typst", resources / "report.typst")
+    # a house style may bring its own Word reference document and Typst template (styles.py)
+    own_docx, own_typst = style_file(assessment, "reference.docx"), style_file(assessment, "report.typst")
+    if own_docx:
+        shutil.copyfile(own_docx, resources / "reference.docx")
+    else:
+        cache.write_reference_doc(resources / "reference.docx", out_root or out.parent)
+    shutil.copyfile(own_typst or TEMPLATES / "report.typst", resources / "report.typst")
 
     images = {}
     for source in assessment.pictures():

@@ -1,7 +1,8 @@
 """House styles: an organisation's section order, headings, title block and conclusion form, as files.
 
-A style is a folder `templates/styles/<name>/` holding `style.yaml` (and, where it needs one, `report.css`,
-added to the HTML page's stylesheet). `style:` in assessment.yaml names it; Region Dalarna's is the default.
+A style is a folder `templates/styles/<name>/` holding `style.yaml` and, where it needs them, `report.css`
+(added to the HTML page's stylesheet), `reference.docx` (the Word reference document) and `report.typst` (the
+PDF's template), each in place of hta's own. `style:` in assessment.yaml names it; Region Dalarna's is the default.
 An organisation may keep its styles outside hta: the folders named in the environment variable HTA_STYLES
 (separated as PATH is) are searched first. A style is structure and headings only, never content.
 """
@@ -193,6 +194,14 @@ def default_style() -> Style:
     style, findings = read_style(STYLES / DEFAULT)
     assert style is not None, findings  # hta's own default style is tested
     return style
+
+
+def style_file(assessment: Any, name: str) -> Path | None:
+    """The house style's own `name` (reference.docx, report.typst), when the assessment's style has one: an
+    organisation's template, as trusted as hta's own; None for hta's."""
+    style = assessment.style
+    path = style.folder / name if style is not None else None
+    return path if path is not None and path.is_file() and not path.is_symlink() else None
 
 
 def style_css(style: Style) -> str:

@@ -335,3 +335,27 @@ def test_changing_a_house_style_rebuilds_the_reports_that_use_it(tmp_path, monke
     [outcome] = build([folder], tmp_path / "out")
     assert not outcome.reused
     assert "Studiernas resultat" in docx_headings(tmp_path / "out" / "fall" / "fall.docx")
+
+
+def test_a_style_may_bring_its_own_typst_template(tmp_path, monkeypatch):
+    """The PDF is made with the style's report.typst: here hta's own, with one line added that marks it."""
+    from pypdf import PdfReader
+
+    from hta.build import build
+    from hta.labels import TEMPLATES
+
+    styles = tmp_path / "styles"
+    (styles / "testregion").mkdir(parents=True)
+    (styles / "testregion" / "style.yaml").write_text(FOURTH_STYLE, encoding="utf-8")
+    typst = (TEMPLATES / "report.typst").read_text(encoding="utf-8")
+    marked = typst.replace("#set page(\n", '#set document(keywords: ("testregionens mall",))\n#set page(\n', 1)
+    assert marked != typst
+    (styles / "testregion" / "report.typst").write_text(marked, encoding="utf-8")
+    monkeypatch.setenv("HTA_STYLES", str(styles))
+    folder = tmp_path / "fall"
+    shutil.copytree(MINIMAL, folder)
+    with (folder / "assessment.yaml").open("a", encoding="utf-8") as f:
+        f.write("style: testregion\n")
+    [outcome] = build([folder], tmp_path / "out")
+    assert outcome.built, [d.text() for d in outcome.diagnostics]
+    assert "testregionens mall" in PdfReader(tmp_path / "out" / "fall" / "fall.pdf").metadata.get("/Keywords", "")
