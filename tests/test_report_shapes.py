@@ -359,3 +359,22 @@ def test_a_style_may_bring_its_own_typst_template(tmp_path, monkeypatch):
     [outcome] = build([folder], tmp_path / "out")
     assert outcome.built, [d.text() for d in outcome.diagnostics]
     assert "testregionens mall" in PdfReader(tmp_path / "out" / "fall" / "fall.pdf").metadata.get("/Keywords", "")
+
+
+# --- The outcome interface the certainty work builds on ------------------------------------------------
+
+@pytest.mark.parametrize("outcomes, key", [
+    ({"primary": ["Smärta"], "secondary": ["Sömn"]}, ["smarta"]),
+    ({"critical": ["Mortalitet"], "important": ["Livskvalitet"], "limited": ["Vårdtid"]}, ["mortalitet"]),
+    ({"numbered": ["Smärta", {"name": "Livskvalitet", "items": ["EQ-5D", "SF-36"]}], "prioritised": ["O2b"]},
+     ["sf-36"]),
+    ({"numbered": ["Smärta", {"name": "Livskvalitet", "items": ["EQ-5D"]}]}, ["smarta", "livskvalitet"]),
+])
+def test_key_outcomes_are_the_primary_critical_or_prioritised_ones(outcomes, key):
+    from hta.model import Pico
+
+    pico = Pico.model_validate({"population": "P", "intervention": "I", "control": "C", "outcomes": outcomes})
+    assert [o.id for o in pico.key_outcomes()] == key
+    assert len(pico.all_outcomes()) == sum(1 + len(o.get("items", [])) if isinstance(o, dict) else 1
+                                           for group, items in outcomes.items() if group != "prioritised"
+                                           for o in items)
