@@ -535,12 +535,19 @@ APPRAISAL_SCALES: dict[str, set[str]] = {
 }
 
 
+def rated_per_domain(row) -> bool:
+    """A row rated per domain with a tool of templates/appraisal/: its ratings are checked there (HTA292)."""
+    from .appraisal import domain_cells, tool_named
+
+    return bool(domain_cells(row)) and tool_named(row.appraisal_tool) is not None
+
+
 @check
 def evidence_ratings(a: Assessment) -> Iterator[Diagnostic]:
     evidence = a.sources.get("evidence")
     for row in a.evidence:
         scale = APPRAISAL_SCALES.get(row.appraisal_tool.strip().lower())
-        if scale and row.rating.strip().lower() not in scale and evidence is not None:
+        if scale and not rated_per_domain(row) and row.rating.strip().lower() not in scale and evidence is not None:
             yield evidence.at_line(rules.EVIDENCE_RATING, row.row,
                                    f'row {row.row}: "{row.rating}" is not on the {row.appraisal_tool} scale.',
                                    f"Use one of: {', '.join(sorted(scale))}.")
@@ -715,7 +722,6 @@ def plain_ids(a: Assessment) -> Iterator[Diagnostic]:
         if value and not _PLAIN_ID.fullmatch(value):
             yield source.at(rules.UNSAFE_ID, loc, f'the id "{value[:80]}" holds characters other than letters, digits, - and _.',
                             f'Write e.g. "{slug(value) or "sok1"}".')
-
-
+from . import appraisal_checks  # noqa: E402,F401  (registers the per-domain appraisal checks, HTA290–HTA294)
 # The rules of the report shapes and house styles register themselves with @check (issue 11).
 from . import shape_checks  # noqa: E402, F401

@@ -134,6 +134,8 @@ def evidence_tables(assessment: Assessment, labels: Labels) -> list[tuple[str, s
 
 def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str) -> str:
     """The whole report as Quarto Markdown, read alike by pandoc and by Quarto."""
+    from .appraisal import is_domain_column
+    from .appraisal_figures import report_blocks as appraisal_blocks
     from .shape_render import aspect_tables, conclusion_blocks, title_lines
     from .styles import default_style
 
@@ -167,7 +169,9 @@ def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str
         sections={key.value: (section.title or escape_markdown(labels.section(key.value)), prose(section.text))
                   for key, section in assessment.sections.items() if section.text.strip()},
         picos=pico_blocks(assessment, labels),
-        extra_columns=list(dict.fromkeys(c for row in assessment.evidence for c in row.extra)),
+        # the per-domain ratings ("D1", "Q4") are shown by the appraisal figures and their tables instead
+        extra_columns=list(dict.fromkeys(c for row in assessment.evidence for c in row.extra
+                                         if not is_domain_column(c))),
         evidence_tables=evidence_tables(assessment, labels),
         findings=[prose(f.text) for f in assessment.conclusions.findings],
         judgements=[prose(j.text) for j in assessment.conclusions.judgements],
@@ -178,6 +182,7 @@ def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str
         title=title_lines(assessment, style, labels),
         decision_line=decision_line,
         figures=figures,
+        appraisal=appraisal_blocks(assessment, RESOURCES),
         resources=RESOURCES,
         csl_name=csl_name,
         authors=[", ".join(x for x in (a.name, a.title, a.affiliation) if x) for a in meta.authors],
