@@ -722,6 +722,10 @@ def plain_ids(a: Assessment) -> Iterator[Diagnostic]:
         if value and not _PLAIN_ID.fullmatch(value):
             yield source.at(rules.UNSAFE_ID, loc, f'the id "{value[:80]}" holds characters other than letters, digits, - and _.',
                             f'Write e.g. "{slug(value) or "sok1"}".')
+
+
+# Checks in modules of their own register themselves when imported.
 from . import appraisal_checks  # noqa: E402,F401  (registers the per-domain appraisal checks, HTA290–HTA294)
+from . import certainty_checks  # noqa: E402,F401  (registers the checks of certainty.yaml and linked conclusions, HTA250–HTA258)
 # The rules of the report shapes and house styles register themselves with @check (issue 11).
 from . import shape_checks  # noqa: E402, F401

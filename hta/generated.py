@@ -8,7 +8,9 @@ from pathlib import Path
 from pydantic import TypeAdapter
 
 from .aspects import Economic, Ethics, Organisational
+from .certainty import Rating
 from .model import Conclusions, Metadata, Pico, Search
+from .record import Record
 from .styles import Style
 from .rules import RULES
 
@@ -27,6 +29,11 @@ SCHEMA_FILES = {
     "ethics": (Ethics, "ethics.yaml (optional): the ethical checklist, questions with answers"),
     "style": (Style, "templates/styles/<name>/style.yaml: a house style's section order, headings, title block "
                      "and conclusion form"),
+    "certainty": (list[Rating], "certainty.yaml: the certainty of the evidence per outcome and comparison"),
+}
+# What a build writes as data: described as it is written (serialisation), computed values included.
+OUTPUT_SCHEMAS = {
+    "report": (Record, "<name>.json: a report as data, with every computed number, certainty and link"),
 }
 
 
@@ -35,6 +42,10 @@ def schemas() -> dict[str, str]:
     out = {}
     for name, (model, title) in SCHEMA_FILES.items():
         schema = TypeAdapter(model).json_schema()
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title} | schema
+        out[f"{name}.schema.json"] = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+    for name, (model, title) in OUTPUT_SCHEMAS.items():
+        schema = TypeAdapter(model).json_schema(mode="serialization")
         schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title} | schema
         out[f"{name}.schema.json"] = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
     return out

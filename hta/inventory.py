@@ -18,7 +18,7 @@ from .diagnostics import Diagnostic
 from .load import Source, clip
 from .model import PICTURE_TYPES, SectionKey
 
-YAML_FILES = ("assessment.yaml", "pico.yaml", "searches.yaml", "conclusions.yaml")
+YAML_FILES = ("assessment.yaml", "pico.yaml", "searches.yaml", "conclusions.yaml", "certainty.yaml")
 EVIDENCE_FILES = ("evidence.xlsx", "evidence.csv")  # in the order they are preferred
 REFERENCE_FILES = ("references.json", "references.bib")
 FOLDERS = ("sections", "figures")

@@ -136,6 +136,7 @@ def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str
     """The whole report as Quarto Markdown, read alike by pandoc and by Quarto."""
     from .appraisal import is_domain_column
     from .appraisal_figures import report_blocks as appraisal_blocks
+    from . import sof
     from .shape_render import aspect_tables, conclusion_blocks, title_lines
     from .styles import default_style
 
@@ -173,11 +174,13 @@ def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str
         extra_columns=list(dict.fromkeys(c for row in assessment.evidence for c in row.extra
                                          if not is_domain_column(c))),
         evidence_tables=evidence_tables(assessment, labels),
-        findings=[prose(f.text) for f in assessment.conclusions.findings],
-        judgements=[prose(j.text) for j in assessment.conclusions.judgements],
-        # the house style's order of parts, conclusion form, aspect tables and title block (styles.py)
+        summary_of_findings=sof.tables(assessment, labels),
+        # the house style's order of parts, conclusion form, aspect tables and title block (styles.py); each
+        # bullet with the outcomes it rests on, linked to their summary-of-findings rows (sof.py)
         order=[part.value for part in style.sections],
-        conclusion_blocks=conclusion_blocks(assessment.conclusions, meta, style, labels, prose),
+        conclusion_blocks=conclusion_blocks(
+            assessment.conclusions, meta, style, labels,
+            lambda bullet, key, k: sof.bullet_markdown(prose(bullet.text), bullet, key, k, assessment, labels)),
         aspect_tables=aspect_tables(assessment.aspects, labels),
         title=title_lines(assessment, style, labels),
         decision_line=decision_line,

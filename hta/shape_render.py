@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .aspects import Aspects, Economic, Ethics, Organisational
 from .labels import Labels
-from .model import Assessment, Conclusions, Metadata
+from .model import Assessment, Bullet, Conclusions, Metadata
 from .styles import Style, TitleLine
 
 
@@ -20,8 +20,9 @@ class ConclusionBlock:
 
 
 def conclusion_blocks(conclusions: Conclusions, meta: Metadata, style: Style, labels: Labels,
-                      prose: Callable[[str], str]) -> list[ConclusionBlock]:
-    """The conclusion lists in the style's order and with its headings. In the councils' form (Dalarna)
+                      bullet_markdown: Callable[[Bullet, str, int], str]) -> list[ConclusionBlock]:
+    """The conclusion lists in the style's order and with its headings, each bullet as `bullet_markdown`
+    writes it (its text, and the outcomes it rests on). In the councils' form (Dalarna)
     what they note and judge is headed by the councils, in the grammar of one or several; the two lists are
     printed even when empty, as before. A list the assessment leaves empty is otherwise not printed."""
     councils = labels.join(meta.councils)
@@ -38,7 +39,8 @@ def conclusion_blocks(conclusions: Conclusions, meta: Metadata, style: Style, la
         bullets = getattr(conclusions, key.value)
         always = not plain and key.value in {"findings", "judgements"}
         if bullets or always:
-            blocks.append(ConclusionBlock(headings[key.value], [prose(b.text) for b in bullets],
+            blocks.append(ConclusionBlock(headings[key.value],
+                                          [bullet_markdown(b, key.value, k) for k, b in enumerate(bullets)],
                                           key.value == "summary"))
     return blocks
 

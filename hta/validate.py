@@ -15,6 +15,7 @@ from . import load, rules
 from .diagnostics import Diagnostic, has_errors
 from .inventory import EVIDENCE_FILES, REFERENCE_FILES, take_stock
 from .load import Loaded, Source, Table, clip, excerpt, read_bytes, read_table, read_text, read_yaml
+from .certainty import Certainty, Rating
 from .model import (EARLIEST, EVIDENCE_COLUMNS, LATEST, Assessment, Conclusions, EvidenceRow, Metadata, Pico, Reference, Search,
                     Section, SectionKey)
 
@@ -157,6 +158,7 @@ def read_assessment(folder: Path) -> tuple[Assessment, list[Diagnostic]]:
     picos = validated("pico.yaml", list[Pico], Pico, [])
     searches = validated("searches.yaml", list[Search], Search, [], required=False)
     conclusions = validated("conclusions.yaml", Conclusions, Conclusions, Conclusions)
+    certainty = validated("certainty.yaml", Certainty, Rating, [], required=False)
     listing = take_stock(folder, meta.csl if meta else None)
     stock = listing.findings
     if meta is None:
@@ -183,7 +185,7 @@ def read_assessment(folder: Path) -> tuple[Assessment, list[Diagnostic]]:
         if problems:
             unread.add("csl")
     assessment = Assessment(folder, meta, picos, searches, conclusions, sections, evidence or [], references, sources,
-                            figures, frozenset(unread))
+                            figures, certainty, frozenset(unread))
     _read_shapes(assessment, validated, findings)
     return assessment, findings
 
