@@ -372,6 +372,7 @@ def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None):
     from .flow import diagram, diagram_svg
     from .labels import TEMPLATES, labels_for
     from .render import RESOURCES, Figure, render_qmd
+    from .styles import style_file
 
     labels = labels_for(assessment.meta.language)
     out.mkdir(parents=True, exist_ok=True)
@@ -397,7 +398,12 @@ def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None):
                             encoding="utf-8")
     csl = assessment.folder / assessment.meta.csl if assessment.meta.csl else default_csl()
     shutil.copyfile(csl, resources / csl.name)
-    shutil.copyfile(TEMPLATES / "report.typst", resources / "report.typst")
+    # a house style may bring its own Word reference document and Typst template (styles.py); hta's own
+    # reference document is made while pandoc reads the .qmd (write_word_resources)
+    own_docx, own_typst = style_file(assessment, "reference.docx"), style_file(assessment, "report.typst")
+    if own_docx:
+        shutil.copyfile(own_docx, resources / "reference.docx")
+    shutil.copyfile(own_typst or TEMPLATES / "report.typst", resources / "report.typst")
 
     images = {}
     for source in assessment.pictures():
@@ -425,7 +431,9 @@ def write_word_resources(job, out_root: Path) -> None:
             continue  # made with the .qmd (the appraisal figures)
         job.figures[stem] = replace(figure, png=cache.flow_png(figure.svg, out_root))
         (job.folder / f"{stem}.png").write_bytes(job.figures[stem].png)
-    cache.write_reference_doc(job.folder / RESOURCES / "reference.docx", out_root)
+    reference = job.folder / RESOURCES / "reference.docx"
+    if not reference.exists():  # the house style's own, copied with the .qmd
+        cache.write_reference_doc(reference, out_root)
 
 
 def convert_qmd(job, assessment: Assessment, engine: str, meanwhile=None) -> list[Path]:

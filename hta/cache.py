@@ -116,6 +116,10 @@ class Environment:
             d.add_file(f"code/{path.name}", path)
         for path in report_templates():
             d.add_file(f"templates/{path.relative_to(TEMPLATES).as_posix()}", path)
+        from .styles import style_files  # house styles (issue 11): a changed style.yaml rebuilds its reports
+
+        for name, path in style_files():
+            d.add_file(f"styles/{name}", path)
         for path in font_files():
             d.add_file(f"fonts/{path.name}", path)
         return cls(d.hexdigest())

@@ -55,7 +55,8 @@ def _source(a: Assessment, name: str) -> Source:
 
 @check
 def required_sections(a: Assessment) -> Iterator[Diagnostic]:
-    for key in REQUIRED_SECTIONS:
+    # the house style names the sections it requires; Dalarna's (the default) are REQUIRED_SECTIONS
+    for key in (a.style.required_sections if a.style else REQUIRED_SECTIONS):
         section = a.sections.get(key)
         if not a.was_read(f"sections/{key.value}.md"):
             continue  # unreadable, or a misnamed file is taken for it: said where that file is
@@ -76,8 +77,13 @@ def conclusions_present(a: Assessment) -> Iterator[Diagnostic]:
     if not a.was_read("conclusions.yaml"):
         return
     source = _source(a, "conclusions.yaml")
+    required = {c.value for c in a.style.conclusions.required} if a.style else {"findings", "judgements"}
     for key, words in (("findings", "what the councils note (konstaterar att)"),
-                       ("judgements", "what the councils judge (bedömer att)")):
+                       ("judgements", "what the councils judge (bedömer att)"),
+                       ("summary", "the summarising judgement"), ("recommendations", "the recommendations"),
+                       ("knowledge_gaps", "the knowledge gaps")):
+        if key not in required:
+            continue
         if not [item for item in getattr(a.conclusions, key) if item.text.strip()]:
             yield source.at(rules.MISSING_CONCLUSIONS, (key,), f'"{key}" is empty: {words} is missing.',
                             f"Add at least one bullet under `{key}:`.")
@@ -93,6 +99,8 @@ def people_present(a: Assessment) -> Iterator[Diagnostic]:
                         "Add `authors:` with name, title and affiliation of each author.")
     for key, what in (("dnr", "the registration number (Dnr)"), ("unit", "the issuing unit"),
                       ("requester", "the requester (frågeställare)")):
+        if key == "dnr" and a.meta.report_number.strip():
+            continue  # a report known by its own number may have no Dnr
         if not getattr(a.meta, key).strip():
             yield source.at(rules.MISSING_PEOPLE, (key,), f"{what} is missing.", f"Fill in `{key}:`.")
     if not [c for c in a.meta.councils if c.strip()]:
@@ -141,20 +149,19 @@ def pico_complete(a: Assessment) -> Iterator[Diagnostic]:
         yield source.at(rules.PICO_ELEMENT, (), "the assessment has no PICO.", "Write one in pico.yaml.")
     results = " ".join(a.sections[k].text for k in a.sections if k.value in {"results", "prior-review"}).lower()
     for i, pico in enumerate(a.picos):
-        for element in ("population", "intervention", "control"):
-            if not getattr(pico, element).strip():
-                yield source.at(rules.PICO_ELEMENT, (i, element), f'the PICO\'s "{element}" is empty.')
-        if not pico.outcomes.primary:
+        for element in pico.missing_elements():
+            yield source.at(rules.PICO_ELEMENT, (i, element), f'the PICO\'s "{element}" is empty.')
+        # the other outcome forms (GRADE tiers, numbered) have rules of their own (shape_checks.py)
+        if not pico.outcomes.primary and pico.outcomes.forms() in ([], ["primary"]):
             yield source.at(rules.NO_PRIMARY_OUTCOME, (i, "outcomes"), "the PICO has no primary outcome.",
                             "List at least one under `outcomes: primary:`.")
-        for group in ("primary", "secondary"):
-            for j, outcome in enumerate(getattr(pico.outcomes, group)):
-                terms = [_outcome_term(outcome.name)] + [t.lower() for t in outcome.aliases]
-                if results_read and not outcome.knowledge_gap and not any(t and t in results for t in terms):
-                    yield source.at(rules.OUTCOME_NOT_ADDRESSED, (i, "outcomes", group, j),
-                                    f'the outcome "{outcome.name}" is not addressed in the results.',
-                                    "Report it in sections/results.md, name the words the results use for it "
-                                    "under `aliases:`, or declare `knowledge_gap: true`.")
+        for where, outcome in pico.outcomes.located():
+            terms = [_outcome_term(outcome.name)] + [t.lower() for t in outcome.aliases]
+            if results_read and not outcome.knowledge_gap and not any(t and t in results for t in terms):
+                yield source.at(rules.OUTCOME_NOT_ADDRESSED, (i, "outcomes", *where),
+                                f'the outcome "{outcome.name}" is not addressed in the results.',
+                                "Report it in sections/results.md, name the words the results use for it "
+                                "under `aliases:`, or declare `knowledge_gap: true`.")
 
 
 def _outcome_term(name: str) -> str:
@@ -708,10 +715,9 @@ def not_printed(a: Assessment) -> Iterator[Diagnostic]:
         if search.note.strip():
             filled["searches.yaml"].append(((i, "note"), f"`note` of {search.id}"))
     for i, p in enumerate(a.picos):
-        for group in ("primary", "secondary"):
-            for j, outcome in enumerate(getattr(p.outcomes, group)):
-                if outcome.aliases:
-                    filled["pico.yaml"].append(((i, "outcomes", group, j, "aliases"), f"`aliases` of \"{outcome.name}\""))
+        for where, outcome in p.outcomes.located():
+            if outcome.aliases:
+                filled["pico.yaml"].append(((i, "outcomes", *where, "aliases"), f"`aliases` of \"{outcome.name}\""))
     for name, fields in filled.items():
         if fields:
             what = ", ".join(f for _, f in fields[:3]) + (f" and {len(fields) - 3} more" if len(fields) > 3 else "")
@@ -738,3 +744,5 @@ def plain_ids(a: Assessment) -> Iterator[Diagnostic]:
 # Checks in modules of their own register themselves when imported.
 from . import appraisal_checks  # noqa: E402,F401  (registers the per-domain appraisal checks, HTA290–HTA294)
 from . import certainty_checks  # noqa: E402,F401  (registers the checks of certainty.yaml and linked conclusions, HTA250–HTA258)
+# The rules of the report shapes and house styles register themselves with @check (issue 11).
+from . import shape_checks  # noqa: E402, F401

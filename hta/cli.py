@@ -45,6 +45,11 @@ def parser() -> argparse.ArgumentParser:
                                  "e.g. ketamin-langvarig-smarta (created under assessments/)")
     n.add_argument("--title", required=True, help="the statement's title")
     n.add_argument("--language", default="sv", help="language of the report's labels: sv, en or nb (default: sv)")
+    n.add_argument("--shape", default="intervention",
+                   help="the PICO's shape: intervention (primary/secondary outcomes, default), diagnostic "
+                        "(index test, reference standard), tiers (GRADE critical/important/limited), numbered "
+                        "(O1–On with sub-items and prioritised ones) or multi (several PICOs)")
+    n.add_argument("--style", default="dalarna", help="house style: dalarna (default), vgr, skane, or one of HTA_STYLES")
     n.add_argument("--in", dest="parent", type=Path, default=ASSESSMENTS, help="where to create it (default: assessments/)")
 
     r = commands.add_parser("refs", help="references")
@@ -203,7 +208,7 @@ def summary_table(outcomes) -> str:
 def new(args) -> int:
     from .scaffold import new_assessment
 
-    folder = new_assessment(args.parent, args.name, args.title, args.language)
+    folder = new_assessment(args.parent, args.name, args.title, args.language, args.shape, args.style)
     print(f"created {folder}/: fill in the files, run `hta check {folder}`, then `hta build {folder}`.")
     return 0
 

@@ -203,27 +203,31 @@ def _title_block(doc, assessment: Assessment, labels: Labels) -> None:
     from docx.shared import Pt, Twips
 
     from .docx_page import text_width
-    from .render import report_type_line
+    from .shape_render import title_lines
+    from .styles import default_style
 
     title = next((p for p in doc.paragraphs if p.style.name == "Title"), doc.paragraphs[0])
     # The statement names its authors at the end, under Författare, not below the title.
     for paragraph in doc.paragraphs:
         if paragraph.style.name in {"Author", "Date"}:
             paragraph._p.getparent().remove(paragraph._p)
-    meta = assessment.meta
+    # the lines the house style prints (shape_render.title_lines), each empty where it prints none
+    lines = title_lines(assessment, assessment.style or default_style(), labels)
     letterhead = title.insert_paragraph_before()
-    if meta.region:
-        letterhead.add_run(meta.region).bold = True
+    if lines["region"]:
+        letterhead.add_run(lines["region"]).bold = True
         letterhead.paragraph_format.tab_stops.add_tab_stop(Twips(text_width(doc.sections[-1]._sectPr)),
                                                            WD_TAB_ALIGNMENT.RIGHT)
         letterhead.add_run("\t")
     else:
         letterhead.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    letterhead.add_run(f"{labels.dnr} {meta.dnr}")
-    title.insert_paragraph_before(meta.unit)
-    councils = title.insert_paragraph_before(labels.join(meta.councils))
-    councils.paragraph_format.space_after = Pt(18)
-    kind = report_type_line(meta.report_type)
+    letterhead.add_run(lines["identity"])
+    last = letterhead
+    for key in ("organisation", "unit", "councils"):
+        if lines[key]:
+            last = title.insert_paragraph_before(lines[key])
+    last.paragraph_format.space_after = Pt(18)
+    kind = lines["report_type"]
     if kind:  # the kind of report, directly above the title
         title.insert_paragraph_before().add_run(kind).bold = True
 

@@ -89,7 +89,9 @@ def running_matter(doc, assessment: Assessment, labels: Labels) -> None:
     page number 'n (N)' and, for drafts and examples, the mark that says so."""
     meta = assessment.meta
     mark = labels.banner.get(meta.status.value, "")
-    dnr = f"{labels.dnr} {meta.dnr}"
+    from .identity import identity_line
+
+    dnr = identity_line(meta, labels)
     for index, section in enumerate(doc.sections):
         # the first page carries the title block instead of the running header
         section.different_first_page_header_footer = index == 0

@@ -30,7 +30,7 @@ SLACK_PT = 2.0
 # its place: DejaVu Sans's digits are 14 % wider. A column of numbers keeps room for that, as a count
 # broken over two lines is worse than a few millimetres of table.
 NUMBER_SLACK = 1.2
-NUMBER = re.compile(r"^[<>≤≥~]?\s?\d[\d\s.,]*%?$")
+NUMBER = re.compile(r"^[<>≤≥~+−-]?\s?\d[\d\s.,]*%?$")  # a signed change (+50 000, −20 000) too
 LABEL_SHADING = "E7EEF3"  # the light blue-grey of the PICO labels, as in the HTML and the PDF
 
 

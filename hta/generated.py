@@ -7,9 +7,11 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
+from .aspects import Economic, Ethics, Organisational
 from .certainty import Rating
 from .model import Conclusions, Metadata, Pico, Search
 from .record import Record
+from .styles import Style
 from .rules import RULES
 
 REPO = Path(__file__).resolve().parent.parent
@@ -22,6 +24,11 @@ SCHEMA_FILES = {
     "pico": (list[Pico], "pico.yaml: one or more PICO"),
     "searches": (list[Search], "searches.yaml: searches, their lines and screening"),
     "conclusions": (Conclusions, "conclusions.yaml: what the councils note and judge"),
+    "economic": (Economic, "economic.yaml (optional): costs now and expected; the net change is computed"),
+    "organisational": (Organisational, "organisational.yaml (optional): staff, premises, other units, implementation"),
+    "ethics": (Ethics, "ethics.yaml (optional): the ethical checklist, questions with answers"),
+    "style": (Style, "templates/styles/<name>/style.yaml: a house style's section order, headings, title block "
+                     "and conclusion form"),
     "certainty": (list[Rating], "certainty.yaml: the certainty of the evidence per outcome and comparison"),
 }
 # What a build writes as data: described as it is written (serialisation), computed values included.

@@ -51,7 +51,10 @@ def inline_images(body: str, figures: dict[str, Figure], images: dict[str, Path]
 def page(assessment: Assessment, labels: Labels, body: str, figures: dict[str, Figure],
          images: dict[str, Path]) -> str:
     from .fonts import web_font_css
-    from .render import environment, report_type_line
+    from .identity import identity_line
+    from .render import environment
+    from .shape_render import title_lines
+    from .styles import default_style, style_css
     from .webpage import arrange, print_rules
 
     from .sof import html_links
@@ -63,11 +66,15 @@ def page(assessment: Assessment, labels: Labels, body: str, figures: dict[str, F
     body = arrange(body, labels)
     meta = assessment.meta
     status_word = labels.watermark.get(meta.status.value, "")
-    report_type = report_type_line(meta.report_type)
+    style = assessment.style or default_style()
+    lines = title_lines(assessment, style, labels)
+    report_type = lines["report_type"]
     return environment().get_template("report.html.j2").render(
+        title=lines, style_css=style_css(style).replace("</", "<\\/"),
         meta=meta, labels=labels, body=body, councils=labels.join(meta.councils), status_word=status_word,
         report_type=report_type,
         css=(TEMPLATES / "report.css").read_text(encoding="utf-8"),
-        print_css=print_rules(meta.short_title or meta.title, f"{labels.dnr} {meta.dnr}", status_word),
-        font_css=web_font_css(body + meta.title + meta.unit + meta.region + report_type + labels.join(meta.councils)),
+        print_css=print_rules(meta.short_title or meta.title, identity_line(meta, labels), status_word),
+        identity=identity_line(meta, labels),
+        font_css=web_font_css(body + meta.title + meta.organisation + identity_line(meta, labels) + meta.unit + meta.region + report_type + labels.join(meta.councils)),
     )

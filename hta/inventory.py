@@ -23,7 +23,8 @@ EVIDENCE_FILES = ("evidence.xlsx", "evidence.csv")  # in the order they are pref
 REFERENCE_FILES = ("references.json", "references.bib")
 FOLDERS = ("sections", "figures")
 SECTION_FILES = tuple(f"{key.value}.md" for key in SectionKey)
-_TOP = YAML_FILES + EVIDENCE_FILES + REFERENCE_FILES
+ASPECT_FILES = ("economic.yaml", "organisational.yaml", "ethics.yaml")  # optional: aspects.py
+_TOP = YAML_FILES + ASPECT_FILES + EVIDENCE_FILES + REFERENCE_FILES
 
 # Names an operating system or an editor leaves beside the files (and hidden files, `~$` lock files of Office,
 # `name~` and `#name#` backups of editors); they are nobody's content.

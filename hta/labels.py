@@ -41,6 +41,9 @@ class SectionLabels(_Labels):
     economic: str
     ethical: str
     organisational: str
+    evidence_level: str = Field(alias="evidence-level")
+    efficacy: str
+    risks: str
 
 
 class EvidenceLabels(_Labels):
@@ -110,6 +113,42 @@ class NumberWords(_Labels):
                                      description="Spelling after joining, e.g. Swedish etttusen → ettusen.")
 
 
+class ShapeLabels(_Labels):
+    """The words of the report shapes of other regions (pico.py, report identity, conclusion forms, aspects)."""
+
+    index_test: str
+    reference_standard: str
+    target_condition: str
+    no_comparator: str
+    critical: str
+    important: str
+    limited: str
+    numbered: str = Field(description="Heading of numbered outcomes in the PICO table.")
+    prioritised: str
+    notes_that_one: str = Field(description="The findings' heading when one council or unit writes.")
+    judges_that_one: str
+    findings: str = Field(description="The findings' heading in a style that does not name the councils.")
+    judgements: str
+    summary: str = Field(description="The summarising judgement's heading.")
+    recommendations: str
+    knowledge_gaps: str
+    economic_item: str
+    economic_current: str
+    economic_expected: str
+    economic_change: str
+    economic_total: str
+    economic_budget: str
+    economic_caption: str = Field(description="'{currency}' and '{year}' are filled in.")
+    organisational_caption: str
+    staff: str
+    premises: str
+    other_units: str
+    implementation: str
+    ethics_caption: str
+    ethics_question: str
+    ethics_answer: str
+
+
 class Labels(_Labels):
     """All words a report prints that are not the author's."""
 
@@ -152,6 +191,7 @@ class Labels(_Labels):
     watermark: dict[str, str]
     status_names: dict[str, str]
     library: LibraryLabels
+    shapes: ShapeLabels
     certainty: CertaintyLabels
 
     def join(self, items: list[str]) -> str:

@@ -64,7 +64,16 @@ class Decision(Strict):
 class Metadata(Strict):
     """assessment.yaml: who asks what, who answers, and where the statement stands."""
 
-    dnr: str = Field(description="Registration number (diarienummer), e.g. 'RD21/01987'.")
+    dnr: str = Field("", description="Registration number (diarienummer), e.g. 'RD21/01987'; may be left out when "
+                     "the report has a report number of its own.")
+    report_number: str = Field("", description="The report's own number, e.g. 'HTA 2018:42' or '2018:42'; printed "
+                               "with report_number_label, never under the Dnr's label.")
+    report_number_label: str = Field("", description="The word before the report number, e.g. 'Rapport'; none "
+                                     "when the number says what it is ('HTA 2018:42').")
+    organisation: str = Field("", description="The organisation issuing the report within the region, e.g. "
+                              "'HTA-centrum'; printed in the title block.")
+    style: str = Field("dalarna", description="The house style: a folder under templates/styles/ (dalarna, "
+                       "vgr, skane) giving section order, headings, title block and conclusion form.")
     title: str = Field(description="The statement's full title.")
     short_title: str = Field("", description="A short title for the running header from page 2; default: the title, cut to fit the line.")
     report_type: str = Field("utlåtande", description="Kind of report: utlåtande, yttrande, mini-HTA, …")
@@ -103,30 +112,6 @@ class Outcome(Strict):
 # An outcome is usually just its name; the mapping form adds aliases or declares a knowledge gap.
 OutcomeEntry = Annotated[Outcome, BeforeValidator(lambda v: {"name": v} if isinstance(v, str) else v,
                                                   json_schema_input_type=str | Outcome)]
-
-
-class Outcomes(Strict):
-    primary: list[OutcomeEntry] = Field(default_factory=list, description="Primary outcomes (primära utfallsmått).")
-    secondary: list[OutcomeEntry] = Field(default_factory=list, description="Secondary outcomes (sekundära utfallsmått).")
-
-
-class Pico(Strict):
-    """One PICO of pico.yaml."""
-
-    id: str = Field("", description="Optional short name of this PICO, unique in pico.yaml, for an assessment with several.")
-    title: str = Field("", description="A heading for this PICO when the assessment has several.")
-    population: str = Field(description="Population/Målgrupp.")
-    intervention: str = Field(description="Intervention/Behandling/Teknik/Strategi.")
-    control: str = Field(description="Control/Kontroll/Standardbehandling.")
-    outcomes: Outcomes = Field(description="Outcome/Utfall av intresse, primary and secondary.")
-
-    def all_outcomes(self) -> list[Outcome]:
-        """Every outcome of this PICO, in the order the report lists them."""
-        return [*self.outcomes.primary, *self.outcomes.secondary]
-
-    def key_outcomes(self) -> list[Outcome]:
-        """The outcomes a decision rests on (primary ones): each needs evidence or a declared knowledge gap."""
-        return list(self.outcomes.primary)
 
 
 class SearchLine(Strict):
@@ -278,10 +263,15 @@ class Conclusions(Strict):
 
     findings: list[BulletEntry] = Field(default_factory=list, description="'… konstaterar att': what the evidence shows, one bullet each.")
     judgements: list[BulletEntry] = Field(default_factory=list, description="'… bedömer att': the councils' judgement, one bullet each.")
+    summary: list[BulletEntry] = Field(default_factory=list, description="A summarising judgement (sammanvägd "
+                                       "bedömning), printed as paragraphs.")
+    recommendations: list[BulletEntry] = Field(default_factory=list, description="Recommendations, one bullet each.")
+    knowledge_gaps: list[BulletEntry] = Field(default_factory=list, description="Knowledge gaps (kunskapsluckor), "
+                                              "one bullet each.")
 
     def bullets(self) -> Iterator[tuple[tuple[str | int, ...], Bullet]]:
         """Every bullet with where its text stands in conclusions.yaml."""
-        for key in ("findings", "judgements"):
+        for key in ("findings", "judgements", "summary", "recommendations", "knowledge_gaps"):
             for k, bullet in enumerate(getattr(self, key)):
                 yield (key, k, "text"), bullet
 
@@ -297,6 +287,8 @@ EVIDENCE_COLUMNS = {
     "follow_up": {"follow_up", "follow-up", "uppföljning", "uppföljningstid"},
     "appraisal_tool": {"appraisal_tool", "granskningsmall", "granskningsverktyg"},
     "rating": {"rating", "bedömning", "kvalitet", "risk of bias"},
+    # optional: the id(s) of the PICO(s) a row answers, when pico.yaml has several
+    "pico": {"pico", "picos", "pico_id", "pico-id"},
 }
 
 
@@ -312,9 +304,15 @@ class EvidenceRow(Strict):
     follow_up: str = Field("", description="Follow-up time.")
     appraisal_tool: str = Field("", description="Tool used to appraise the study, e.g. 'AMSTAR 2'.")
     rating: str = Field("", description="The rating, on the tool's own scale.")
+    pico: str = Field("", description="The id(s) of the PICO(s) this study answers, separated by commas, when "
+                      "pico.yaml has several; not printed as a column: each PICO gets its own table.")
     extra: dict[str, str] = Field(default_factory=dict, description="Columns the format does not name (e.g. "
                                   "'Resultat'), by their heading: printed after the others, under that heading.")
     row: int = Field(0, description="Row number in the spreadsheet (set by the reader).", exclude=True)
+
+    def picos(self) -> list[str]:
+        """The PICO ids this row names: 'p1, p2' → ['p1', 'p2']."""
+        return [x.strip() for x in re.split(r"[,;]", self.pico) if x.strip()]
 
 
 class Reference(BaseModel):
@@ -344,6 +342,10 @@ class SectionKey(str, Enum):
     ECONOMIC = "economic"
     ETHICAL = "ethical"
     ORGANISATIONAL = "organisational"
+    # sections of other house styles (Västra Götaland's HTA-centrum): printed where their style places them
+    EVIDENCE_LEVEL = "evidence-level"
+    EFFICACY = "efficacy"
+    RISKS = "risks"
 
 
 PICTURE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
@@ -362,6 +364,12 @@ class Section:
     text: str
     title: str = ""
     first_line: int = 1  # line of the file where `text` starts
+
+
+def _no_aspects() -> Aspects:
+    from .aspects import Aspects
+
+    return Aspects()
 
 
 @dataclass
@@ -384,6 +392,9 @@ class Assessment:
     # "sections/<key>.md" (unreadable, or a misnamed file is taken for it). Checks that would only repeat the
     # consequence of that ("PICO missing", "section missing", "never cited") are not run on it.
     unread: frozenset[str] = frozenset()
+    # the house style named by `style:` (styles.py; None: the default), and the structured aspects (aspects.py)
+    style: Style | None = None
+    aspects: Aspects = field(default_factory=_no_aspects)
 
     def was_read(self, *parts: str) -> bool:
         """Whether every one of `parts` was read, so that a check on them says something new."""
@@ -412,3 +423,23 @@ def count_values(assessment: Assessment) -> dict[str, int | dt.date | None]:
     """Every count prose may name, as 'search.count' → value (None where not reported)."""
     return {f"{sid}.{name}": value
             for sid, counts in assessment.counts().items() for name, value in counts.named().items()}
+
+
+# The PICO and its outcome forms live in pico.py, the structured aspects in aspects.py; both build on Strict
+# and Outcome above. `from .model import Pico` keeps working for every module: the names are looked up there
+# when first asked for (PEP 562), so that either module may be imported first.
+_ELSEWHERE = {"Labelled": "pico", "NumberedOutcome": "pico", "Outcomes": "pico", "Pico": "pico", "Aspects": "aspects"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _ELSEWHERE:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_ELSEWHERE[name]}", __package__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+if TYPE_CHECKING:
+    from .aspects import Aspects
+    from .pico import Pico
+    from .styles import Style

@@ -7,8 +7,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from .identity import identity_line
 from .labels import TEMPLATES, Labels, labels_for
-from .model import COUNT_PLACEHOLDER, Assessment, Pico, Status, count_values
+from .model import COUNT_PLACEHOLDER, Assessment, Pico, Status, count_values, slug
 from .numerals import CountForm, count_form, starts_sentence, write_count
 
 RESOURCES = "resources"  # folder beside the .qmd holding what it refers to
@@ -93,22 +94,42 @@ def report_type_line(report_type: str) -> str:
 
 
 def pico_rows(pico: Pico, labels: Labels) -> list[tuple[str, str]]:
-    def named(outcome) -> str:
-        # a declared knowledge gap is marked where the outcome is listed: "Motorik (kunskapslucka)"
-        return f"{outcome.name} ({labels.knowledge_gap})" if outcome.knowledge_gap else outcome.name
+    """The PICO table's rows, in the shape its pico.yaml gives (pico_table.py)."""
+    from .pico_table import pico_rows as rows
 
-    def outcomes(title: str, items) -> str:
-        return f"{escape_markdown(title)}: {escape_markdown(', '.join(named(o) for o in items))}."
+    return rows(pico, labels)
 
-    outcome_lines = [outcomes(labels.primary_outcomes, pico.outcomes.primary)]
-    if pico.outcomes.secondary:
-        outcome_lines += ["", outcomes(labels.secondary_outcomes, pico.outcomes.secondary)]
-    return [
-        (escape_markdown(labels.pico_population), escape_markdown(pico.population)),
-        (escape_markdown(labels.pico_intervention), escape_markdown(pico.intervention)),
-        (escape_markdown(labels.pico_control), escape_markdown(pico.control)),
-        (escape_markdown(labels.pico_outcome), "\n".join(outcome_lines)),
-    ]
+
+def pico_blocks(assessment: Assessment, labels: Labels) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """Each PICO as (heading, its own question, table rows), heading and question as Markdown. With several
+    PICOs one without a title is headed by its id."""
+    from .pico_table import cell
+
+    several = len(assessment.picos) > 1
+    blocks = []
+    for k, pico in enumerate(assessment.picos, start=1):
+        heading = pico.title or (f"PICO {pico.id or k}" if several else "")
+        blocks.append((escape_markdown(heading), cell(pico.question), pico_rows(pico, labels)))
+    return blocks
+
+
+def evidence_tables(assessment: Assessment, labels: Labels) -> list[tuple[str, str, list]]:
+    """The evidence tables as (caption, table id, rows): one, or with several PICOs one per PICO that an
+    evidence row names (its rows), and one of the rows that name none."""
+    rows = assessment.evidence
+    if len(assessment.picos) < 2 or not any(row.picos() for row in rows):
+        return [(escape_markdown(labels.evidence), "tbl-evidence", rows)] if rows else []
+    tables = []
+    for k, pico in enumerate(assessment.picos, start=1):
+        key = pico.id or str(k)
+        answering = [row for row in rows if key in row.picos()]
+        if answering:
+            name = pico.title or f"PICO {key}"
+            tables.append((escape_markdown(f"{labels.evidence}: {name}"), f"tbl-evidence-{slug(key) or k}", answering))
+    unassigned = [row for row in rows if not row.picos()]
+    if unassigned:
+        tables.append((escape_markdown(labels.evidence), "tbl-evidence", unassigned))
+    return tables
 
 
 def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str) -> str:
@@ -116,8 +137,11 @@ def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str
     from .appraisal import is_domain_column
     from .appraisal_figures import report_blocks as appraisal_blocks
     from . import sof
+    from .shape_render import aspect_tables, conclusion_blocks, title_lines
+    from .styles import default_style
 
-    labels = labels_for(assessment.meta.language)
+    style = assessment.style or default_style()
+    labels = style.labels(labels_for(assessment.meta.language))
     values = count_values(assessment)
 
     def prose(text: str) -> str:
@@ -139,22 +163,26 @@ def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str
         labels=labels,
         councils=councils,
         report_type=report_type_line(meta.report_type),
+        identity=identity_line(meta, labels),
         banner=labels.banner.get(meta.status.value, ""),
         # the author's own heading is prose; the label is plain text. A section holding only the authors'
         # comments (as `hta new` writes an optional one) is absent
         sections={key.value: (section.title or escape_markdown(labels.section(key.value)), prose(section.text))
                   for key, section in assessment.sections.items() if section.text.strip()},
-        picos=[(pico, pico_rows(pico, labels)) for pico in assessment.picos],
+        picos=pico_blocks(assessment, labels),
         # the per-domain ratings ("D1", "Q4") are shown by the appraisal figures and their tables instead
         extra_columns=list(dict.fromkeys(c for row in assessment.evidence for c in row.extra
                                          if not is_domain_column(c))),
-        findings=[sof.bullet_markdown(prose(f.text), f, "findings", k, assessment, labels)
-                  for k, f in enumerate(assessment.conclusions.findings)],
-        judgements=[sof.bullet_markdown(prose(j.text), j, "judgements", k, assessment, labels)
-                    for k, j in enumerate(assessment.conclusions.judgements)],
+        evidence_tables=evidence_tables(assessment, labels),
         summary_of_findings=sof.tables(assessment, labels),
-        notes_heading=labels.notes_that.format(councils=councils),
-        judges_heading=labels.judges_that.format(councils=councils),
+        # the house style's order of parts, conclusion form, aspect tables and title block (styles.py); each
+        # bullet with the outcomes it rests on, linked to their summary-of-findings rows (sof.py)
+        order=[part.value for part in style.sections],
+        conclusion_blocks=conclusion_blocks(
+            assessment.conclusions, meta, style, labels,
+            lambda bullet, key, k: sof.bullet_markdown(prose(bullet.text), bullet, key, k, assessment, labels)),
+        aspect_tables=aspect_tables(assessment.aspects, labels),
+        title=title_lines(assessment, style, labels),
         decision_line=decision_line,
         figures=figures,
         appraisal=appraisal_blocks(assessment, RESOURCES),

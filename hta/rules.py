@@ -168,6 +168,75 @@ OUTCOME_NOT_ADDRESSED = rule(
     "outcomes:\n  primary: [Motorik]\n(and results.md never mentions motorik)",
     "outcomes:\n  primary:\n    - name: Motorik\n      knowledge_gap: true", relaxed_in_draft=True)
 
+# --- Report shapes and house styles (issue 11; codes HTA210–HTA249) -------------------------------
+REFERENCE_STANDARD_MISSING = rule(
+    "HTA210", "reference-standard-missing", E, "A diagnostic PICO (it names an index test) has no reference standard.",
+    "The accuracy of a test is only known against the reference standard; without it sensitivity and specificity "
+    "say nothing, and the PICO table would leave the row empty.",
+    "- population: Vuxna med bröstsmärta\n  index_test: Högkänsligt troponin\n  outcomes: ...",
+    "- population: Vuxna med bröstsmärta\n  index_test: Högkänsligt troponin\n  reference_standard: Klinisk "
+    "diagnos enligt ESC\n  outcomes: ...", relaxed_in_draft=True)
+NO_CRITICAL_OUTCOME = rule(
+    "HTA211", "no-critical-outcome", E, "Outcomes written as GRADE importance tiers have none that is critical.",
+    "GRADE rates the certainty of the evidence on the critical outcomes; without one the decision rests on nothing "
+    "the tiers name.",
+    "outcomes:\n  important: [Livskvalitet]", "outcomes:\n  critical: [Mortalitet]\n  important: [Livskvalitet]",
+    relaxed_in_draft=True)
+OUTCOME_NUMBER = rule(
+    "HTA212", "outcome-number", E, "Numbered outcomes are numbered twice alike, out of order, or not as O1, O5a.",
+    "Conclusions and summary tables name outcomes by their number (O5a); two outcomes of one number, or a "
+    "numbering that jumps back, would send the reader to the wrong one.",
+    "numbered:\n  - {number: O1, name: Mortalitet}\n  - {number: O1, name: Smärta}",
+    "numbered:\n  - {number: O1, name: Mortalitet}\n  - {number: O2, name: Smärta}")
+UNKNOWN_PRIORITISED = rule(
+    "HTA213", "unknown-prioritised-outcome", E, "`prioritised` names an outcome the numbered outcomes do not have.",
+    "The prioritised outcomes are the ones that need evidence or a declared knowledge gap; one that is not listed "
+    "cannot be checked or printed.",
+    "numbered: [Mortalitet, Smärta]\nprioritised: [O3]", "numbered: [Mortalitet, Smärta]\nprioritised: [O1]")
+DUPLICATE_LABEL = rule(
+    "HTA214", "duplicate-pico-label", E, "Two sub-populations, interventions or comparators of one PICO have the same label.",
+    "Results and conclusions name them by label (P2, C3); a label used twice names two things.",
+    "control:\n  - {label: C1, text: Placebo}\n  - {label: C1, text: Standardvård}",
+    "control:\n  - {label: C1, text: Placebo}\n  - {label: C2, text: Standardvård}")
+ECONOMIC_SUM = rule(
+    "HTA215", "economic-sum", E, "The totals economic.yaml gives do not equal the sums of its cost lines.",
+    "The report prints the sums and the net change computed from the lines; totals copied from a source that do "
+    "not add up mean a line or a total was mistyped.",
+    "items:\n  - {item: Läkemedel, current: 100, expected: 150}\ntotals: {current: 120}",
+    "items:\n  - {item: Läkemedel, current: 100, expected: 150}\ntotals: {current: 100}")
+UNKNOWN_STYLE = rule(
+    "HTA216", "unknown-style", E, "`style:` names a house style hta does not have.",
+    "The house style gives the report its section order, headings and title block; an unknown one cannot be "
+    "guessed. A style is a folder with style.yaml under templates/styles/ or under a folder named by HTA_STYLES.",
+    "style: västra-götaland", "style: vgr")
+MIXED_OUTCOME_FORMS = rule(
+    "HTA217", "mixed-outcome-forms", W, "One PICO writes its outcomes in two forms (primary/secondary, GRADE tiers, numbered).",
+    "Each form orders the outcomes by its own measure of importance; mixed, the report cannot say which outcomes "
+    "the decision rests on.",
+    "outcomes:\n  primary: [Smärta]\n  critical: [Mortalitet]", "outcomes:\n  critical: [Mortalitet, Smärta]")
+UNKNOWN_PICO = rule(
+    "HTA218", "unknown-pico", E, "An evidence row names a PICO that pico.yaml does not have.",
+    "Each PICO gets its own evidence table; a row naming an unknown PICO would be in none.",
+    "pico: p3   (pico.yaml has p1 and p2)", "pico: p2")
+OUTCOME_WITHOUT_PICO_EVIDENCE = rule(
+    "HTA219", "outcome-without-pico-evidence", W, "A key outcome of a PICO is reported by no study of that PICO's evidence table.",
+    "With several PICOs the evidence answers each separately: an outcome reported only for another PICO is not "
+    "answered for this one. Name it in the outcomes column of a study of this PICO, or declare a knowledge gap.",
+    "p2's critical outcome 'Mortalitet'; no evidence row with pico p2 names it",
+    "an evidence row with pico: p2 and outcomes: Mortalitet", relaxed_in_draft=True)
+SECTION_NOT_IN_STYLE = rule(
+    "HTA220", "section-not-in-style", W, "A section file is one the house style does not print.",
+    "The style lists the parts of the report; text in a section it leaves out would be in no report.",
+    "sections/risks.md with style: dalarna", "style: vgr, or the text moved into a section the style prints")
+COMPARATOR_CONTRADICTION = rule(
+    "HTA221", "comparator-contradiction", E, "A PICO says it has no comparator and names one.",
+    "The report would print the comparator and say there is none.",
+    "no_comparator: true\ncontrol: Placebo", "no_comparator: true")
+PICO_QUESTION = rule(
+    "HTA222", "pico-question-missing", N, "With several PICOs, one has no question of its own.",
+    "Several PICOs usually each answer their own question, which the report prints above the PICO's table; a "
+    "PICO headed by its title alone is allowed, so this is a note.",
+    "- id: p2\n  population: …", "- id: p2\n  question: Vilken effekt har … hos barn?\n  population: …")
 # --- Searches -------------------------------------------------------------------------------------
 LINE_NUMBERS = rule(
     "HTA301", "search-line-numbers", E, "Search lines are not numbered 1, 2, 3, … in order.",

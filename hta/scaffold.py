@@ -29,7 +29,11 @@ LONGEST_NAME = 64
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
-def new_assessment(parent: Path, name: str, title: str, language: str = "sv") -> Path:
+SHAPES = ("intervention", "diagnostic", "tiers", "numbered", "multi")  # templates/new/shapes/<shape>.yaml
+
+
+def new_assessment(parent: Path, name: str, title: str, language: str = "sv", shape: str = "intervention",
+                   style: str = "dalarna") -> Path:
     """Create `parent/name` from templates/new/, with title and language filled in; refuse to overwrite
     anything. The folder appears whole or not at all: it is written beside its place and renamed into it."""
     from .labels import available_languages
@@ -37,12 +41,20 @@ def new_assessment(parent: Path, name: str, title: str, language: str = "sv") ->
     check_name(name)
     if language not in available_languages():
         raise HtaError(f'no labels for the language "{language}": use one of {", ".join(available_languages())}.')
+    if shape not in SHAPES:
+        raise HtaError(_('no PICO shape "{shape}": use one of {shapes}.').format(shape=shape, shapes=", ".join(SHAPES)))
+    from .i18n import _
+    from .styles import available_styles, find_style
+
+    if find_style(style) is None:
+        raise HtaError(_('no house style "{style}": use one of {styles}.').format(
+            style=style, styles=", ".join(available_styles())))
     if parent.exists() and not parent.is_dir():
         raise HtaError(f"--in {parent} is a file, not a folder; nothing was written. Name a folder.")
     folder = parent / name
     if folder.exists() or folder.is_symlink():
         raise HtaError(f"{folder} already exists; nothing was written. Choose another name.")
-    files = scaffold_files(title, language, Path(os.path.relpath(SCHEMAS, folder.resolve())).as_posix())
+    files = scaffold_files(title, language, Path(os.path.relpath(SCHEMAS, folder.resolve())).as_posix(), shape, style)
     try:
         parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{name}-", suffix=".new"))
@@ -80,6 +92,8 @@ class Defaults(BaseModel):
     exclusion_reason: str
     reference_id: str
     outcome_example: str
+    sensitivity: str
+    specificity: str
     finding_example: str
     judgement_example: str
 
@@ -101,6 +115,17 @@ class AssessmentComments(BaseModel):
     language: str
     authors: str
     decision: str
+    style: str
+
+
+class ShapeComments(BaseModel):
+    """What pico.yaml says of each shape `hta new --shape` writes (the default, intervention, says c.pico only)."""
+
+    model_config = ConfigDict(extra="forbid")
+    diagnostic: str
+    tiers: str
+    numbered: str
+    multi: str
 
 
 class Comments(BaseModel):
@@ -110,6 +135,7 @@ class Comments(BaseModel):
     defaults: Defaults
     assessment: AssessmentComments
     pico: str
+    shapes: ShapeComments
     searches: str
     conclusions: str
     optional: str = Field(description="Added to the comment of a section the report may leave out.")
@@ -123,11 +149,13 @@ def comments_for(language: str) -> Comments:
     return Comments.model_validate(YAML(typ="safe").load(path.read_text(encoding="utf-8")))
 
 
-def scaffold_files(title: str, language: str, schemas: str) -> dict[Path, str]:
+def scaffold_files(title: str, language: str, schemas: str, shape: str = "intervention",
+                   style: str = "dalarna") -> dict[Path, str]:
     """Every file of a new assessment, by its path in the folder: templates/new/ rendered with the
-    language's comments, and one file per section of the report."""
+    language's comments, pico.yaml in the chosen shape, and one file per section the house style prints."""
     from .labels import labels_for
     from .render import environment
+    from .styles import find_style, read_style
 
     env = environment().overlay()
     env.filters["comment"] = lambda text: "\n".join(f"# {line}".rstrip() for line in str(text).split("\n"))
@@ -137,12 +165,18 @@ def scaffold_files(title: str, language: str, schemas: str) -> dict[Path, str]:
     def render(template: Path, **values) -> str:
         return env.from_string(template.read_text(encoding="utf-8")).render(c=c, **values)
 
-    files = {template.relative_to(NEW): render(template, title=title, language=language, schemas=schemas)
-             for template in sorted(NEW.rglob("*")) if template.is_file() and template.name != SECTION}
+    files = {template.relative_to(NEW): render(template, title=title, language=language, schemas=schemas, style=style)
+             for template in sorted(NEW.glob("*")) if template.is_file() and template.name != SECTION}
+    files[Path("pico.yaml")] = render(NEW / "shapes" / f"{shape}.yaml", schemas=schemas)
+    house, problems = read_style(find_style(style))
+    printed = {part.value for part in house.sections} if house else {key.value for key in SectionKey}
+    required = set(house.required_sections) if house else set(REQUIRED_SECTIONS)
     for key in SectionKey:
+        if key.value not in printed:
+            continue  # a section the house style does not print (risks.md in Dalarna's)
         files[Path("sections") / f"{key.value}.md"] = render(
             NEW / SECTION, heading=labels.section(key.value), says=" ".join(c.sections[key].split()),
-            optional=key not in REQUIRED_SECTIONS)
+            optional=key not in required)
     return files
 
 

@@ -184,8 +184,35 @@ def read_assessment(folder: Path) -> tuple[Assessment, list[Diagnostic]]:
         findings.extend(problems)
         if problems:
             unread.add("csl")
-    return Assessment(folder, meta, picos, searches, conclusions, sections, evidence or [], references, sources,
-                      figures, certainty, frozenset(unread)), findings
+    assessment = Assessment(folder, meta, picos, searches, conclusions, sections, evidence or [], references, sources,
+                            figures, certainty, frozenset(unread))
+    _read_shapes(assessment, validated, findings)
+    return assessment, findings
+
+
+def _read_shapes(assessment: Assessment, validated: Any, findings: list[Diagnostic]) -> None:
+    """The house style `style:` names and the optional structured aspects (economic.yaml, …)."""
+    from .aspects import ASPECT_FILES
+    from .i18n import _
+    from .styles import DEFAULT, find_style, read_style
+
+    meta = assessment.meta
+    if "assessment.yaml" not in assessment.unread and meta.style != DEFAULT:
+        folder = find_style(meta.style)
+        if folder is None:
+            from .styles import available_styles
+
+            findings.append(assessment.sources["assessment.yaml"].at(
+                rules.UNKNOWN_STYLE, ("style",), _('there is no house style "{name}".').format(name=clip(meta.style, 40)),
+                _("Styles: {styles}; a style of your own is a folder with style.yaml under templates/styles/ or "
+                  "in a folder named by HTA_STYLES.").format(styles=", ".join(available_styles()))))
+        else:
+            assessment.style, problems = read_style(folder)
+            findings.extend(problems)
+    for name, model in ASPECT_FILES.items():
+        value = validated(name, model, model, None, required=False)
+        setattr(assessment.aspects, {"economic.yaml": "economic", "organisational.yaml": "organisational",
+                                     "ethics.yaml": "ethics"}[name], value)
 
 
 def _stand_in_metadata(folder: Path) -> Metadata:

@@ -123,3 +123,30 @@ def words(text: str) -> str:
 
 def numbers(text: str) -> set[str]:
     return set(re.findall(r"(?<![\d,.])\d+(?![\d,])", text))
+
+
+def docx_text_in_order(path: Path) -> str:
+    """The Word file's text in document order: each paragraph on a line, each table cell's paragraphs on
+    lines of their own (a cell spanning several grid columns once), nested tables and all."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    def paragraph(p) -> str:
+        return "".join(t.text or "" for t in p.iter(qn("w:t")))
+
+    def block(element, out: list[str]) -> None:
+        for child in element:
+            if child.tag == qn("w:p"):
+                out.append(paragraph(child))
+            elif child.tag == qn("w:tbl"):
+                for tr in child.iter(qn("w:tr")):
+                    for tc in tr.findall(qn("w:tc")):
+                        block(tc, out)
+            elif child.tag == qn("w:sdt"):
+                content = child.find(qn("w:sdtContent"))
+                if content is not None:
+                    block(content, out)
+
+    lines: list[str] = []
+    block(Document(path).element.body, lines)
+    return "\n".join(lines) + "\n"

@@ -439,7 +439,7 @@ def test_references_json_nested_hundreds_of_levels_is_a_finding(fall, capsys):
     ("sections/anteckningar.txt", "Text.\n",
      "fall/sections/anteckningar.txt:1:1: HTA010 error: anteckningar.txt is not a section of the report. Section "
      "files: background.md, summary.md, prior-review.md, method.md, screening.md, results.md, technical.md, "
-     "economic.md, ethical.md, organisational.md; other material belongs in a folder of your own (e.g. kilder/)."),
+     "economic.md, ethical.md, organisational.md, evidence-level.md, efficacy.md, risks.md; other material belongs in a folder of your own (e.g. kilder/)."),
     ("sections/Results.md", "Text.\n",
      "fall/sections/Results.md:1:1: HTA010 error: sections/Results.md is not read: it is taken for "
      "sections/results.md. Rename it to sections/results.md (keep one copy)."),
