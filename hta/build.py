@@ -11,7 +11,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import rules
+from . import i18n, rules
 from .checks import run_checks
 from .diagnostics import Diagnostic, HtaError, display_path, has_errors
 from .library import STATE
@@ -101,7 +101,8 @@ def read_and_check(folder: Path) -> tuple[Assessment | None, list[Diagnostic]]:
     assessment, findings = read_assessment(folder)
     # every check runs on what could be read; a file that could not be stands in the model as absent, and
     # the checks leave out what would only repeat that (see Assessment.unread)
-    findings += run_checks(assessment)
+    with i18n.language(assessment.meta.language):
+        findings += run_checks(assessment)
     return assessment, sorted(set(findings))
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import load, rules
+from . import i18n, load, rules
 from .diagnostics import Diagnostic, has_errors
 from .inventory import EVIDENCE_FILES, REFERENCE_FILES, take_stock
 from .load import Loaded, Source, Table, clip, excerpt, read_bytes, read_table, read_text, read_yaml
@@ -130,8 +130,16 @@ def _inner_model(annotation: Any) -> Any:
 
 
 def read_assessment(folder: Path) -> tuple[Assessment, list[Diagnostic]]:
-    """Read and validate every file of an assessment folder; all findings, not just the first. The model
-    holds what could be read: a file that could not be stands in it as empty, named in `unread`."""
+    """Read and validate every file of an assessment folder; all findings, not just the first, in the
+    assessment's language. The model holds what could be read: a file that could not be stands in it as
+    empty, named in `unread`."""
+    first = read_yaml(folder / "assessment.yaml", folder)  # read once: it names the language of the rest
+    named = first.data.get("language") if isinstance(first.data, dict) and not first.diagnostics else None
+    with i18n.language(named):
+        return _read_assessment(folder, first)
+
+
+def _read_assessment(folder: Path, first: Loaded) -> tuple[Assessment, list[Diagnostic]]:
     from pydantic import TypeAdapter
 
     findings: list[Diagnostic] = []
@@ -142,7 +150,7 @@ def read_assessment(folder: Path) -> tuple[Assessment, list[Diagnostic]]:
         path = folder / name
         if not required and not os.path.lexists(path):
             return default
-        loaded: Loaded = read_yaml(path, folder)
+        loaded: Loaded = first if name == "assessment.yaml" else read_yaml(path, folder)
         sources[name] = loaded.source
         findings.extend(loaded.diagnostics)
         if not loaded.diagnostics:
@@ -194,7 +202,7 @@ def _stand_in_metadata(folder: Path) -> Metadata:
     loaded = read_yaml(folder / "assessment.yaml", folder)
     data = loaded.data if isinstance(loaded.data, dict) and not loaded.diagnostics else {}
     status = next((s for s in Status if s.value == data.get("status")), Status.DRAFT)
-    language = data.get("language") if isinstance(data.get("language"), str) else "sv"
+    language = data.get("language") if isinstance(data.get("language"), str) else i18n.interface_language()
     return Metadata.model_construct(dnr="", title="", unit="", councils=[], question="", status=status,
                                     language=language, authors=[], decision=None, csl=None, short_title="",
                                     report_type="", region="", requester="", source="", notes="")

@@ -164,7 +164,8 @@ def test_json_format_lists_each_finding_with_its_location(tmp_path, monkeypatch,
     assert status == 1
     assert json.loads(out) == [{
         "path": "fall/searches.yaml", "line": 5, "column": 13, "code": "HTA303", "severity": "error",
-        "message": "PubMed was searched 2024-07-10, after the decision date 2024-06-01.", "hint": ""}]
+        "message": "PubMed was searched 2024-07-10, after the decision date 2024-06-01.", "hint": "",
+        "language": "en"}]
 
 
 def test_github_format_writes_workflow_annotations(tmp_path, monkeypatch, capsys):
