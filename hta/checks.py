@@ -699,11 +699,11 @@ def _characters(a: Assessment, rule: rules.Rule, find: Callable[[str], int | Non
                 yield section.source.at_line(rule, section.first_line + offset, *say(line[at]), at + 1)
     evidence = a.sources.get("evidence")
     for row in a.evidence:
-        hit = next((v for _, v in strings(row) if find(v) is not None), None)
+        hit = next((v for _loc, v in strings(row) if find(v) is not None), None)
         if evidence is not None and hit is not None:
             yield evidence.at_line(rule, row.row, *say(hit[find(hit)]))
     for ref in a.references:
-        hit = next((v for _, v in strings(ref) if find(v) is not None), None)
+        hit = next((v for _loc, v in strings(ref) if find(v) is not None), None)
         if hit is not None:
             yield _reference_at(a, ref.id, rule, *say(hit[find(hit)]))
 

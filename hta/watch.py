@@ -16,7 +16,7 @@ def watch(folders: list[Path], out: Path, engine: str, progress, stop: threading
     print(f"watching {len(folders)} assessment(s); open the .html under {out}/ and press Ctrl-C to stop.", flush=True)
     try:
         for batch in changes(*resolved, stop_event=stop, debounce=300, step=50):
-            changed = {folder for path in (Path(p).resolve() for _, p in batch)
+            changed = {folder for path in (Path(p).resolve() for _change, p in batch)
                        for root, folder in resolved.items() if root in path.parents or path == root}
             if changed:
                 for outcome in build(sorted(changed), out, engine, progress):
