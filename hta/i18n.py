@@ -32,6 +32,7 @@ _LOCALE_CODES = {"sv": "sv", "nb": "nb", "no": "nb", "nn": "nb", "en": "en"}
 
 _interface: str | None = None  # --lang, when given
 _assessment: ContextVar[str | None] = ContextVar("hta_assessment_language", default=None)
+_exact: ContextVar[str | None] = ContextVar("hta_exact_language", default=None)
 
 
 def from_locale(environ=os.environ) -> str:
@@ -61,7 +62,7 @@ def interface_language() -> str:
 
 def current() -> str:
     """The language a message written now is in."""
-    return _override() or _assessment.get() or interface_language()
+    return _exact.get() or _override() or _assessment.get() or interface_language()
 
 
 @contextmanager
@@ -73,6 +74,16 @@ def language(code: object) -> Iterator[None]:
         yield
     finally:
         _assessment.reset(token)
+
+
+@contextmanager
+def exactly(code: str) -> Iterator[None]:
+    """Messages written inside are in `code`'s language, whatever else is asked (the docs of each language)."""
+    token = _exact.set(code)
+    try:
+        yield
+    finally:
+        _exact.reset(token)
 
 
 def cache_key() -> str:

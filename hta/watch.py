@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from .i18n import _, ngettext
+
 
 def watch(folders: list[Path], out: Path, engine: str, progress, stop: threading.Event | None = None) -> None:
     """Block, rebuilding an assessment after each change to its folder, until `stop` is set or Ctrl-C."""
@@ -13,7 +15,7 @@ def watch(folders: list[Path], out: Path, engine: str, progress, stop: threading
     from .build import build
 
     resolved = {folder.resolve(): folder for folder in folders}
-    print(f"watching {len(folders)} assessment(s); open the .html under {out}/ and press Ctrl-C to stop.", flush=True)
+    print(_("watching {count} assessment(s); open the .html under {out}/ and press Ctrl-C to stop.").format(count=len(folders), out=out), flush=True)
     try:
         for batch in changes(*resolved, stop_event=stop, debounce=300, step=50):
             changed = {folder for path in (Path(p).resolve() for _change, p in batch)
@@ -32,8 +34,10 @@ def out_of_date(outcome, out: Path) -> str:
     from .library import MANIFEST
 
     errors = [d for d in outcome.diagnostics if d.severity is Severity.ERROR]
-    because = f"the {len(errors)} error(s) above keep it from being rebuilt" if errors else "it could not be read"
+    because = (ngettext("the {count} error above keeps it from being rebuilt",
+                        "the {count} errors above keep it from being rebuilt", len(errors)).format(count=len(errors))
+               if errors else _("it could not be read"))
     if (out / outcome.name / MANIFEST).is_file():
-        return (f"{outcome.name}: OUT OF DATE: {out / outcome.name}/ holds its last good build, without the latest "
-                f"edit; {because}. The index marks it so.")
-    return f"{outcome.name}: no report yet; {because}. The index lists it as not built."
+        return _("{name}: OUT OF DATE: {folder}/ holds its last good build, without the latest edit; {because}. "
+                 "The index marks it so.").format(name=outcome.name, folder=out / outcome.name, because=because)
+    return _("{name}: no report yet; {because}. The index lists it as not built.").format(name=outcome.name, because=because)

@@ -92,7 +92,7 @@ def test_a_report_whose_latest_edit_failed_is_kept_and_marked_out_of_date(tmp_pa
     assert rebuilt and not rebuilt[0].built
     said = capsys.readouterr().out
     assert f"bevakad: OUT OF DATE: {out / 'bevakad'}/ holds its last good build, without the latest edit; " \
-           "the 1 error(s) above keep it from being rebuilt. The index marks it so." in said
+           "the 1 error above keeps it from being rebuilt. The index marks it so." in said
     assert (out / "bevakad" / "bevakad.html").read_bytes() == html  # the last good report stays
     row = rows(out)["Ett minimalt utlåtande för testerna"]
     assert failure_said(out)
