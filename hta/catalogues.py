@@ -267,4 +267,4 @@ def problems(code: str) -> list[str]:
 
 
 def _fields(text: str) -> set[str]:
-    return set(re.findall(r"(?<!\{)\{([a-z_0-9]*)[^{}]*\}(?!\})", text))
+    return set(re.findall(r"(?<!\{)\{([A-Za-z_0-9]*)[^{}]*\}(?!\})", text))

@@ -189,7 +189,7 @@ def decode_text(raw: bytes, source: Source, windows_1252: bool = False) -> tuple
         else:
             line, column = _byte_position(raw, exc.start)
             hint = (_("The whole file looks saved as Windows-1252 (ANSI): save it again as UTF-8 (in Notepad or Excel: Save as → Encoding UTF-8).") if whole_1252 else
-                    "Retype the character at this place, or save the file again as UTF-8.")
+                    _("Retype the character at this place, or save the file again as UTF-8."))
             return None, [source.at_line(rules.NOT_UTF8, line, _("byte 0x{raw:02X} is not UTF-8 text.").format(raw=raw[exc.start]),
                                          hint, column)]
     control = _CONTROL.search(text)
@@ -514,7 +514,7 @@ def _syntax_error(source: Source, text: str, exc: Any) -> Diagnostic:
     if tabbed:
         problem = _("a tab character where YAML expects spaces")
     hint = (_("Indent with spaces, never tabs.") if tabbed
-            else "Check the quotes, colons and indentation on this line and the one before.")
+            else _("Check the quotes, colons and indentation on this line and the one before."))
     return source.at_line(rules.INVALID_YAML, line, _("YAML syntax error: {problem}.").format(problem=clip(problem, 120)), hint, column)
 
 
