@@ -592,6 +592,14 @@ def read_table(path: Path, root: Path | None = None) -> tuple[Table | None, list
         for record in reader:
             if not any(cell.strip() for cell in record):
                 continue
+            if len(record) > len(header) and sum(1 for h in header if h) <= 1:
+                # a one-field title above the headings, as spreadsheets often have: said as what it is, the
+                # same as validate.evidence_rows says it for a title row that has the table's width
+                return None, [source.at_line(
+                    rules.EVIDENCE_COLUMN, 1,
+                    _("the first row must be the headings; they are in row {below}.").format(below=reader.line_num),
+                    _("Delete the row(s) above row {below}, so that the headings stand in row 1.").format(
+                        below=reader.line_num), 1)]
             if len(record) > len(header):
                 return None, [source.at_line(
                     rules.INVALID_TABLE, reader.line_num,
