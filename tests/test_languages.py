@@ -243,3 +243,49 @@ def test_the_rules_documentation_is_generated_in_each_language():
     assert "**Varför det spelar roll.** En felstavad nyckel skulle annars hoppas över" in checks_doc("sv")
     assert "**Hvorfor det betyr noe.** En feilstavet nøkkel ville ellers" in checks_doc("nb")
     assert "**Why it matters.** A misspelt key would otherwise be ignored" in checks_doc("en")
+
+
+def test_a_cached_finding_is_not_served_in_another_language(tmp_path, monkeypatch, no_override):
+    """The findings of an unchanged assessment are kept between builds; kept in English, they must not come
+    back when the same folder is built again with its findings in Swedish."""
+    from hta.build import build
+
+    folder = tmp_path / "fall"
+    shutil.copytree(MINIMAL, folder)
+    with (folder / "assessment.yaml").open("a", encoding="utf-8") as meta:
+        meta.write("notes: Bara för författarna.\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(i18n.OVERRIDE, "en")
+    [first] = build([folder], tmp_path / "_build")
+    assert first.built and [d.message for d in first.diagnostics] == [
+        "`notes`: kept for the authors, not printed in the report."]
+    monkeypatch.delenv(i18n.OVERRIDE)
+    [second] = build([folder], tmp_path / "_build")
+    assert second.reused  # the report itself did not change: nothing in it is a message
+    assert [d.message for d in second.diagnostics] == ["`notes`: sparas för författarna, skrivs inte ut i rapporten."]
+
+
+def test_a_changed_catalogue_counts_as_changed_code_for_the_caches():
+    from hta import cache
+
+    catalogues_read = set((i18n.LOCALE).glob("*/LC_MESSAGES/hta.mo"))
+    assert catalogues_read and catalogues_read <= set(cache.code_files())
+
+
+def test_hta_check_piped_into_head_ends_without_a_traceback(tmp_path):
+    """`hta check … | head`: head closes the pipe after its lines; hta stops quietly."""
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "fall"
+    shutil.copytree(MINIMAL, folder)
+    # far more findings than a pipe holds (64 kB), so that writing them meets the closed pipe
+    (folder / "sections" / "ethical.md").write_text("# Etik\n\n" + "TODO skriv detta stycke.\n" * 3000,
+                                                     encoding="utf-8")
+    hta = Path(sys.executable).with_name("hta")
+    process = subprocess.Popen(f"{hta} check fall | head -n 2", shell=True, cwd=tmp_path, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env=os.environ | {"LANG": "C.UTF-8"})
+    out, err = process.communicate(timeout=120)
+    assert len(out.decode().splitlines()) == 2
+    assert err.decode() == ""
