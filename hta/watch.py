@@ -23,9 +23,40 @@ def watch(folders: list[Path], out: Path, engine: str, progress, stop: threading
             if changed:
                 for outcome in build(sorted(changed), out, engine, progress):
                     if not outcome.built:
+                        mark_out_of_date(outcome, out)
                         print(out_of_date(outcome, out), flush=True)
     except KeyboardInterrupt:
         pass
+
+
+OUT_OF_DATE = "hta-out-of-date"  # the id of the notice on a web page whose latest edit failed
+
+
+def mark_out_of_date(outcome, out: Path) -> None:
+    """The last good web page of a report whose latest edit failed says so at its top, as the terminal and the
+    index do. Its inputs' digest goes with it: the next good build writes the page anew, even when that build's
+    inputs are the very ones the marked page was made from (the failed edit undone)."""
+    import html
+    import os
+    import re
+
+    from . import i18n
+    from .cache import INPUTS
+
+    page = out / outcome.name / f"{outcome.name}.html"
+    if not page.is_file():
+        return
+    text = page.read_text(encoding="utf-8")
+    if f'id="{OUT_OF_DATE}"' not in text:
+        with i18n.language(outcome.assessment.meta.language if outcome.assessment else None):
+            notice = _("Out of date: this page is the last good build. The latest edit has errors that keep the "
+                       "report from being rebuilt; hta check lists them.")
+        banner = f'<div id="{OUT_OF_DATE}" class="hta-banner" role="alert">{html.escape(notice)}</div>'
+        text = re.sub(r"<body[^>]*>", lambda m: m[0] + "\n" + banner, text, count=1)
+        temporary = page.with_name(f".{page.name}.{os.getpid()}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, page)
+    (out / outcome.name / INPUTS).unlink(missing_ok=True)
 
 
 def out_of_date(outcome, out: Path) -> str:
