@@ -106,3 +106,21 @@ def test_a_report_whose_latest_edit_failed_is_kept_and_marked_out_of_date(tmp_pa
     (folder / "sections" / "bakgrund.md").rename(folder / "sections" / "background.md")
     [again] = build([folder], out)
     assert again.built and (out / "bevakad" / "bevakad.html").read_bytes() == html
+
+
+def test_the_quarto_listing_has_report_type_and_region_columns_filled_from_each_report(tmp_path):
+    from ruamel.yaml import YAML
+
+    def front_matter(path: Path) -> dict:
+        return YAML(typ="safe").load(path.read_text(encoding="utf-8").split("---\n")[1])
+
+    out = tmp_path / "out"
+    build([assessment(tmp_path, "listad")], out)
+    listing = front_matter(out / "index.qmd")["listing"]
+    assert listing["fields"] == ["title", "report-type", "region-name", "date"]
+    assert listing["field-display-names"] == {"title": "Bedömning", "report-type": "Typ", "region-name": "Region",
+                                              "date": "Beslutsdatum"}
+    [listed] = listing["contents"]
+    report = front_matter(out / listed)
+    # Markdown, as Quarto reads metadata: "Mini\-HTA" prints Mini-HTA
+    assert (report["report-type"], report["region-name"]) == ("Mini\\-HTA", "Region Testland")
