@@ -9,7 +9,7 @@ from pathlib import Path
 
 # Nothing else of hta at the top but the messages (stdlib only, a catalogue read at the first message): `hta
 # --help` and a mistyped option need only argparse. Each command imports what it uses.
-from .i18n import _, ngettext
+from .i18n import N_, _, ngettext
 
 ASSESSMENTS = Path("assessments")
 BUILD = Path("_build")
@@ -23,60 +23,72 @@ def parser() -> argparse.ArgumentParser:
     # --lang is taken before the command and after it: `hta --lang en check` and `hta check --lang en`
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
-                        help="language of what hta says, other than findings about an assessment (those are in the "
-                             "assessment's language); default: the locale (LC_ALL, LC_MESSAGES, LANG), else Swedish")
-    p = argparse.ArgumentParser(prog="hta", description="Health-technology-assessment reports from assessment folders.",
+                        help=_("language of what hta says, other than findings about an assessment (those are in the assessment's language); default: the locale (LC_ALL, LC_MESSAGES, LANG), else Swedish"))
+    p = argparse.ArgumentParser(prog="hta", description=_("Health-technology-assessment reports from assessment folders."),
                                 parents=[common])
     commands = p.add_subparsers(dest="command", required=True)
 
-    b = commands.add_parser(parents=[common], name="build", help="check, then build Word, HTML and PDF into _build/")
-    b.add_argument("assessments", nargs="*", type=Path, help="assessment folders (default: all under assessments/)")
-    b.add_argument("--out", type=Path, default=BUILD, help="output folder (default: _build)")
+    b = commands.add_parser(parents=[common], name="build", help=_("check, then build Word, HTML and PDF into _build/"))
+    b.add_argument("assessments", nargs="*", type=Path, help=_("assessment folders (default: all under assessments/)"))
+    b.add_argument("--out", type=Path, default=BUILD, help=_("output folder (default: _build)"))
     b.add_argument("--engine", choices=["pandoc", "quarto", "auto"], default="pandoc",
-                   help="pandoc (bundled, default), quarto, or auto: quarto when installed")
-    b.add_argument("--watch", action="store_true", help="rebuild an assessment whenever one of its files changes")
+                   help=_("pandoc (bundled, default), quarto, or auto: quarto when installed"))
+    b.add_argument("--watch", action="store_true", help=_("rebuild an assessment whenever one of its files changes"))
     b.add_argument("--force", action="store_true",
-                   help="convert every assessment again, even those whose inputs did not change since their last build")
+                   help=_("convert every assessment again, even those whose inputs did not change since their last build"))
     b.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
-                   help="build N assessments at once in worker processes (default: one per core; 1: one after another)")
+                   help=_("build N assessments at once in worker processes (default: one per core; 1: one after another)"))
     b.add_argument("--shard", metavar="K/N", default=None,
-                   help="build only the K-th of N stable parts of the library (for N CI runners); "
-                        "then assemble the index with --index-only")
+                   help=_("build only the K-th of N stable parts of the library (for N CI runners); then assemble the index with --index-only"))
     b.add_argument("--index-only", action="store_true",
-                   help="build nothing: write _build/index.html from every report already in the output folder")
+                   help=_("build nothing: write _build/index.html from every report already in the output folder"))
 
-    c = commands.add_parser(parents=[common], name="check", help="check completeness and consistency")
+    c = commands.add_parser(parents=[common], name="check", help=_("check completeness and consistency"))
     c.add_argument("assessments", nargs="*", type=Path)
     c.add_argument("--format", choices=FORMATS, default="text")
     c.add_argument("--show-suppressed", action="store_true",
-                   help="also list every `hta: ignore` mark: file:line, rule and reason, for a reviewer")
+                   help=_("also list every `hta: ignore` mark: file:line, rule and reason, for a reviewer"))
 
-    n = commands.add_parser(parents=[common], name="new", help="create a new assessment folder")
-    n.add_argument("name", help="folder name: lower-case letters, digits and hyphens, at most 64, "
-                                 "e.g. ketamin-langvarig-smarta (created under assessments/)")
-    n.add_argument("--title", required=True, help="the statement's title")
-    n.add_argument("--language", default="sv", help="language of the report's labels: sv, en or nb (default: sv)")
-    n.add_argument("--in", dest="parent", type=Path, default=ASSESSMENTS, help="where to create it (default: assessments/)")
+    n = commands.add_parser(parents=[common], name="new", help=_("create a new assessment folder"))
+    n.add_argument("name", help=_("folder name: lower-case letters, digits and hyphens, at most 64, e.g. ketamin-langvarig-smarta (created under assessments/)"))
+    n.add_argument("--title", required=True, help=_("the statement's title"))
+    n.add_argument("--language", default="sv", help=_("language of the report's labels: sv, en or nb (default: sv)"))
+    n.add_argument("--in", dest="parent", type=Path, default=ASSESSMENTS, help=_("where to create it (default: assessments/)"))
 
-    r = commands.add_parser(parents=[common], name="refs", help="references")
+    r = commands.add_parser(parents=[common], name="refs", help=_("references"))
     refs = r.add_subparsers(dest="refs_command", required=True)
-    i = refs.add_parser(parents=[common], name="import", help="add RIS, BibTeX, PubMed (.nbib) or CSL-JSON exports to references.json")
+    i = refs.add_parser(parents=[common], name="import", help=_("add RIS, BibTeX, PubMed (.nbib) or CSL-JSON exports to references.json"))
     i.add_argument("files", nargs="+", type=Path)
-    i.add_argument("--assessment", type=Path, default=Path("."), help="assessment folder (default: the one you stand in)")
+    i.add_argument("--assessment", type=Path, default=Path("."), help=_("assessment folder (default: the one you stand in)"))
 
-    commands.add_parser(parents=[common], name="docs", help="regenerate docs/checks.md and schemas/ from the code")
+    commands.add_parser(parents=[common], name="docs", help=_("regenerate docs/checks.md and schemas/ from the code"))
     return p
 
 
+# argparse's own words (usage, its errors) come through gettext too: they are in hta's catalogues, marked here
+ARGPARSE_MESSAGES = (
+    N_("usage: "), N_("positional arguments"), N_("options"), N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"), N_("argument %(argument_name)s: %(message)s"),
+    N_("unrecognized arguments: %s"), N_("the following arguments are required: %s"),
+    N_("expected one argument"), N_("expected at most one argument"), N_("expected at least one argument"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"), N_("invalid %(type)s value: %(value)r"),
+    N_("ambiguous option: %(option)s could match %(matches)s"), N_("one of the arguments %s is required"),
+    N_("not allowed with argument %s"), N_("ignored explicit argument %r"),
+)
+
+
 def main(argv: list[str] | None = None) -> int:
+    from . import i18n
+
+    arguments = sys.argv[1:] if argv is None else argv
+    # --lang is read before the parser is made: its help and its errors are in that language too
+    i18n.set_interface_language(_lang_in(arguments))
+    argparse._ = _  # argparse translates with the gettext module's global domain; hta's catalogue says it
     try:
-        args = parser().parse_args(argv)
+        args = parser().parse_args(arguments)
     except SystemExit as exc:
         return 2 if exc.code else 0
-    from . import i18n
     from .diagnostics import HtaError
-
-    i18n.set_interface_language(getattr(args, "lang", None))
     try:
         return COMMANDS[args.command](args)
     except HtaError as exc:
@@ -87,6 +99,15 @@ def main(argv: list[str] | None = None) -> int:
         # complain about it again
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+
+
+def _lang_in(arguments: list[str]) -> str | None:
+    for i, argument in enumerate(arguments):
+        if argument == "--lang" and i + 1 < len(arguments):
+            return arguments[i + 1]
+        if argument.startswith("--lang="):
+            return argument.partition("=")[2]
+    return None
 
 
 def _folders(named: list[Path]) -> list[Path]:
