@@ -289,3 +289,11 @@ def test_hta_check_piped_into_head_ends_without_a_traceback(tmp_path):
     out, err = process.communicate(timeout=120)
     assert len(out.decode().splitlines()) == 2
     assert err.decode() == ""
+
+
+def test_the_command_lines_help_and_its_own_errors_follow_lang(capsys, no_override):
+    assert main(["--lang", "nb", "new"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == "hta new: feil: følgende argumenter kreves: name, --title"
+    assert main(["--help", "--lang=sv"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("användning: hta ") and "kontrollera fullständighet och följdriktighet" in out
