@@ -259,8 +259,14 @@ def refs(args) -> int:
     missing = [f for f in args.files if not f.is_file()]
     if missing:
         raise HtaError(_("{path} does not exist.").format(path=missing[0]))
-    report = import_references(args.files, args.assessment)
-    text = format_report(report)
+    from . import i18n
+    from .load import read_yaml
+
+    meta = read_yaml(args.assessment / "assessment.yaml", args.assessment).data
+    # what the import says is about the assessment's references: in the assessment's language
+    with i18n.language(meta.get("language") if isinstance(meta, dict) else None):
+        report = import_references(args.files, args.assessment)
+        text = format_report(report)
     if text:
         print(text)
     return 1 if has_errors(report.problems) else 0

@@ -297,3 +297,16 @@ def test_the_command_lines_help_and_its_own_errors_follow_lang(capsys, no_overri
     assert main(["--help", "--lang=sv"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("användning: hta ") and "kontrollera fullständighet och följdriktighet" in out
+
+
+def test_hta_refs_import_speaks_the_assessments_language(tmp_path, monkeypatch, capsys, no_override):
+    folder = tmp_path / "fall"
+    shutil.copytree(MINIMAL, folder)
+    meta = folder / "assessment.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("language: sv", "language: nb"), encoding="utf-8")
+    export = tmp_path / "export.ris"
+    export.write_text("TY  - JOUR\nTI  - En ny studie\nAU  - Nordmann, Ola\nPY  - 2023\nER  - \n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["refs", "import", "--lang", "sv", "--assessment", "fall", "export.ris"]) == 0
+    [added] = capsys.readouterr().out.splitlines()
+    assert re.fullmatch(r"export\.ris:1: la til \w+", added)
