@@ -74,8 +74,8 @@ def fill_counts(text: str, values: dict, labels: Labels) -> str:
 def grid_table(rows: list[tuple[str, str]]) -> str:
     """A two-column pandoc grid table without header: the only Markdown table whose cells hold several lines."""
     cells = [(a, b.split("\n")) for a, b in rows]
-    left = max(len(a) for a, _lines in cells) + 2
-    right = max(len(line) for _label, lines in cells for line in lines) + 2
+    left = max(len(a) for a, _ in cells) + 2
+    right = max(len(line) for _, lines in cells for line in lines) + 2
     border = f"+{'-' * left}+{'-' * right}+"
     out = [border]
     for label, lines in cells:
