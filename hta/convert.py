@@ -187,22 +187,24 @@ def for_typst(ast_json: str) -> str:
     text is decoration (a PDF artifact). Table columns lose the widths the Markdown's dashes gave them,
     and each table names how the template shades it."""
 
-    def walk(node):
+    def walk(node, pico: bool = False):
         if isinstance(node, list):
-            return [walk(x) for x in node]
+            return [walk(x, pico) for x in node]
         if isinstance(node, dict):
             if node.get("t") == "Image":
                 attr, alt, (target, _title) = node["c"]
                 return {"t": "RawInline", "c": ["typst", _typst_image(target, _plain(alt), dict(attr[2]))]}
+            if node.get("t") == "Div" and "pico" in node["c"][0][1]:
+                pico = True
             if node.get("t") == "Table":
                 # every column `auto`: the template sizes the columns to their content; the header row is
-                # shaded, or in a table without one (PICO) the first column, which labels the rows
+                # shaded, and in the PICO table (in a div .pico) also the first column, which labels the rows
                 (name, classes, attributes), caption, colspecs, head, *rest = node["c"]
                 colspecs = [[alignment, {"t": "ColWidthDefault"}] for alignment, _width in colspecs]
-                fill = "hta-header-fill" if head[1] else "hta-label-fill"  # functions in report.typst
+                fill = "hta-label-fill" if pico else "hta-header-fill"  # functions in report.typst
                 attr = [name, classes, [*attributes, ["typst:fill", fill]]]
                 node = {"t": "Table", "c": [attr, caption, colspecs, head, *rest]}
-            return {k: walk(v) for k, v in node.items()}
+            return {k: walk(v, pico) for k, v in node.items()}
         return node
 
     return json.dumps(walk(json.loads(ast_json)), ensure_ascii=False)

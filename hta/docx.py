@@ -156,7 +156,7 @@ def finish_docx(path: Path, assessment: Assessment, labels: Labels) -> None:
     _title_block(doc, assessment, labels)
     _captions(doc, labels)
     _pictures(doc)
-    _tables(doc)
+    _tables(doc, labels)
     running_matter(doc, assessment, labels)
     _core_properties(doc, assessment, labels)
     _drop_custom_properties(doc)
@@ -265,22 +265,23 @@ def _pictures(doc) -> None:
                 element.set("title", "")
 
 
-def _tables(doc) -> None:
+def _tables(doc, labels: Labels) -> None:
     """Size every table to its content. A table whose text columns would be too narrow to read on a
     portrait page gets a landscape one, its type a point or two smaller if its words need it."""
     from .docx_page import landscape_section, text_width
-    from .docx_tables import fits, lay_out, measure, text_columns_width
+    from .docx_tables import fits, lay_out, measure, row_labelled, text_columns_width
 
     portrait = text_width(doc.sections[-1]._sectPr)
     for table in doc.tables:
         tbl = table._tbl
-        columns = measure(tbl, TABLE_SIZE)
+        labelled = row_labelled(tbl, (labels.pico_part, labels.pico_description))
+        columns = measure(tbl, TABLE_SIZE, labelled)
         if text_columns_width(columns, portrait) >= NARROWEST_READABLE:
             lay_out(tbl, columns, portrait, TABLE_SIZE)
             continue
         wide = text_width(landscape_section(doc, tbl))
-        size = next((s for s in TABLE_SIZES if fits(measure(tbl, s), wide)), TABLE_SIZES[-1])
-        lay_out(tbl, measure(tbl, size), wide, size)
+        size = next((s for s in TABLE_SIZES if fits(measure(tbl, s, labelled), wide)), TABLE_SIZES[-1])
+        lay_out(tbl, measure(tbl, size, labelled), wide, size)
 
 
 def _drop_custom_properties(doc) -> None:

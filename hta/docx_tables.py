@@ -117,12 +117,19 @@ def span(tc) -> int:
     return int(element.get(qn("w:val"))) if element is not None else 1
 
 
-def measure(tbl, size: float) -> list[Column]:
-    """The role and content widths of each grid column, header row and labels measured in bold."""
+def row_labelled(tbl, headers: tuple[str, str]) -> bool:
+    """Whether the table is a label/value table (the PICO): one with these two column headers."""
+    rows = grid(tbl)
+    return bool(rows) and tuple(cell_text(tc) for _, tc in rows[0]) == headers
+
+
+def measure(tbl, size: float, labelled: bool = False) -> list[Column]:
+    """The role and content widths of each grid column, header row and labels measured in bold; the first
+    column of a `labelled` table holds row labels."""
     rows = grid(tbl)
     count = max((c + span(tc) for row in rows for c, tc in row), default=0)
     header = has_header_row(tbl)
-    labelled = not header and count > 1  # a table without header row is a label/value table
+    labelled = labelled and count > 1
     columns = []
     for index in range(count):
         def extents(selected_rows, bold: bool) -> list[tuple[float, float]]:
@@ -198,13 +205,13 @@ def lay_out(tbl, columns: list[Column], total: int, size: float) -> None:
         edge.set(qn("w:type"), "dxa")
         margins.append(edge)
     header = has_header_row(tbl)
-    if not header and columns and columns[0].role is Role.LABEL:
-        # a label/value table (the PICO): its headers are the first column, and say so
+    if columns and columns[0].role is Role.LABEL:
+        # a label/value table (the PICO): its first column labels the rows, and says so
         look = tbl_pr.find(qn("w:tblLook"))
         look = look if look is not None else put(tbl_pr, "w:tblLook", "w:tblPr")
         look.set(qn("w:firstColumn"), "1")
-        look.set(qn("w:firstRow"), "0")
-        look.set(qn("w:val"), "0080")  # the same, in the bit mask older Word versions read
+        look.set(qn("w:firstRow"), "1" if header else "0")
+        look.set(qn("w:val"), "00A0" if header else "0080")  # the same, in the bit mask older Word versions read
 
     old_grid = tbl.find(qn("w:tblGrid"))
     new_grid = OxmlElement("w:tblGrid")

@@ -98,6 +98,8 @@ class Labels(_Labels):
     dnr: str
     question: str
     pico: str
+    pico_part: str = Field(description="Header of the PICO table's label column.")
+    pico_description: str = Field(description="Header of the PICO table's text column.")
     pico_population: str
     pico_intervention: str
     pico_control: str

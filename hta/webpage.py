@@ -59,7 +59,7 @@ def arrange(body: str, labels: Labels) -> str:
                                                 rf'{table_number}.</span> ', table, count=1)
         caption = re.search(r"<caption[^>]*>(.*?)</caption>", table, re.S)
         name = text_of(caption[1]) if caption else _heading_before(body, span.start)
-        parts += [body[last:span.start], _boxed(_row_labels(_without_widths(table)), name)]
+        parts += [body[last:span.start], _boxed(_row_labels(_without_widths(table), labels), name)]
         last = span.end
     return "".join(parts) + body[last:]
 
@@ -74,10 +74,13 @@ def _without_widths(table: str) -> str:
     return re.sub(r"<colgroup>.*?</colgroup>\s*", "", table, count=1, flags=re.S)
 
 
-def _row_labels(table: str) -> str:
-    """A table with no header row (the PICO table) labels its rows in its first column: those cells are
-    row headers, and may break after a slash on a narrow screen (Population/Målgrupp)."""
-    if "<thead" in table:
+def _row_labels(table: str, labels: Labels) -> str:
+    """The PICO table labels its rows in its first column, under a header row that names the two columns: those
+    cells are row headers, and may break after a slash on a narrow screen (Population/Målgrupp). Other tables
+    are read by their columns."""
+    head = re.search(r"<thead.*?</thead>", table, re.S)
+    headers = [text_of(cell) for cell in re.findall(r"<th\b[^>]*>(.*?)</th>", head[0], re.S)] if head else []
+    if headers != [labels.pico_part, labels.pico_description]:
         return table
 
     def first_cell(match: re.Match) -> str:
@@ -85,7 +88,8 @@ def _row_labels(table: str) -> str:
         breakable = re.sub(r"/(?![^<]*>)", "/<wbr>", content)  # slashes in the text, not in its tags
         return f'{row}<th scope="row"{attributes}>{breakable}</th>'
 
-    return re.sub(r"(<tr[^>]*>\s*)<td([^>]*)>(.*?)</td>", first_cell, table, flags=re.S)
+    body_start = head.end()
+    return table[:body_start] + re.sub(r"(<tr[^>]*>\s*)<td([^>]*)>(.*?)</td>", first_cell, table[body_start:], flags=re.S)
 
 
 def _boxed(table: str, name: str) -> str:

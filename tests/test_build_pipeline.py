@@ -132,8 +132,8 @@ def test_several_picos_each_get_their_labelled_table(tmp_path):
     [outcome] = build([folder], tmp_path / "out")
     assert outcome.built, [d.text() for d in outcome.diagnostics]
     doc = Document(tmp_path / "out" / "fall" / "fall.docx")
-    picos = [t for t in doc.tables if t.rows[0].cells[0].text == "Population/Målgrupp"]
-    assert [t.rows[0].cells[1].text for t in picos] == ["Vuxna med testsjukdom", "Barn med testsjukdom"]
+    picos = [t for t in doc.tables if t.rows[1].cells[0].text == "Population/Målgrupp"]
+    assert [t.rows[1].cells[1].text for t in picos] == ["Vuxna med testsjukdom", "Barn med testsjukdom"]
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert headings[1:4] == ["PICO", "Vuxna", "Barn"]
 

@@ -75,7 +75,8 @@ def test_word_first_table_is_the_pico_with_the_seeds_four_rows(reference_build):
     from docx import Document
 
     table = Document(reference_build / f"{NAME}.docx").tables[0]
-    rows = [[c.text.strip() for c in row.cells] for row in table.rows]
+    header, *rows = [[c.text.strip() for c in row.cells] for row in table.rows]
+    assert header == ["Del", "Beskrivning"]  # a header row, so that Word knows the table's headers
     assert [r[0] for r in rows] == ["Population/Målgrupp", "Intervention/Behandling/Teknik/Strategi",
                                     "Control/Kontroll/Standardbehandling", "Outcome/Utfall av intresse"]
     assert rows[0][1] == "Patienter med långvarig smärta där konventionell smärtbehandling haft otillräcklig effekt"
@@ -167,7 +168,8 @@ def test_html_shows_the_same_structure(reference_build):
     assert page.title == TITLE
     assert page.headings[0] == TITLE
     assert in_order(SEED_HEADINGS, page.headings), page.headings
-    pico = page.tables[0]
+    header, *pico = page.tables[0]
+    assert header == ["Del", "Beskrivning"]
     assert [row[0] for row in pico] == ["Population/Målgrupp", "Intervention/Behandling/Teknik/Strategi",
                                         "Control/Kontroll/Standardbehandling", "Outcome/Utfall av intresse"]
     search_tables = [t for t in page.tables if t[0][0] == "#"]

@@ -208,7 +208,8 @@ def test_every_pdf_figure_has_alt_text_and_tables_have_header_cells(reference_bu
     alts = [str(e.get("/Alt", "")) for e in figures]
     assert all("PubMed (n = 112)" in alt or "PubMed (n = 163)" in alt for alt in alts), alts
     assert len([e for e in elements if e["/S"] == "/Table"]) == 6
-    assert len([e for e in elements if e["/S"] == "/TH"]) == 4 * 3 + 9  # four search tables, the evidence table
+    # the PICO header row, four search tables, the evidence table
+    assert len([e for e in elements if e["/S"] == "/TH"]) == 2 + 4 * 3 + 9
 
 
 # --- Running matter and captions ----------------------------------------------------------------------

@@ -334,17 +334,19 @@ def test_every_table_says_which_cells_are_headers_and_keeps_rows_whole(reference
     for table in tables:
         rows = list(table._tbl.iter(f"{W}tr"))
         assert all(tr.find(f"{W}trPr/{W}cantSplit") is not None for tr in rows)
+        # every table has a header row, flagged as one (Word repeats it and reads the cells by it)
+        assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
+        assert all(tr.find(f"{W}trPr/{W}tblHeader") is None for tr in rows[1:])
         look = table._tbl.find(f"{W}tblPr/{W}tblLook")
-        if table.rows[0].cells[0].text == "Population/Målgrupp":
-            # the PICO is a label/value table: its headers are the first column, bold and shaded
-            assert look.get(f"{W}firstColumn") == "1"
+        if table.rows[1].cells[0].text == "Population/Målgrupp":
+            # the PICO is a label/value table: under its header row, its first column labels the rows,
+            # bold and shaded, and the table says so
+            assert [c.text for c in table.rows[0].cells] == ["Del", "Beskrivning"]
+            assert look.get(f"{W}firstColumn") == "1" and look.get(f"{W}firstRow") == "1"
             for row in table.rows:
                 cell = row.cells[0]._tc
                 assert cell.find(f"{W}tcPr/{W}shd") is not None
                 assert all(r.bold for p in row.cells[0].paragraphs for r in p.runs)
-        else:
-            assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
-            assert all(tr.find(f"{W}trPr/{W}tblHeader") is None for tr in rows[1:])
 
 
 def test_captions_are_numbered_fields_word_renumbers(reference_build):
