@@ -35,7 +35,7 @@ class Message:
     msgid: str
     plural: str | None = None
     msgstr: list[str] = field(default_factory=lambda: [""])
-    places: list[str] = field(default_factory=list)  # file:line, as `#:` comments
+    places: list[str] = field(default_factory=list)  # the files that say it, as `#:` comments
     fuzzy: bool = False
 
     @property
@@ -52,7 +52,10 @@ def extract(files: list[Path] | None = None) -> dict[str, Message]:
             for strings in _marked(node):
                 message = found.setdefault(strings[0], Message(strings[0], strings[1] if len(strings) > 1 else None,
                                                                ["", ""] if len(strings) > 1 else [""]))
-                message.places.append(f"hta/{path.name}:{node.lineno}")
+                # the file alone, as xgettext --add-location=file: a line number would change the catalogues
+                # with every edit of the code around a message
+                if f"hta/{path.name}" not in message.places:
+                    message.places.append(f"hta/{path.name}")
     return found
 
 
