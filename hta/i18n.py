@@ -30,7 +30,8 @@ OVERRIDE = "HTA_LANGUAGE"
 # A locale's language code to ours: Norwegian written as `no` or nynorsk reads bokmål better than Swedish.
 _LOCALE_CODES = {"sv": "sv", "nb": "nb", "no": "nb", "nn": "nb", "en": "en"}
 
-_interface: str | None = None  # --lang, when given
+# --lang, when given: kept in the environment, so that worker processes (hta.parallel) speak it too
+INTERFACE = "HTA_INTERFACE_LANGUAGE"
 _assessment: ContextVar[str | None] = ContextVar("hta_assessment_language", default=None)
 _exact: ContextVar[str | None] = ContextVar("hta_exact_language", default=None)
 
@@ -52,12 +53,15 @@ def _override() -> str | None:
 
 def set_interface_language(language: str | None) -> None:
     """`--lang`: the language of everything that is not a finding about an assessment."""
-    global _interface
-    _interface = language if language in LANGUAGES else None
+    if language in LANGUAGES:
+        os.environ[INTERFACE] = language
+    else:
+        os.environ.pop(INTERFACE, None)
 
 
 def interface_language() -> str:
-    return _override() or _interface or from_locale()
+    chosen = os.environ.get(INTERFACE)
+    return _override() or (chosen if chosen in LANGUAGES else None) or from_locale()
 
 
 def current() -> str:
