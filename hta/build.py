@@ -85,7 +85,7 @@ def missing_assessment_file(folder: Path) -> Diagnostic | None:
         n for n in names if n.lower() in (ASSESSMENT_FILE, "assessment.yml")]
     if misnamed:
         return finding(folder / misnamed[0], _("it has no {file}").format(file=ASSESSMENT_FILE), _("Rename {misnamed} to {file}.").format(misnamed=misnamed[0], file=ASSESSMENT_FILE))
-    deeper = sorted(folder.glob(f"*/{file}"))
+    deeper = sorted(folder.glob(f"*/{ASSESSMENT_FILE}"))
     if deeper:
         inner = display_path(deeper[0].parent)
         return finding(deeper[0], _("it has no {file}, and one was found a level deeper, in {inner}").format(file=ASSESSMENT_FILE, inner=inner),
