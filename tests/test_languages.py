@@ -310,3 +310,15 @@ def test_hta_refs_import_speaks_the_assessments_language(tmp_path, monkeypatch, 
     assert main(["refs", "import", "--lang", "sv", "--assessment", "fall", "export.ris"]) == 0
     [added] = capsys.readouterr().out.splitlines()
     assert re.fullmatch(r"export\.ris:1: la til \w+", added)
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext's msgfmt is not installed")
+@pytest.mark.parametrize("code", ["sv", "nb"])
+def test_gnu_msgfmt_reads_the_catalogues_as_hta_compiles_them(code, tmp_path):
+    """The .po files are ordinary gettext catalogues: the GNU tools read them, and to the same messages."""
+    import subprocess
+
+    po = catalogues.po_path(code)
+    subprocess.run(["msgfmt", "--check", "-o", str(tmp_path / "gnu.mo"), str(po)], check=True, capture_output=True)
+    with open(tmp_path / "gnu.mo", "rb") as gnu, open(po.with_suffix(".mo"), "rb") as ours:
+        assert gettext.GNUTranslations(gnu)._catalog == gettext.GNUTranslations(ours)._catalog
