@@ -138,10 +138,13 @@ def check(args) -> int:
         if args.show_suppressed and outcome.assessment is not None:
             from .suppressions import marks
 
-            suppressed += marks(outcome.assessment)
+            from . import i18n
+
+            with i18n.language(outcome.assessment.meta.language):  # what the marks are is said of the assessment
+                suppressed += [s.text() for s in marks(outcome.assessment)]
     if args.show_suppressed:
         # after the findings' format a JSON or GitHub reader parses stdout alone, so the list goes to stderr
-        print("\n".join(s.text() for s in suppressed) if suppressed else _("no `hta: ignore` marks."),
+        print("\n".join(suppressed) if suppressed else _("no `hta: ignore` marks."),
               file=sys.stdout if args.format == "text" else sys.stderr)
     if args.format == "text":
         output = format_text(findings, wants_colour(sys.stdout))
