@@ -351,6 +351,9 @@ def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None):
         (out / f"{stem}.svg").write_text(svg, encoding="utf-8")
         (out / f"{stem}.png").write_bytes(figures[search.id].png)
 
+    from .appraisal_figures import write_figures  # the appraisal figures, per tool rated per domain
+    appraisal = write_figures(assessment, out, lambda svg: cache.flow_png(svg, out_root or out.parent))
+
     bibliography = resources / "references.json"
     bibliography.write_text(json.dumps([r.model_dump(exclude_defaults=True) | {"id": r.id, "type": r.type}
                                         for r in assessment.references], ensure_ascii=False, indent=1),
@@ -367,7 +370,7 @@ def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None):
         shutil.copyfile(source, target)
         images[f"{RESOURCES}/figures/{source.name}"] = target
     job = convert.Job(out, assessment.name, Path(RESOURCES) / bibliography.name, Path(RESOURCES) / csl.name,
-                      {f.stem: f for f in figures.values()}, images,
+                      {f.stem: f for f in figures.values()} | appraisal, images,
                       int(assessment.meta.document_time().timestamp()))
     job.qmd.write_text(render_qmd(assessment, figures, csl.name), encoding="utf-8")
     return job

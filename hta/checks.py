@@ -561,12 +561,19 @@ APPRAISAL_SCALES: dict[str, set[str]] = {
 }
 
 
+def rated_per_domain(row) -> bool:
+    """A row rated per domain with a tool of templates/appraisal/: its ratings are checked there (HTA292)."""
+    from .appraisal import domain_cells, tool_named
+
+    return bool(domain_cells(row)) and tool_named(row.appraisal_tool) is not None
+
+
 @check
 def evidence_ratings(a: Assessment) -> Iterator[Diagnostic]:
     evidence = a.sources.get("evidence")
     for row in a.evidence:
         scale = APPRAISAL_SCALES.get(row.appraisal_tool.strip().lower())
-        if scale and row.rating.strip().lower() not in scale and evidence is not None:
+        if scale and not rated_per_domain(row) and row.rating.strip().lower() not in scale and evidence is not None:
             yield evidence.at_line(rules.EVIDENCE_RATING, row.row,
                                    _('row {row}: "{rating}" is not on the {tool} scale.').format(
                                        row=row.row, rating=row.rating, tool=row.appraisal_tool),
@@ -747,3 +754,6 @@ def plain_ids(a: Assessment) -> Iterator[Diagnostic]:
         if value and not _PLAIN_ID.fullmatch(value):
             yield source.at(rules.UNSAFE_ID, loc, _('the id "{id}" holds characters other than letters, digits, - and _.').format(id=value[:80]),
                             _('Write e.g. "{id}".').format(id=slug(value) or "sok1"))
+
+
+from . import appraisal_checks  # noqa: E402,F401  (registers the per-domain appraisal checks, HTA290–HTA294)

@@ -588,6 +588,7 @@ def read_table(path: Path, root: Path | None = None) -> tuple[Table | None, list
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         header = [h.strip() for h in next(reader)]
+        _place_columns(source, header)
         rows = []
         for record in reader:
             if not any(cell.strip() for cell in record):
@@ -610,6 +611,12 @@ def read_table(path: Path, root: Path | None = None) -> tuple[Table | None, list
     except csv.Error as exc:
         return None, [source.at_line(rules.INVALID_TABLE, reader.line_num, _("cannot read the CSV: {exc}.").format(exc=exc), "", 1)]
     return Table(source, header, rows), []
+
+
+def _place_columns(source: Source, header: list[str]) -> None:
+    """Where each heading stands (row 1, its column), so a finding about a cell can name its column."""
+    for number, heading in enumerate(header, start=1):
+        source.positions.setdefault(("column", heading), (1, number))
 
 
 def _read_xlsx(path: Path, root: Path | None, source: Source) -> tuple[Table | None, list[Diagnostic]]:
@@ -638,6 +645,7 @@ def _read_xlsx(path: Path, root: Path | None, source: Source) -> tuple[Table | N
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook; none of them is our bug
         return unreadable(str(exc) or type(exc).__name__)
     columns = [str(c).strip() for c in frame.columns]
+    _place_columns(source, columns)
     rows = []
     for index, record in enumerate(frame.itertuples(index=False), start=2):
         cells = {c: str(v).strip() for c, v in zip(columns, record)}

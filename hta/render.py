@@ -113,6 +113,9 @@ def pico_rows(pico: Pico, labels: Labels) -> list[tuple[str, str]]:
 
 def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str) -> str:
     """The whole report as Quarto Markdown, read alike by pandoc and by Quarto."""
+    from .appraisal import is_domain_column
+    from .appraisal_figures import report_blocks as appraisal_blocks
+
     labels = labels_for(assessment.meta.language)
     values = count_values(assessment)
 
@@ -141,13 +144,16 @@ def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str
         sections={key.value: (section.title or escape_markdown(labels.section(key.value)), prose(section.text))
                   for key, section in assessment.sections.items() if section.text.strip()},
         picos=[(pico, pico_rows(pico, labels)) for pico in assessment.picos],
-        extra_columns=list(dict.fromkeys(c for row in assessment.evidence for c in row.extra)),
+        # the per-domain ratings ("D1", "Q4") are shown by the appraisal figures and their tables instead
+        extra_columns=list(dict.fromkeys(c for row in assessment.evidence for c in row.extra
+                                         if not is_domain_column(c))),
         findings=[prose(f.text) for f in assessment.conclusions.findings],
         judgements=[prose(j.text) for j in assessment.conclusions.judgements],
         notes_heading=labels.notes_that.format(councils=councils),
         judges_heading=labels.judges_that.format(councils=councils),
         decision_line=decision_line,
         figures=figures,
+        appraisal=appraisal_blocks(assessment, RESOURCES),
         resources=RESOURCES,
         csl_name=csl_name,
         authors=[", ".join(x for x in (a.name, a.title, a.affiliation) if x) for a in meta.authors],

@@ -295,6 +295,35 @@ EVIDENCE_RATING = rule(
     "Ratings from different scales cannot be compared; AMSTAR 2 rates high, moderate, low or critically low.",
     "AMSTAR 2;medel", "AMSTAR 2;moderate")
 
+# --- Per-domain appraisal (templates/appraisal/<tool>.yaml) --------------------------------------------
+APPRAISAL_TOOL = rule(
+    "HTA290", "appraisal-tool", E, "A row rated per domain names an appraisal tool hta has no file for.",
+    "The domains and scale of a rating come from the tool's file (templates/appraisal/); without it the ratings "
+    "cannot be checked or drawn. A tool in a version hta does not know needs a file of its own.",
+    "reference;…;appraisal_tool;rating;D1;D2\nahl2021;…;ROBINS-I;Måttlig;Låg;Måttlig",
+    "reference;…;appraisal_tool;rating;D1;D2\nahl2021;…;ROBINS-I V2;Måttlig;Låg;Måttlig")
+APPRAISAL_DOMAIN = rule(
+    "HTA291", "appraisal-domain", E, "A per-domain column names a domain the row's appraisal tool does not have.",
+    "A rating under a domain the tool lacks belongs to another tool, or the column is misnamed; it cannot be drawn.",
+    "appraisal_tool;D6\nRoB 2;Låg", "appraisal_tool;D5\nRoB 2;Låg")
+APPRAISAL_SCALE = rule(
+    "HTA292", "appraisal-scale", E, "A per-domain rating, or the overall rating of a row rated per domain, is not on "
+    "the tool's scale.",
+    "A figure can only show the tool's own judgements; a word outside the scale (or a typo) would be drawn as "
+    "something it is not. The finding lists the scale.",
+    "appraisal_tool;D1\nRoB 2;medel", "appraisal_tool;D1\nRoB 2;vissa farhågor")
+AMSTAR2_OVERALL = rule(
+    "HTA293", "amstar2-overall", W, "An AMSTAR 2 overall rating disagrees with the items rated.",
+    "AMSTAR 2 derives the overall confidence from the items (Shea et al., BMJ 2017;358:j4008): more than one "
+    "critical flaw is critically low, one is low, more than one non-critical weakness moderate (or low), "
+    "otherwise high. A typed rating that disagrees is a typo or a judgement that needs saying.",
+    "AMSTAR 2;Hög;…;Q2 Nej;Q4 Nej", "AMSTAR 2;Kritiskt låg;…;Q2 Nej;Q4 Nej")
+APPRAISAL_INCOMPLETE = rule(
+    "HTA294", "appraisal-incomplete", W, "A row rated per domain leaves some of its tool's domains empty.",
+    "The figure shows an empty domain as not rated; a rating is never filled in for you. Rate it, or leave the "
+    "row's domain columns empty altogether to give the overall rating alone.",
+    "appraisal_tool;D1;D2;D3;D4;D5\nRoB 2;Låg;Låg;;;", "appraisal_tool;D1;D2;D3;D4;D5\nRoB 2;Låg;Låg;Låg;Hög;Låg")
+
 # --- Status and placeholders ----------------------------------------------------------------------
 PLACEHOLDER = rule(
     "HTA801", "placeholder", E, "Placeholder text (TODO, XXX, Lorem) or an empty bullet is left in the text.",
