@@ -255,6 +255,7 @@ def write_report(assessment: Assessment, out_root: Path, engine: str, digest: st
     so a report is current only when complete."""
     from . import cache
     from .library import write_manifest
+    from .record import write_record
 
     target = out_root / assessment.name
     staging = staging_folder(out_root, assessment.name)
@@ -262,6 +263,7 @@ def write_report(assessment: Assessment, out_root: Path, engine: str, digest: st
         job = write_qmd(assessment, staging, out_root)
         outputs = convert_qmd(job, assessment, engine)
         write_manifest(assessment, staging, findings)
+        write_record(assessment, staging)  # <name>.json: the report as data (hta/record.py)
         if digest:
             cache.remember(staging, digest)
         swap_in(staging, target)

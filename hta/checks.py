@@ -756,4 +756,6 @@ def plain_ids(a: Assessment) -> Iterator[Diagnostic]:
                             _('Write e.g. "{id}".').format(id=slug(value) or "sok1"))
 
 
+# Checks in modules of their own register themselves when imported.
 from . import appraisal_checks  # noqa: E402,F401  (registers the per-domain appraisal checks, HTA290–HTA294)
+from . import certainty_checks  # noqa: E402,F401  (registers the checks of certainty.yaml and linked conclusions, HTA250–HTA258)

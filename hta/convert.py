@@ -333,11 +333,11 @@ def _compile_typst(source: Path, pdf: Path, timestamp: int | None) -> None:
     the project's fonts, the system's hidden, so every machine makes the same file."""
     import typst
 
-    from .fonts import font_folder
+    from .fonts import font_paths
 
     with tempfile.TemporaryDirectory() as empty:  # no local packages, no cached ones
         typst.compile(str(source), output=str(pdf), root=str(source.parent), timestamp=timestamp,
-                      package_path=empty, package_cache_path=empty, font_paths=[str(font_folder())],
+                      package_path=empty, package_cache_path=empty, font_paths=font_paths(),
                       ignore_system_fonts=True, pdf_standards=PDF_STANDARDS)
 
 

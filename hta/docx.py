@@ -148,6 +148,7 @@ def finish_docx(path: Path, assessment: Assessment, labels: Labels) -> None:
     from docx import Document
 
     from .docx_page import a4, running_matter
+    from .sof import symbol_runs
 
     doc = Document(path)
     _use_family(doc)
@@ -157,6 +158,7 @@ def finish_docx(path: Path, assessment: Assessment, labels: Labels) -> None:
     _captions(doc, labels)
     _pictures(doc)
     _tables(doc, labels)
+    symbol_runs(doc)
     running_matter(doc, assessment, labels)
     _core_properties(doc, assessment, labels)
     _drop_custom_properties(doc)

@@ -10,6 +10,16 @@ from pathlib import Path
 FAMILY = "Arimo"
 WORD_FAMILY = "Arial"
 
+#: GRADE's certainty symbols (⊕⊕◯◯) are not in Arimo. DejaVu Sans has them and is a sans-serif of the same
+#: build; its licence (Bitstream Vera's, DejaVu's changes in the public domain) lets it be embedded and shipped
+#: like the OFL. The report takes only SYMBOLS from it; no fontpkg wheel carries a face with ⊕ (Noto Sans and
+#: Noto Sans Symbols lack it; Symbols 2 and Math are not packaged).
+SYMBOL_FAMILY = "DejaVu Sans"
+SYMBOLS = frozenset("⊕⨁◯○⊝")
+#: Word has no font we can ship; Segoe UI Symbol (Windows, Office) has ⊕ and ◯, and where it is missing Word
+#: and LibreOffice take the symbols from a font that has them.
+WORD_SYMBOL_FAMILY = "Segoe UI Symbol"
+
 
 @cache
 def font_folder() -> Path:
@@ -26,8 +36,22 @@ SURELY_PRINTABLE = frozenset(
 
 
 def can_print(char: str) -> bool:
-    """Whether the family has a letter for `char`: all the PDF can print, as PDF/A sets every letter in it."""
-    return ord(char) in SURELY_PRINTABLE or ord(char) in printable()
+    """Whether the family, or the symbol face for the certainty symbols, has a letter for `char`: all the PDF
+    can print, as PDF/A sets every letter in it."""
+    return ord(char) in SURELY_PRINTABLE or char in SYMBOLS or ord(char) in printable()
+
+
+@cache
+def symbol_font_file() -> Path:
+    """DejaVu Sans, regular: the face of the certainty symbols (from the rinoh-typeface-dejavusans wheel)."""
+    import rinoh_typeface_dejavusans
+
+    return Path(rinoh_typeface_dejavusans.__file__).parent / "DejaVuSans.ttf"
+
+
+def font_paths() -> list[str]:
+    """What Typst may set text in: the family's folder and the symbol face, nothing of the system's."""
+    return [str(font_folder()), str(symbol_font_file().parent)]  # Typst reads folders of fonts
 
 
 @cache
@@ -56,7 +80,30 @@ def web_font_css(text: str) -> str:
     """@font-face rules that carry the family inside the page (WOFF2 as data: URIs), cut down to the
     common letters and any others in `text`, so a one-file HTML page shows the PDF's letters without
     fetching anything."""
-    return _web_font_css(_WEB_BASE | frozenset(text))
+    symbols = SYMBOLS & frozenset(text)
+    return _web_font_css(_WEB_BASE | frozenset(text)) + (_symbol_font_css(symbols) if symbols else "")
+
+
+@cache
+def _symbol_font_css(characters: frozenset[str]) -> str:
+    """The symbol face cut to the certainty symbols a page has."""
+    import base64
+    import io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.hinting = False
+    font = TTFont(symbol_font_file(), recalcTimestamp=False)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(ord(c) for c in characters))
+    subsetter.subset(font)
+    data = io.BytesIO()
+    subset.save_font(font, data, options)
+    return (f'\n@font-face {{ font-family: "{SYMBOL_FAMILY}"; font-style: normal; font-weight: 400 700; '
+            f'src: url("data:font/woff2;base64,{base64.b64encode(data.getvalue()).decode()}") format("woff2"); }}')
 
 
 @cache

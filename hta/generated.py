@@ -9,9 +9,11 @@ from pathlib import Path
 from pydantic import TypeAdapter
 
 from . import i18n
-from .i18n import _
+from .certainty import Rating
 from .diagnostics import SEVERITY_WORDS
+from .i18n import _
 from .model import Conclusions, Metadata, Pico, Search
+from .record import Record
 from .rules import RULES
 
 REPO = Path(__file__).resolve().parent.parent
@@ -24,6 +26,11 @@ SCHEMA_FILES = {
     "pico": (list[Pico], "pico.yaml: one or more PICO"),
     "searches": (list[Search], "searches.yaml: searches, their lines and screening"),
     "conclusions": (Conclusions, "conclusions.yaml: what the councils note and judge"),
+    "certainty": (list[Rating], "certainty.yaml: the certainty of the evidence per outcome and comparison"),
+}
+# What a build writes as data: described as it is written (serialisation), computed values included.
+OUTPUT_SCHEMAS = {
+    "report": (Record, "<name>.json: a report as data, with every computed number, certainty and link"),
 }
 
 
@@ -32,6 +39,10 @@ def schemas() -> dict[str, str]:
     out = {}
     for name, (model, title) in SCHEMA_FILES.items():
         schema = TypeAdapter(model).json_schema()
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title} | schema
+        out[f"{name}.schema.json"] = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+    for name, (model, title) in OUTPUT_SCHEMAS.items():
+        schema = TypeAdapter(model).json_schema(mode="serialization")
         schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title} | schema
         out[f"{name}.schema.json"] = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
     return out

@@ -54,7 +54,10 @@ def page(assessment: Assessment, labels: Labels, body: str, figures: dict[str, F
     from .render import environment, report_type_line
     from .webpage import arrange, print_rules
 
+    from .sof import html_links
+
     body = inline_images(sanitise(body), figures, images)
+    body = html_links(body, assessment, labels)  # summary-of-findings rows linked back to their conclusions
     # Headings inside the body start at h1; the page's own title is the h1, so everything moves down one.
     body = re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m[1]}h{int(m[2]) + 1}", body)
     body = arrange(body, labels)

@@ -19,7 +19,7 @@ from .load import Source, clip
 from .model import PICTURE_TYPES, SectionKey
 from .i18n import _
 
-YAML_FILES = ("assessment.yaml", "pico.yaml", "searches.yaml", "conclusions.yaml")
+YAML_FILES = ("assessment.yaml", "pico.yaml", "searches.yaml", "conclusions.yaml", "certainty.yaml")
 EVIDENCE_FILES = ("evidence.xlsx", "evidence.csv")  # in the order they are preferred
 REFERENCE_FILES = ("references.json", "references.bib")
 FOLDERS = ("sections", "figures")

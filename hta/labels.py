@@ -57,6 +57,27 @@ class EvidenceLabels(_Labels):
     rating: str
 
 
+class CertaintyLabels(_Labels):
+    """The summary-of-findings table and the outcomes named after a conclusion."""
+
+    table: str = Field(description="Caption of a summary-of-findings table.")
+    outcome: str
+    studies: str = Field(description="Heading of the column of studies and participants.")
+    studies_value: str = Field(description="A cell of that column: '{studies} ({participants})'.")
+    participants_unknown: str = Field(description="Participants not reported, in that cell.")
+    effect: str
+    certainty: str
+    levels: dict[str, str] = Field(description="high, moderate, low, very low, not assessed, in words.")
+    rated_down: str = Field(description="Footnote of a rating down: '{levels} for {reason}'.")
+    rated_up: str
+    steps: list[str] = Field(description="'one level', 'two levels'.")
+    reasons: dict[str, str] = Field(description="Each reason for rating down or up, in words.")
+    notes: str = Field(description="Heading of the footnotes under the table.")
+    outcomes_after: str = Field(description="Before the outcomes a conclusion names: 'Utfall'.")
+    own_judgement: str = Field(description="After a conclusion that is the council's own judgement.")
+    back_to_conclusion: str = Field(description="What the link from a table row back to its conclusion says.")
+
+
 class LibraryLabels(_Labels):
     """The index page of _build/."""
 
@@ -133,6 +154,7 @@ class Labels(_Labels):
     watermark: dict[str, str]
     status_names: dict[str, str]
     library: LibraryLabels
+    certainty: CertaintyLabels
 
     def join(self, items: list[str]) -> str:
         """'A, B och C' in the report's language."""

@@ -8,12 +8,15 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, NonNegativeInt, PrivateAttr
 from pydantic_core import PydanticCustomError
 
 from .load import Source
+
+if TYPE_CHECKING:  # hta.certainty builds on this module's Strict and Count
+    from .certainty import Rating
 
 NotReported = Literal["not reported"]
 Count = NonNegativeInt | NotReported
@@ -375,6 +378,7 @@ class Assessment:
     references: list[Reference]
     sources: dict[str, Source] = field(default_factory=dict)
     figures: list[Path] = field(default_factory=list)  # the pictures of figures/, each read and accepted
+    certainty: list[Rating] = field(default_factory=list)  # certainty.yaml's ratings; [] without the file
     # What could not be read and stands here as absent or empty, its finding already said: a file name
     # (assessment.yaml, pico.yaml, searches.yaml, conclusions.yaml), "evidence", "references", "csl", "figures/<name>", or
     # "sections/<key>.md" (unreadable, or a misnamed file is taken for it). Checks that would only repeat the

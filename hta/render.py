@@ -115,6 +115,7 @@ def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str
     """The whole report as Quarto Markdown, read alike by pandoc and by Quarto."""
     from .appraisal import is_domain_column
     from .appraisal_figures import report_blocks as appraisal_blocks
+    from . import sof
 
     labels = labels_for(assessment.meta.language)
     values = count_values(assessment)
@@ -147,8 +148,11 @@ def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str
         # the per-domain ratings ("D1", "Q4") are shown by the appraisal figures and their tables instead
         extra_columns=list(dict.fromkeys(c for row in assessment.evidence for c in row.extra
                                          if not is_domain_column(c))),
-        findings=[prose(f.text) for f in assessment.conclusions.findings],
-        judgements=[prose(j.text) for j in assessment.conclusions.judgements],
+        findings=[sof.bullet_markdown(prose(f.text), f, "findings", k, assessment, labels)
+                  for k, f in enumerate(assessment.conclusions.findings)],
+        judgements=[sof.bullet_markdown(prose(j.text), j, "judgements", k, assessment, labels)
+                    for k, j in enumerate(assessment.conclusions.judgements)],
+        summary_of_findings=sof.tables(assessment, labels),
         notes_heading=labels.notes_that.format(councils=councils),
         judges_heading=labels.judges_that.format(councils=councils),
         decision_line=decision_line,

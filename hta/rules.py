@@ -372,6 +372,60 @@ NOT_PRINTED = rule(
     "read by the check that the outcome is addressed). The note says so, so that nobody writes there what the "
     "readers of the report should see.",
     "notes: Läsarna ska veta att …", "Write what readers should see in a section; keep `notes:` for the authors.")
+# --- Certainty of evidence and conclusions that name their evidence (HTA250–HTA289) ----------------
+UNKNOWN_CERTAINTY = rule(
+    "HTA250", "unknown-certainty", E, "A certainty in `certainty.yaml` is written in a form hta does not read.",
+    "Every form is read to GRADE's four levels (high, moderate, low, very low) or to 'not assessed', so the report "
+    "can print it as symbols and words in its own language; a form hta does not know would be printed as nobody "
+    "can check it. The finding lists every accepted form.",
+    "certainty: medel", "certainty: måttlig tillförlitlighet  # or ⊕⊕⊕◯, GRADE: 3/4, +++, moderat")
+NOT_ASSESSED_WITHOUT_REASON = rule(
+    "HTA251", "not-assessed-without-reason", E, "A certainty is 'not assessed' and gives no reason.",
+    "A reader must learn why an outcome has no rating (too few studies, outcomes not comparable), or the gap looks "
+    "like an oversight.",
+    "certainty: no grading possible", "certainty: no grading possible\nreason: Endast en liten studie.")
+UNKNOWN_RATED_OUTCOME = rule(
+    "HTA252", "unknown-rated-outcome", E, "A rating in `certainty.yaml` names an outcome or a PICO that pico.yaml does not have.",
+    "The rating would belong to no row of a summary-of-findings table. Outcomes are named by their id: the `id:` in "
+    "pico.yaml, or the name made into one ('Fysisk funktion' → 'fysisk-funktion').",
+    "outcome: smärta", "outcome: smarta")
+DUPLICATE_RATING = rule(
+    "HTA253", "duplicate-rating", E, "Two ratings in `certainty.yaml` are for the same outcome of the same comparison.",
+    "Only one of them could be printed; say which one the source gives.",
+    "- outcome: smarta\n  certainty: låg\n- outcome: smarta\n  certainty: måttlig",
+    "- outcome: smarta\n  comparison: mot placebo\n  certainty: låg\n- outcome: smarta\n  comparison: mot "
+    "standardbehandling\n  certainty: måttlig")
+KEY_OUTCOME_UNRATED = rule(
+    "HTA254", "key-outcome-unrated", E, "An assessment that rates certainty has a key outcome without a rating that is not declared a knowledge gap.",
+    "Once an assessment rates the certainty of its evidence (it has a `certainty.yaml`), every outcome the decision "
+    "rests on needs a rating, 'not assessed' with a reason, or `knowledge_gap: true` in pico.yaml; otherwise the "
+    "summary-of-findings table silently lacks it. An assessment without `certainty.yaml` is not asked for ratings: "
+    "its source may give an overall judgement only, and hta never invents a rating.",
+    "certainty.yaml rates 'smarta' but not the primary outcome 'biverkningar'.",
+    "- outcome: biverkningar\n  certainty: not assessed\n  reason: Inga studier rapporterade biverkningar.")
+STRENGTH_DISAGREES = rule(
+    "HTA255", "strength-disagrees", E, "A conclusion states a strength of evidence the certainty of the outcomes it names does not have.",
+    "'Måttligt stöd' over outcomes rated low overstates the evidence; a reader who trusts the words over the table is "
+    "misled. The strength in the words must be the certainty of one of the outcomes the bullet names.",
+    "- text: Det finns ett måttligt stöd för att smärtan minskar.\n  outcomes: [smarta]  # rated ⊕⊕◯◯",
+    "- text: Det finns ett lågt stöd för att smärtan minskar.\n  outcomes: [smarta]")
+UNKNOWN_BULLET_OUTCOME = rule(
+    "HTA256", "unknown-bullet-outcome", E, "A conclusion bullet names an outcome id or a reference id the assessment does not have.",
+    "The bullet would link to nothing; usually the id is misspelt or was renamed in pico.yaml.",
+    "outcomes: [smärta]", "outcomes: [smarta]")
+BULLET_WITHOUT_BASIS = rule(
+    "HTA257", "bullet-without-basis", W, "A conclusion bullet names no outcome and no reference, and is not marked as the council's own judgement.",
+    "Once an assessment links its conclusions to their evidence (any bullet of conclusions.yaml names outcomes, "
+    "references or `own_judgement`), every bullet should say what it rests on, so that readers can follow each one "
+    "to the rows of the summary-of-findings table. Conclusions written as plain text throughout, as the reference "
+    "statement writes them, are not asked for it: that would flag every bullet of a report that never meant to "
+    "link them, and a basis hta guessed for them would be invented.",
+    "- text: Testbehandling bör bara ges i studier.",
+    "- text: Testbehandling bör bara ges i studier.\n  own_judgement: true", relaxed_in_draft=True)
+SEVERAL_PICOS_UNNAMED = rule(
+    "HTA258", "rating-without-pico", E, "A rating in `certainty.yaml` names no PICO, but pico.yaml has several.",
+    "The rating could belong to any of them.", "outcome: smarta", "pico: vuxna\noutcome: smarta")
+
 # --- Build: what `hta build` finds while it finds and writes the reports ----------------------------
 NOT_AN_ASSESSMENT = rule(
     "HTA950", "not-an-assessment", E, "A folder under `assessments/` (or named on the command line) has no readable `assessment.yaml`.",

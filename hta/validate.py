@@ -15,6 +15,7 @@ from . import i18n, load, rules
 from .diagnostics import Diagnostic, has_errors
 from .inventory import EVIDENCE_FILES, REFERENCE_FILES, take_stock
 from .load import Loaded, Source, Table, clip, excerpt, read_bytes, read_table, read_text, read_yaml
+from .certainty import Certainty, Rating
 from .model import (EARLIEST, EVIDENCE_COLUMNS, LATEST, Assessment, Conclusions, EvidenceRow, Metadata, Pico, Reference, Search,
                     Section, SectionKey)
 from .i18n import N_, _
@@ -176,6 +177,7 @@ def _read_assessment(folder: Path, first: Loaded) -> tuple[Assessment, list[Diag
     picos = validated("pico.yaml", list[Pico], Pico, [])
     searches = validated("searches.yaml", list[Search], Search, [], required=False)
     conclusions = validated("conclusions.yaml", Conclusions, Conclusions, Conclusions)
+    certainty = validated("certainty.yaml", Certainty, Rating, [], required=False)
     listing = take_stock(folder, meta.csl if meta else None)
     stock = listing.findings
     if meta is None:
@@ -202,7 +204,7 @@ def _read_assessment(folder: Path, first: Loaded) -> tuple[Assessment, list[Diag
         if problems:
             unread.add("csl")
     return Assessment(folder, meta, picos, searches, conclusions, sections, evidence or [], references, sources,
-                      figures, frozenset(unread)), findings
+                      figures, certainty, frozenset(unread)), findings
 
 
 def _stand_in_metadata(folder: Path) -> Metadata:
