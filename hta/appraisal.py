@@ -260,7 +260,7 @@ def appraisals(a: Assessment) -> list[ToolAppraisals]:
     result = []
     references = {r.id: r for r in a.references}
     for tool_id, rows in by_tool.items():
-        labels = study_labels([references.get(row.reference) or row.reference for row, _, _ in rows])
+        labels = study_labels([references.get(row.reference) or row.reference for row, *_rest in rows])
         result.append(ToolAppraisals(tool_of[tool_id], tuple(
             StudyAppraisal(row, label, tuple(ratings), overall)
             for (row, ratings, overall), label in zip(rows, labels))))

@@ -10,11 +10,11 @@ import traceback
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from . import rules
 from typing import TYPE_CHECKING
 
+from . import i18n, rules
 from .diagnostics import Diagnostic, HtaError, display_path, has_errors
+from .i18n import N_, _
 from .library import STATE
 from .publish import LOG, output_lock, remove, staging_folder, swap_in
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # reading, checking and writing are imported where used: a li
     from .model import Assessment
 
 FORMATS = ("html", "docx", "pdf")
-HTML, WORD, PDF = "the web page", "the Word file", "the PDF"  # each output as a finding names it
+HTML, WORD, PDF = N_("the web page"), N_("the Word file"), N_("the PDF")  # each output as a finding names it
 ASSESSMENT_FILE = "assessment.yaml"
 
 
@@ -67,31 +67,31 @@ def missing_assessment_file(folder: Path) -> Diagnostic | None:
     def finding(path: Path, why: str, hint: str) -> Diagnostic:
         shown_path = str(Path(display_path(path.parent)) / path.name)  # a link as named, not where it points
         return rules.NOT_AN_ASSESSMENT.at(shown_path, 1, 1,
-                                          f"the folder {shown} is not an assessment: {why}.", hint)
+                                          _("the folder {shown} is not an assessment: {why}.").format(shown=shown, why=why), hint)
 
     if folder.is_symlink() and not folder.exists():
-        return finding(folder, f"it is a link to {os.readlink(folder)}, which does not exist",
-                       "Remove the link, or point it at an assessment folder.")
+        return finding(folder, _("it is a link to {target}, which does not exist").format(target=os.readlink(folder)),
+                       _("Remove the link, or point it at an assessment folder."))
     if expected.is_symlink() and not expected.exists():
-        return finding(expected, f"its {ASSESSMENT_FILE} is a link to {os.readlink(expected)}, which does not exist",
-                       "Replace the link by the file itself.")
+        return finding(expected, _("its {file} is a link to {target}, which does not exist").format(file=ASSESSMENT_FILE, target=os.readlink(expected)),
+                       _("Replace the link by the file itself."))
     if expected.exists():
-        return finding(expected, f"its {ASSESSMENT_FILE} is not a file", f"Make {ASSESSMENT_FILE} a file.")
+        return finding(expected, _("its {file} is not a file").format(file=ASSESSMENT_FILE), _("Make {file} a file.").format(file=ASSESSMENT_FILE))
     try:
         names = sorted(p.name for p in folder.iterdir() if not p.is_dir())
     except OSError as exc:
-        return finding(expected, f"it cannot be read ({exc.strerror})", "Make the folder readable.")
+        return finding(expected, _("it cannot be read ({strerror})").format(strerror=exc.strerror), _("Make the folder readable."))
     misnamed = difflib.get_close_matches(ASSESSMENT_FILE, names, n=1, cutoff=0.8) or [
         n for n in names if n.lower() in (ASSESSMENT_FILE, "assessment.yml")]
     if misnamed:
-        return finding(folder / misnamed[0], f"it has no {ASSESSMENT_FILE}", f"Rename {misnamed[0]} to {ASSESSMENT_FILE}.")
+        return finding(folder / misnamed[0], _("it has no {file}").format(file=ASSESSMENT_FILE), _("Rename {misnamed} to {file}.").format(misnamed=misnamed[0], file=ASSESSMENT_FILE))
     deeper = sorted(folder.glob(f"*/{ASSESSMENT_FILE}"))
     if deeper:
         inner = display_path(deeper[0].parent)
-        return finding(deeper[0], f"it has no {ASSESSMENT_FILE}, and one was found a level deeper, in {inner}",
-                       f"Move the files of {inner} up into {shown}, or the folder itself directly under assessments/.")
-    return finding(expected, f"it has no {ASSESSMENT_FILE}",
-                   "Create one (`hta new` shows every file), or move the folder out of assessments/.")
+        return finding(deeper[0], _("it has no {file}, and one was found a level deeper, in {inner}").format(file=ASSESSMENT_FILE, inner=inner),
+                       _("Move the files of {inner} up into {shown}, or the folder itself directly under assessments/.").format(inner=inner, shown=shown))
+    return finding(expected, _("it has no {file}").format(file=ASSESSMENT_FILE),
+                   _("Create one (`hta new` shows every file), or move the folder out of assessments/."))
 
 
 def read_and_check(folder: Path) -> tuple[Assessment | None, list[Diagnostic]]:
@@ -105,7 +105,8 @@ def read_and_check(folder: Path) -> tuple[Assessment | None, list[Diagnostic]]:
     assessment, findings = read_assessment(folder)
     # every check runs on what could be read; a file that could not be stands in the model as absent, and
     # the checks leave out what would only repeat that (see Assessment.unread)
-    findings += run_checks(assessment)
+    with i18n.language(assessment.meta.language):
+        findings += run_checks(assessment)
     return assessment, sorted(set(findings))
 
 
@@ -123,11 +124,12 @@ def check_all(folders: list[Path], out_root: Path = Path("_build"), reuse=None, 
     for outcome in outcomes:
         others = [o for o in outcomes if o.name == outcome.name]
         if len(others) > 1:
-            shown = " and ".join(display_path(o.folder) for o in others)
-            outcome.diagnostics.append(rules.SAME_OUTPUT_FOLDER.at(
-                display_path(outcome.folder / ASSESSMENT_FILE), 1, 1,
-                f"{shown} would both be built into {display_path(out_root / outcome.name)}.",
-                "Build them one at a time with different --out folders, or rename one of the folders."))
+            with i18n.language(outcome.assessment.meta.language if outcome.assessment else None):
+                shown = _(" and ").join(display_path(o.folder) for o in others)
+                outcome.diagnostics.append(rules.SAME_OUTPUT_FOLDER.at(
+                    display_path(outcome.folder / ASSESSMENT_FILE), 1, 1,
+                    _("{shown} would both be built into {out}.").format(shown=shown, out=display_path(out_root / outcome.name)),
+                    _("Build them one at a time with different --out folders, or rename one of the folders.")))
             outcome.reused, outcome.outputs = False, []
     return outcomes
 
@@ -171,10 +173,9 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
     from .parallel import run
 
     if out_root.exists() and not out_root.is_dir():
-        raise HtaError(f"--out {display_path(out_root)} is a file, not a folder; name a folder (it is created when missing).")
+        raise HtaError(_("--out {out_root} is a file, not a folder; name a folder (it is created when missing).").format(out_root=display_path(out_root)))
     if engine == "quarto" and convert.quarto_path() is None:
-        raise HtaError("--engine quarto needs Quarto, and `quarto` is not on PATH; "
-                       "install it from https://quarto.org, or leave out --engine.")
+        raise HtaError(_("--engine quarto needs Quarto, and `quarto` is not on PATH; install it from https://quarto.org, or leave out --engine."))
     environment = cache.Environment.current(convert.choose_engine(engine))
 
     def unchanged(folder: Path) -> Outcome | None:
@@ -252,10 +253,11 @@ def build_one(assessment: Assessment, out_root: Path, engine: str, digest: str,
               findings: list[Diagnostic] = ()) -> list[Path] | Diagnostic:
     """One assessment's report, in a worker process or this one; a failure is said as its finding here,
     where the converter's exception and traceback still are."""
-    try:
-        return write_report(assessment, out_root, engine, digest, findings)
-    except Exception as exc:  # noqa: BLE001 -- said as a finding of this assessment, traceback logged
-        return failure_finding(assessment, exc, out_root)
+    with i18n.language(assessment.meta.language):
+        try:
+            return write_report(assessment, out_root, engine, digest, findings)
+        except Exception as exc:  # noqa: BLE001 -- said as a finding of this assessment, traceback logged
+            return failure_finding(assessment, exc, out_root)
 
 
 def expected_outputs(out_root: Path, name: str) -> list[Path]:
@@ -331,7 +333,7 @@ def failure_finding(assessment: Assessment, exc: Exception, out_root: Path) -> D
     command and what the converter said (the whole traceback goes to `_build/.hta/build.log`)."""
     from .convert import ConversionError, LimitExceeded
 
-    output = exc.output if isinstance(exc, OutputFailed) else "the report"
+    output = _(exc.output if isinstance(exc, OutputFailed) else N_("the report"))
     cause = exc.__cause__ if isinstance(exc, OutputFailed) and exc.__cause__ else exc
     log = out_root / STATE / LOG
     with log.open("a", encoding="utf-8") as f:
@@ -343,20 +345,19 @@ def failure_finding(assessment: Assessment, exc: Exception, out_root: Path) -> D
     if isinstance(cause, LimitExceeded):
         culprit = max(texts, key=lambda p: p.stat().st_size)
         return rules.CONVERSION_LIMIT.at(
-            display_path(culprit), 1, 1, f"{output} of {assessment.name} could not be made: {cause}, and was stopped.",
-            f"{display_path(culprit)}, the largest text of the assessment, is the most likely cause: look for pasted "
-            f"binary data or one enormous line. Details: {display_path(log)}.")
+            display_path(culprit), 1, 1, _("{output} of {name} could not be made: {cause}, and was stopped.").format(output=output, name=assessment.name, cause=cause),
+            _("{culprit}, the largest text of the assessment, is the most likely cause: look for pasted binary data or one enormous line. Details: {log}.").format(culprit=display_path(culprit), log=display_path(log)))
     said = cause.stderr if isinstance(cause, ConversionError) else str(cause)
     csl = [assessment.folder / assessment.meta.csl] if assessment.meta.csl else []
     named = [p for p in texts + assessment.pictures() + csl if p.name in said]  # as the converter complains of it
     culprit = named[0] if named else assessment.folder / ASSESSMENT_FILE
     what = str(cause) if isinstance(cause, ConversionError) else f"{type(cause).__name__}: {cause}"
     excerpt = " ".join(said.split())[:300]
-    blame = (f"{display_path(culprit)} is the most likely cause." if named else
-             "No file of the assessment is named; if none is to blame, this is a bug in hta: please report it.")
+    blame = (_("{file} is the most likely cause.").format(file=display_path(culprit)) if named else
+             _("No file of the assessment is named; if none is to blame, this is a bug in hta: please report it."))
     return rules.CONVERSION_FAILED.at(
-        display_path(culprit), 1, 1, f"{output} of {assessment.name} could not be made: {what}.",
-        f"{blame} The converter said: {excerpt or '(nothing)'}; details: {display_path(log)}.")
+        display_path(culprit), 1, 1, _("{output} of {name} could not be made: {what}.").format(output=output, name=assessment.name, what=what),
+        _("{blame} The converter said: {value}; details: {log}.").format(blame=blame, value=excerpt or _("(nothing)"), log=display_path(log)))
 
 
 def _texts(assessment: Assessment) -> list[Path]:
@@ -460,7 +461,7 @@ def convert_qmd(job, assessment: Assessment, engine: str, meanwhile=None) -> lis
             if meanwhile:
                 with making(WORD):
                     meanwhile()
-            with making("the report (.qmd)"):
+            with making(N_("the report (.qmd)")):
                 ast = read.result()
 
         def pdf() -> None:

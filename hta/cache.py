@@ -18,6 +18,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
+from . import i18n
 from .diagnostics import Diagnostic, Severity
 from .paths import LABELS, TEMPLATES
 
@@ -74,8 +75,9 @@ def font_files() -> list[Path]:
 
 
 def code_files() -> list[Path]:
-    """hta's own modules: a developer's change counts like a new version, though the number stays."""
-    return sorted(CODE.glob("*.py"))
+    """hta's own modules and message catalogues: a developer's change counts like a new version, though the
+    number stays."""
+    return sorted(CODE.glob("*.py")) + sorted(CODE.glob("locale/*/LC_MESSAGES/*.mo"))
 
 
 class _Digest:
@@ -207,6 +209,7 @@ class CheckRecord:
         d.add("hta", hta_version().encode())
         d.add("folder", str(folder).encode())
         d.add("cwd", str(Path.cwd()).encode())
+        d.add("language", i18n.cache_key().encode())  # findings are words: the same folder reads otherwise under --lang nb
         _add_folder(d, folder)
         return out_root / CACHE / "check" / f"{d.hexdigest()}.json"
 

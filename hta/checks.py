@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from . import prose_numbers, rules
 from .diagnostics import Diagnostic, Severity, display_path
+from .i18n import N_, _
 from .labels import available_languages, labels_for
 from .load import Source, clip
 from .model import (COUNT_PLACEHOLDER, IMAGE, REQUIRED_SECTIONS, Assessment, Status, slug,
@@ -62,14 +63,15 @@ def required_sections(a: Assessment) -> Iterator[Diagnostic]:
             continue  # unreadable, or a misnamed file is taken for it: said where that file is
         if section is None:
             yield Source(a.folder / "sections" / f"{key.value}.md").at_line(
-                rules.MISSING_SECTION, None, f"the section {key.value}.md is missing.",
-                "Write it; an aspect without evidence still needs a sentence that says so.")
+                rules.MISSING_SECTION, None, _("the section {file} is missing.").format(file=f"{key.value}.md"),
+                _("Write it; an aspect without evidence still needs a sentence that says so."))
         elif not section.text.strip():
-            yield section.source.at_line(rules.MISSING_SECTION, section.first_line, f"the section {key.value}.md is empty.",
-                                         "Write it; an aspect without evidence still needs a sentence that says so.")
+            yield section.source.at_line(rules.MISSING_SECTION, section.first_line,
+                                         _("the section {file} is empty.").format(file=f"{key.value}.md"),
+                                         _("Write it; an aspect without evidence still needs a sentence that says so."))
     meta = _source(a, "assessment.yaml")
     if a.was_read("assessment.yaml") and not a.meta.question.strip():
-        yield meta.at(rules.MISSING_SECTION, ("question",), "the question (frågeställning) is empty.")
+        yield meta.at(rules.MISSING_SECTION, ("question",), _("the question (`question:`) is empty."))
 
 
 @check
@@ -78,15 +80,16 @@ def conclusions_present(a: Assessment) -> Iterator[Diagnostic]:
         return
     source = _source(a, "conclusions.yaml")
     required = {c.value for c in a.style.conclusions.required} if a.style else {"findings", "judgements"}
-    for key, words in (("findings", "what the councils note (konstaterar att)"),
-                       ("judgements", "what the councils judge (bedömer att)"),
-                       ("summary", "the summarising judgement"), ("recommendations", "the recommendations"),
-                       ("knowledge_gaps", "the knowledge gaps")):
+    for key, words in (("findings", N_('"findings" is empty: what the councils note (konstaterar att) is missing.')),
+                       ("judgements", N_('"judgements" is empty: what the councils judge (bedömer att) is missing.')),
+                       ("summary", N_('"summary" is empty: the summarising judgement is missing.')),
+                       ("recommendations", N_('"recommendations" is empty: the recommendations are missing.')),
+                       ("knowledge_gaps", N_('"knowledge_gaps" is empty: the knowledge gaps are missing.'))):
         if key not in required:
             continue
         if not [item for item in getattr(a.conclusions, key) if item.text.strip()]:
-            yield source.at(rules.MISSING_CONCLUSIONS, (key,), f'"{key}" is empty: {words} is missing.',
-                            f"Add at least one bullet under `{key}:`.")
+            yield source.at(rules.MISSING_CONCLUSIONS, (key,), _(words),
+                            _("Add at least one bullet under `{key}:`.").format(key=key))
 
 
 @check
@@ -95,44 +98,47 @@ def people_present(a: Assessment) -> Iterator[Diagnostic]:
         return
     source = _source(a, "assessment.yaml")
     if not a.meta.authors:
-        yield source.at(rules.MISSING_PEOPLE, ("authors",), "no authors are named.",
-                        "Add `authors:` with name, title and affiliation of each author.")
-    for key, what in (("dnr", "the registration number (Dnr)"), ("unit", "the issuing unit"),
-                      ("requester", "the requester (frågeställare)")):
+        yield source.at(rules.MISSING_PEOPLE, ("authors",), _("no authors are named."),
+                        _("Add `authors:` with name, title and affiliation of each author."))
+    for key, what in (("dnr", N_("the registration number (Dnr) is missing.")), ("unit", N_("the issuing unit is missing.")),
+                      ("requester", N_("the requester (`requester:`) is missing."))):
         if key == "dnr" and a.meta.report_number.strip():
             continue  # a report known by its own number may have no Dnr
         if not getattr(a.meta, key).strip():
-            yield source.at(rules.MISSING_PEOPLE, (key,), f"{what} is missing.", f"Fill in `{key}:`.")
+            yield source.at(rules.MISSING_PEOPLE, (key,), _(what), _("Fill in `{key}:`.").format(key=key))
     if not [c for c in a.meta.councils if c.strip()]:
-        yield source.at(rules.MISSING_PEOPLE, ("councils",), "no council is named.",
-                        "List the councils behind the statement under `councils:`.")
+        yield source.at(rules.MISSING_PEOPLE, ("councils",), _("no council is named."),
+                        _("List the councils behind the statement under `councils:`."))
 
 
 @check
 def duplicate_ids(a: Assessment) -> Iterator[Diagnostic]:
     """An id names one thing: searches, the databases and exclusions of a search, and PICOs each once."""
     searches = _source(a, "searches.yaml")
-    yield from _twice(searches, [((i,), s.id) for i, s in enumerate(a.searches)], "id", "the search",
-                      "Give each search its own `id:`.")
+    yield from _twice(searches, [((i,), s.id) for i, s in enumerate(a.searches)], "id",
+                      N_('the search id "{id}" is used twice.'), _("Give each search its own `id:`."))
     for i, search in enumerate(a.searches):
         yield from _twice(searches, [((i, "databases", j), db.id) for j, db in enumerate(search.databases)], "name",
-                          f"{search.id}: the database",
-                          "Give one of them its own `id:` (e.g. pubmed-2); prose names a database's hits by it.")
+                          N_('{search}: the database id "{id}" is used twice.'),
+                          _("Give one of them its own `id:` (e.g. pubmed-2); prose names a database's hits by it."),
+                          search.id)
         yield from _twice(searches, [((i, "screening", "exclusions", k), e.id)
                                      for k, e in enumerate(search.screening.exclusions)], "reason",
-                          f"{search.id}: the exclusion",
-                          "Give one of them its own `id:`, or list the references of one reason in one entry.")
-    yield from _twice(_source(a, "pico.yaml"), [((i,), p.id) for i, p in enumerate(a.picos) if p.id], "id", "the PICO",
-                      "Give each PICO its own `id:`.")
+                          N_('{search}: the exclusion id "{id}" is used twice.'),
+                          _("Give one of them its own `id:`, or list the references of one reason in one entry."),
+                          search.id)
+    yield from _twice(_source(a, "pico.yaml"), [((i,), p.id) for i, p in enumerate(a.picos) if p.id], "id",
+                      N_('the PICO id "{id}" is used twice.'), _("Give each PICO its own `id:`."))
 
 
-def _twice(source: Source, named: list[tuple[tuple, str]], made_from: str, what: str, hint: str) -> Iterator[Diagnostic]:
+def _twice(source: Source, named: list[tuple[tuple, str]], made_from: str, message: str, hint: str,
+           search: str = "") -> Iterator[Diagnostic]:
     """A finding at each id used before; at the key it was made from when the id is not written."""
     seen: set[str] = set()
     for loc, name in named:
         if name in seen:
             at = loc + ("id",) if loc + ("id",) in source.positions else loc + (made_from,)
-            yield source.at(rules.DUPLICATE_ID, at, f'{what} id "{clip(name)}" is used twice.', hint)
+            yield source.at(rules.DUPLICATE_ID, at, _(message).format(id=clip(name), search=search), hint)
         seen.add(name)
 
 
@@ -146,22 +152,22 @@ def pico_complete(a: Assessment) -> Iterator[Diagnostic]:
     # an outcome is looked for in the results; when those could not be read, its absence says nothing
     results_read = a.was_read("sections/results.md", "sections/prior-review.md")
     if not a.picos:
-        yield source.at(rules.PICO_ELEMENT, (), "the assessment has no PICO.", "Write one in pico.yaml.")
+        yield source.at(rules.PICO_ELEMENT, (), _("the assessment has no PICO."), _("Write one in pico.yaml."))
     results = " ".join(a.sections[k].text for k in a.sections if k.value in {"results", "prior-review"}).lower()
     for i, pico in enumerate(a.picos):
         for element in pico.missing_elements():
-            yield source.at(rules.PICO_ELEMENT, (i, element), f'the PICO\'s "{element}" is empty.')
+            yield source.at(rules.PICO_ELEMENT, (i, element), _('the PICO\'s "{element}" is empty.').format(element=element))
         # the other outcome forms (GRADE tiers, numbered) have rules of their own (shape_checks.py)
         if not pico.outcomes.primary and pico.outcomes.forms() in ([], ["primary"]):
-            yield source.at(rules.NO_PRIMARY_OUTCOME, (i, "outcomes"), "the PICO has no primary outcome.",
-                            "List at least one under `outcomes: primary:`.")
+            yield source.at(rules.NO_PRIMARY_OUTCOME, (i, "outcomes"), _("the PICO has no primary outcome."),
+                            _("List at least one under `outcomes: primary:`."))
         for where, outcome in pico.outcomes.located():
             terms = [_outcome_term(outcome.name)] + [t.lower() for t in outcome.aliases]
             if results_read and not outcome.knowledge_gap and not any(t and t in results for t in terms):
                 yield source.at(rules.OUTCOME_NOT_ADDRESSED, (i, "outcomes", *where),
-                                f'the outcome "{outcome.name}" is not addressed in the results.',
-                                "Report it in sections/results.md, name the words the results use for it "
-                                "under `aliases:`, or declare `knowledge_gap: true`.")
+                                _('the outcome "{outcome}" is not addressed in the results.').format(outcome=outcome.name),
+                                _("Report it in sections/results.md, name the words the results use for it "
+                                  "under `aliases:`, or declare `knowledge_gap: true`."))
 
 
 def _outcome_term(name: str) -> str:
@@ -181,8 +187,9 @@ def search_lines(a: Assessment) -> Iterator[Diagnostic]:
             misnumbered = [(k, line) for k, line in enumerate(db.lines) if line.n != k + 1]
             for k, line in misnumbered:
                 yield source.at(rules.LINE_NUMBERS, where + ("lines", k, "n"),
-                                f"{db.name}: line {k + 1} is numbered {line.n}.",
-                                f"Number the lines 1, 2, 3, … in order; this one should be {k + 1}.")
+                                _("{database}: line {place} is numbered {number}.").format(
+                                    database=db.name, place=k + 1, number=line.n),
+                                _("Number the lines 1, 2, 3, … in order; this one should be {place}.").format(place=k + 1))
             if misnumbered:
                 continue  # which line a combination means is unclear until the numbering is fixed
             seen: set[int] = set()
@@ -190,12 +197,14 @@ def search_lines(a: Assessment) -> Iterator[Diagnostic]:
                 for ref in line.combined_lines:
                     if ref >= line.n or ref not in seen:
                         yield source.at(rules.COMBINATION_REFERENCE, where + ("lines", k, "terms"),
-                                        f'{db.name}: line {line.n} ("{line.terms}") refers to line {ref}, '
-                                        "which does not come before it.")
+                                        _('{database}: line {number} ("{terms}") refers to line {other}, '
+                                          "which does not come before it.").format(
+                                            database=db.name, number=line.n, terms=line.terms, other=ref))
                 seen.add(line.n)
             if decided and db.date > decided:
                 yield source.at(rules.SEARCH_DATE, where + ("date",),
-                                f"{db.name} was searched {db.date.isoformat()}, after the decision date {decided.isoformat()}.")
+                                _("{database} was searched {date}, after the decision date {decided}.").format(
+                                    database=db.name, date=db.date.isoformat(), decided=decided.isoformat()))
 
 
 # --- Screening ---------------------------------------------------------------------------------------
@@ -208,45 +217,55 @@ def screening_arithmetic(a: Assessment) -> Iterator[Diagnostic]:
         at = lambda key: (i, "screening", key)  # noqa: E731
 
         def unverifiable(what: str, missing: str) -> Diagnostic:
-            return source.at(rules.UNVERIFIABLE, at(missing), f"{search.id}: {what} cannot be verified: "
-                             f"{missing} is recorded as not reported.")
+            return source.at(rules.UNVERIFIABLE, at(missing), _("{search}: {what} cannot be verified: "
+                             "{missing} is recorded as not reported.").format(search=search.id, what=_(what), missing=missing))
 
         if isinstance(s.identified, int) and s.identified != c.identified:
             yield source.at(rules.SCREENING_SUM, at("identified"),
-                            f"{search.id}: identified is {s.identified}, but the databases' hits add up to {c.identified}.",
-                            "Correct the hits or the identified count; the report prints the sum of the hits.")
+                            _("{search}: identified is {identified}, but the databases' hits add up to {hits}.").format(
+                                search=search.id, identified=s.identified, hits=c.identified),
+                            _("Correct the hits or the identified count; the report prints the sum of the hits."))
         if isinstance(s.screened, int):
             if c.duplicates is None:
-                yield unverifiable("identified − duplicates = screened", "duplicates")
+                yield unverifiable(N_("identified − duplicates = screened"), "duplicates")
             elif c.identified - c.duplicates != s.screened:
                 yield source.at(rules.SCREENING_SUM, at("screened"),
-                                f"{search.id}: identified {c.identified} − duplicates {c.duplicates} = "
-                                f"{c.identified - c.duplicates}, but screened is {s.screened}.")
+                                _("{search}: identified {identified} − duplicates {duplicates} = "
+                                  "{difference}, but screened is {screened}.").format(
+                                    search=search.id, identified=c.identified, duplicates=c.duplicates,
+                                    difference=c.identified - c.duplicates, screened=s.screened))
         elif s.screened is None and c.duplicates is None:
-            yield unverifiable("the number screened", "duplicates")
+            yield unverifiable(N_("the number screened"), "duplicates")
         if isinstance(s.excluded_screening, int):
             if c.screened is None or c.fulltext is None:
-                yield unverifiable("screened − excluded = full texts", "duplicates" if c.screened is None else "fulltext")
+                yield unverifiable(N_("screened − excluded = full texts"), "duplicates" if c.screened is None else "fulltext")
             elif c.screened - s.excluded_screening != c.fulltext:
                 yield source.at(rules.SCREENING_SUM, at("excluded_screening"),
-                                f"{search.id}: screened {c.screened} − excluded {s.excluded_screening} = "
-                                f"{c.screened - s.excluded_screening}, but full texts are {c.fulltext}.")
+                                _("{search}: screened {screened} − excluded {excluded} = "
+                                  "{difference}, but full texts are {fulltext}.").format(
+                                    search=search.id, screened=c.screened, excluded=s.excluded_screening,
+                                    difference=c.screened - s.excluded_screening, fulltext=c.fulltext))
         if c.fulltext is not None and c.fulltext - c.excluded != c.included:
             yield source.at(rules.SCREENING_SUM, at("included"),
-                            f"{search.id}: full texts {c.fulltext} − excluded {c.excluded} = "
-                            f"{c.fulltext - c.excluded}, but {c.included} are included.",
-                            "Every full text is either excluded with a reason or included.")
+                            _("{search}: full texts {fulltext} − excluded {excluded} = "
+                              "{difference}, but {included} are included.").format(
+                                search=search.id, fulltext=c.fulltext, excluded=c.excluded,
+                                difference=c.fulltext - c.excluded, included=c.included),
+                            _("Every full text is either excluded with a reason or included."))
         for name, value in (("duplicates", c.duplicates), ("screened", c.screened),
                             ("excluded_screening", c.excluded_screening)):
             if value is not None and value < 0:
-                yield source.at(rules.SCREENING_SUM, at(name), f"{search.id}: {name} comes out negative ({value}).")
+                yield source.at(rules.SCREENING_SUM, at(name), _("{search}: {name} comes out negative ({value}).").format(
+                    search=search.id, name=name, value=value))
         for k, exclusion in enumerate(s.exclusions):
             if not exclusion.reason.strip():
                 yield source.at(rules.EXCLUSION_REASON, at("exclusions") + (k, "reason"),
-                                f"{search.id}: an exclusion has no reason.", "Write why, e.g. 'Fel studiedesign'.")
+                                _("{search}: an exclusion has no reason.").format(search=search.id),
+                                _("Write why, e.g. 'Fel studiedesign'."))
             if exclusion.count is not None and exclusion.count < len(exclusion.references):
                 yield source.at(rules.SCREENING_SUM, at("exclusions") + (k, "count"),
-                                f"{search.id}: count {exclusion.count} is less than the {len(exclusion.references)} references listed.")
+                                _("{search}: count {count} is less than the {listed} references listed.").format(
+                                    search=search.id, count=exclusion.count, listed=len(exclusion.references)))
 
 
 # --- Prose -------------------------------------------------------------------------------------------
@@ -336,15 +355,20 @@ def _unknown_count(a: Assessment, search: str, name: str, names: dict) -> tuple[
     searches = [s.id for s in a.searches]
     if search not in searches:
         close = difflib.get_close_matches(search, searches, n=1)
+        placeholder = "{{" + name + "}}"
         if not searches:
-            return (f'{{{{{name}}}}}: there is no search "{search}" (yet); searches.yaml has no searches yet.',
-                    f'Add the search with `id: {search}` to searches.yaml, then the count is filled in.')
+            return (_('{placeholder}: there is no search "{search}" (yet); searches.yaml has no searches yet.').format(
+                        placeholder=placeholder, search=search),
+                    _("Add the search with `id: {search}` to searches.yaml, then the count is filled in.").format(search=search))
         there = ", ".join(f'"{s}"' for s in searches)
-        hint = f'Did you mean "{close[0]}"?' if close else f"Add a search with `id: {search}` to searches.yaml."
-        return f'{{{{{name}}}}}: there is no search "{search}" (yet); the searches are {there}.', hint
+        hint = (_('Did you mean "{name}"?').format(name=close[0]) if close
+                else _("Add a search with `id: {search}` to searches.yaml.").format(search=search))
+        return _('{placeholder}: there is no search "{search}" (yet); the searches are {searches}.').format(
+            placeholder=placeholder, search=search, searches=there), hint
     close = difflib.get_close_matches(name, names, n=1)
-    hint = f"Did you mean {{{{{close[0]}}}}}?" if close else "See docs/assessment-format.md, 'Numbers in prose'."
-    return f'{{{{{name}}}}} is not a count of the search "{search}".', hint
+    hint = (_("Did you mean {placeholder}?").format(placeholder="{{" + close[0] + "}}") if close
+            else _("See docs/assessment-format.md, 'Numbers in prose'."))
+    return _('{placeholder} is not a count of the search "{search}".').format(placeholder="{{" + name + "}}", search=search), hint
 
 
 _ANY_PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
@@ -361,26 +385,34 @@ def count_forms(a: Assessment) -> Iterator[Diagnostic]:
             column = match.start() - text.rfind("\n", 0, match.start())
             placeholder = COUNT_PLACEHOLDER.fullmatch(match[0])
             if placeholder is None:
-                yield source.at_line(rules.COUNT_FORM, line, f"{_shown(match[0])} is not a count placeholder.",
-                                     "Write {{search.count}}, {{search.count:words}} or {{search.count:ett}}.", column)
+                yield source.at_line(rules.COUNT_FORM, line,
+                                     _("{text} is not a count placeholder.").format(text=_shown(match[0])),
+                                     _("Write {digits}, {words} or {ett}.").format(
+                                         digits="{{search.count}}", words="{{search.count:words}}",
+                                         ett="{{search.count:ett}}"), column)
                 continue
             form = count_form(placeholder[3])
             if form is None:
-                yield source.at_line(rules.COUNT_FORM, line, f'"{_shown(placeholder[3].strip())}" is not a form of a count.',
-                                     "Write {{search.count:words}} (en, åtta) or {{search.count:ett}} (ett), or no "
-                                     "form for digits.", column)
+                yield source.at_line(rules.COUNT_FORM, line,
+                                     _('"{form}" is not a form of a count.').format(form=_shown(placeholder[3].strip())),
+                                     _("Write {words} (en, åtta) or {ett} (ett), or no form for digits.").format(
+                                         words="{{search.count:words}}", ett="{{search.count:ett}}"), column)
                 continue
             value = values.get(f"{placeholder[1]}.{placeholder[2]}")
             at_start = starts_sentence(text, match.start())
             if labels is None or not (form is not CountForm.DIGITS or at_start) or value is None:
                 continue
             if isinstance(value, dt.date) or in_words(value, labels.numbers) is None:
-                what = "a date" if isinstance(value, dt.date) else f"{value}, larger than {LARGEST_IN_WORDS:,}".replace(",", " ")
-                why = "begins a sentence" if at_start else "is asked for in words"
-                yield source.at_line(rules.COUNT_NOT_IN_WORDS, line, f"{{{{{placeholder[1]}.{placeholder[2]}}}}} {why}, "
-                                     f"but it is {what}, which has no word form; the report prints digits.",
-                                     "Begin the sentence with another word." if at_start
-                                     else "Write the count without a form.", column)
+                what = (_("a date") if isinstance(value, dt.date) else _("{value}, larger than {largest}").format(
+                    value=value, largest=f"{LARGEST_IN_WORDS:,}".replace(",", " ")))
+                message = (N_("{placeholder} begins a sentence, but it is {what}, which has no word form; the report "
+                              "prints digits.") if at_start else
+                           N_("{placeholder} is asked for in words, but it is {what}, which has no word form; the "
+                              "report prints digits."))
+                yield source.at_line(rules.COUNT_NOT_IN_WORDS, line, _(message).format(
+                                         placeholder="{{" + f"{placeholder[1]}.{placeholder[2]}" + "}}", what=what),
+                                     _("Begin the sentence with another word.") if at_start
+                                     else _("Write the count without a form."), column)
 
 
 def _shown(text: str) -> str:
@@ -408,15 +440,16 @@ def typed_numbers(a: Assessment) -> Iterator[Diagnostic]:
         for found in prose_numbers.counts(line):
             counted = prose_numbers.followed_by_count_noun(line, found)
             if found.value in by_value and (found.value >= 10 or counted):
-                names = " or ".join(f"{{{{{n}}}}}" for n in sorted(by_value[found.value])[:3])
-                yield source.at_line(rules.TYPED_NUMBER, number, f"{found.value} is typed here, and the data holds it.",
-                                     f"Write {names} instead, so the number cannot drift from the data.",
+                names = _(" or ").join("{{" + n + "}}" for n in sorted(by_value[found.value])[:3])
+                yield source.at_line(rules.TYPED_NUMBER, number,
+                                     _("{number} is typed here, and the data holds it.").format(number=found.value),
+                                     _("Write {names} instead, so the number cannot drift from the data.").format(names=names),
                                      found.start + 1)
             elif _HITS_NOUN.match(line, found.end) and values:
-                totals = ", ".join(f"{{{{{s.id}.identified}}}} = {s.counts().identified}" for s in a.searches)
+                totals = ", ".join("{{" + s.id + ".identified}} = " + str(s.counts().identified) for s in a.searches)
                 yield source.at_line(rules.TYPED_NUMBER, number,
-                                     f"{found.value} hits are typed here, but no search has that many.",
-                                     f"Write the count by name instead: {totals}.", found.start + 1)
+                                     _("{number} hits are typed here, but no search has that many.").format(number=found.value),
+                                     _("Write the count by name instead: {totals}.").format(totals=totals), found.start + 1)
 
 
 _HITS_NOUN = re.compile(r"[\s\u00a0\u202f]*(träffar|hits|treff)\b", re.I)
@@ -428,8 +461,8 @@ def pictures(a: Assessment) -> Iterator[Diagnostic]:
     for source, number, line in prose_lines(a):
         for match in IMAGE.finditer(line):
             if match[1] not in own and a.was_read(match[1]):  # an unreadable picture is said at its file
-                yield source.at_line(rules.PICTURE_OUTSIDE, number, f'the picture "{match[1]}" is not in figures/.',
-                                     "Copy the picture into the assessment's figures/ folder and write figures/NAME.",
+                yield source.at_line(rules.PICTURE_OUTSIDE, number, _('the picture "{path}" is not in figures/.').format(path=match[1]),
+                                     _("Copy the picture into the assessment's figures/ folder and write figures/NAME."),
                                      match.start(1) + 1)
 
 
@@ -439,19 +472,19 @@ def placeholders(a: Assessment) -> Iterator[Diagnostic]:
     for source, number, line in prose_lines(a):
         match = pattern.search(line)
         if match:
-            yield source.at_line(rules.PLACEHOLDER, number, f'placeholder text "{match[0]}" is left in.',
-                                 "Write the finished text, or remove the line.", match.start() + 1)
+            yield source.at_line(rules.PLACEHOLDER, number, _('placeholder text "{text}" is left in.').format(text=match[0]),
+                                 _("Write the finished text, or remove the line."), match.start() + 1)
         elif re.fullmatch(r"\s*[-*+]\s*", line):
-            yield source.at_line(rules.PLACEHOLDER, number, "an empty bullet is left in.", "Write it or remove it.")
+            yield source.at_line(rules.PLACEHOLDER, number, _("an empty bullet is left in."), _("Write it or remove it."))
         elif not line.strip() and source.path.name == "conclusions.yaml":
-            yield source.at_line(rules.PLACEHOLDER, number, "an empty bullet is left in.", "Write it or remove it.")
+            yield source.at_line(rules.PLACEHOLDER, number, _("an empty bullet is left in."), _("Write it or remove it."))
 
 
 # --- References --------------------------------------------------------------------------------------
 
 def _did_you_mean(key: str, ids: set[str]) -> str:
     close = difflib.get_close_matches(key, ids, n=1)
-    return f'Did you mean "{close[0]}"?' if close else "Add the reference with `hta refs import`."
+    return _('Did you mean "{name}"?').format(name=close[0]) if close else _("Add the reference with `hta refs import`.")
 
 
 @check
@@ -461,7 +494,7 @@ def unknown_citations(a: Assessment) -> Iterator[Diagnostic]:
     ids = {r.id for r in a.references}
     for source, number, column, key in citations(a):
         if key not in ids:
-            yield source.at_line(rules.UNKNOWN_CITATION, number, f'"@{key}" is not in the references.',
+            yield source.at_line(rules.UNKNOWN_CITATION, number, _('"{citation}" is not in the references.').format(citation="@" + key),
                                  _did_you_mean(key, ids), column)
     searches = _source(a, "searches.yaml")
     for i, search in enumerate(a.searches):
@@ -471,11 +504,11 @@ def unknown_citations(a: Assessment) -> Iterator[Diagnostic]:
         for loc, key in listed:
             if key not in ids:
                 yield searches.at(rules.UNKNOWN_CITATION, (i, "screening") + loc,
-                                  f'"{key}" is not in the references.', _did_you_mean(key, ids))
+                                  _('"{citation}" is not in the references.').format(citation=key), _did_you_mean(key, ids))
     evidence = a.sources.get("evidence")
     for row in a.evidence:
         if row.reference not in ids and evidence is not None:
-            yield evidence.at_line(rules.EVIDENCE_REFERENCE, row.row, f'row {row.row}: "{row.reference}" is not in the references.',
+            yield evidence.at_line(rules.EVIDENCE_REFERENCE, row.row, _('row {row}: "{reference}" is not in the references.').format(row=row.row, reference=row.reference),
                                    _did_you_mean(row.reference, ids))
 
 
@@ -490,8 +523,8 @@ def uncited_references(a: Assessment) -> Iterator[Diagnostic]:
         cited |= {key for e in search.screening.exclusions for key in e.references}
     for ref in a.references:
         if ref.id not in cited:
-            yield _reference_at(a, ref.id, rules.UNCITED_REFERENCE, f'"{ref.id}" is never cited.',
-                                "Cite it in the text, or remove it from the references.")
+            yield _reference_at(a, ref.id, rules.UNCITED_REFERENCE, _('"{id}" is never cited.').format(id=ref.id),
+                                _("Cite it in the text, or remove it from the references."))
 
 
 @check
@@ -503,13 +536,14 @@ def reference_identifiers(a: Assessment) -> Iterator[Diagnostic]:
             if not value:
                 continue
             if not re.fullmatch(pattern, value):
-                yield _reference_at(a, ref.id, rules.MALFORMED_IDENTIFIER, f'"{ref.id}" has a malformed {kind}: "{value}".',
-                                    "A DOI starts with 10. (no https://doi.org/); a PMID is digits only.")
+                yield _reference_at(a, ref.id, rules.MALFORMED_IDENTIFIER, _('"{id}" has a malformed {kind}: "{value}".').format(id=ref.id, kind=kind, value=value),
+                                    _("A DOI starts with 10. (no https://doi.org/); a PMID is digits only."))
             key = (kind, value.lower())
             if key in seen:
                 yield _reference_at(a, ref.id, rules.DUPLICATE_REFERENCE,
-                                    f'"{ref.id}" has the same {kind} as "{seen[key]}": {value}.',
-                                    "Keep one entry and cite it by its id.")
+                                    _('"{id}" has the same {kind} as "{other}": {value}.').format(
+                                        id=ref.id, kind=kind, other=seen[key], value=value),
+                                    _("Keep one entry and cite it by its id."))
             seen.setdefault(key, ref.id)
 
 
@@ -549,8 +583,9 @@ def evidence_ratings(a: Assessment) -> Iterator[Diagnostic]:
         scale = APPRAISAL_SCALES.get(row.appraisal_tool.strip().lower())
         if scale and not rated_per_domain(row) and row.rating.strip().lower() not in scale and evidence is not None:
             yield evidence.at_line(rules.EVIDENCE_RATING, row.row,
-                                   f'row {row.row}: "{row.rating}" is not on the {row.appraisal_tool} scale.',
-                                   f"Use one of: {', '.join(sorted(scale))}.")
+                                   _('row {row}: "{rating}" is not on the {tool} scale.').format(
+                                       row=row.row, rating=row.rating, tool=row.appraisal_tool),
+                                   _("Use one of: {values}.").format(values=", ".join(sorted(scale))))
 
 
 # --- Metadata ----------------------------------------------------------------------------------------
@@ -567,26 +602,27 @@ def metadata(a: Assessment) -> Iterator[Diagnostic]:
     source = _source(a, "assessment.yaml")
     languages = available_languages()
     if a.meta.language not in languages:
-        yield source.at(rules.UNKNOWN_LANGUAGE, ("language",), f'"{a.meta.language}" has no labels file.',
-                        f"Use one of: {', '.join(languages)}.")
+        yield source.at(rules.UNKNOWN_LANGUAGE, ("language",), _('"{language}" has no labels file.').format(language=a.meta.language),
+                        _("Use one of: {values}.").format(values=", ".join(languages)))
     prefix = _DNR_LABEL.match(a.meta.dnr)
     if prefix and a.meta.dnr[prefix.end():].strip():
         number = a.meta.dnr[prefix.end():].strip()
         label = labels_for(a.meta.language).dnr if a.meta.language in languages else "Dnr:"
-        yield source.at(rules.DNR_PREFIX, ("dnr",), f'the Dnr is written with its label, "{a.meta.dnr}"; the report '
-                        f'prints "{label}" before it, so it would read "{label} {a.meta.dnr}".', f"Write dnr: {number}.")
+        yield source.at(rules.DNR_PREFIX, ("dnr",), _('the Dnr is written with its label, "{dnr}"; the report '
+                        'prints "{label}" before it, so it would read "{label} {dnr}".').format(dnr=a.meta.dnr, label=label),
+                        _("Write dnr: {number}.").format(number=number))
     if a.meta.csl and a.was_read("csl"):
         style = (a.folder / a.meta.csl).resolve()
         if a.folder.resolve() not in style.parents or not style.is_file():
-            yield source.at(rules.MISSING_FILE, ("csl",), f'the citation style "{a.meta.csl}" is not a file in the assessment folder.',
-                            "Put the .csl file in the folder and name it here, or remove `csl:` for Vancouver.")
+            yield source.at(rules.MISSING_FILE, ("csl",), _('the citation style "{csl}" is not a file in the assessment folder.').format(csl=a.meta.csl),
+                            _("Put the .csl file in the folder and name it here, or remove `csl:` for Vancouver."))
     if a.meta.status is Status.DECIDED:
         decision = a.meta.decision
         missing = [k for k in ("group", "date", "presenter") if not decision or not getattr(decision, k)]
         if missing:
             yield source.at(rules.DECISION_RECORD, ("decision",) if decision else ("status",),
-                            f"the assessment is decided but the decision record lacks {', '.join(missing)}.",
-                            "Add `decision:` with group, date and presenter.")
+                            _("the assessment is decided but the decision record lacks {keys}.").format(keys=", ".join(missing)),
+                            _("Add `decision:` with group, date and presenter."))
 
 
 # --- What reaches the converters -------------------------------------------------------------------
@@ -601,15 +637,15 @@ def prose_as_read(a: Assessment) -> Iterator[Diagnostic]:
             for offset, column in list(text_positions(piece.text, f"]({target}")) or [(0, -1)]:
                 line, column = piece.at(offset, column + 2)
                 yield piece.source.at_line(rules.LINK_TARGET, line,
-                                           f'the link to "{target[:80]}" is printed as its text only.',
-                                           "Link to an https:// address, a mailto: address or a #place in the report.",
+                                           _('the link to "{target}" is printed as its text only.').format(target=target[:80]),
+                                           _("Link to an https:// address, a mailto: address or a #place in the report."),
                                            column if column > 1 else None)
         for offset, text in enumerate(piece.text.split("\n")):
             for match in RAW_CODE.finditer(text):
                 line, column = piece.at(offset, match.start() + 1)
                 yield piece.source.at_line(rules.RAW_CODE, line,
-                                           f"{match[0]} marks raw code; it is printed as code, never run.",
-                                           "Write it in Markdown instead.", column)
+                                           _("{text} marks raw code; it is printed as code, never run.").format(text=match[0]),
+                                           _("Write it in Markdown instead."), column)
 
 
 @check
@@ -622,7 +658,7 @@ def citation_style(a: Assessment) -> Iterator[Diagnostic]:
     problem = csl_problem(style)
     if problem:
         yield rules.CITATION_STYLE.at(display_path(style), problem.line, problem.column, problem.message,
-                                      "Use an independent CSL 1.0 style, or remove `csl:` for Vancouver.")
+                                      _("Use an independent CSL 1.0 style, or remove `csl:` for Vancouver."))
 
 
 @check
@@ -631,14 +667,14 @@ def pictures_decode(a: Assessment) -> Iterator[Diagnostic]:
         problem = picture_problem(path)
         if problem:
             yield rules.NOT_A_PICTURE.at(display_path(path), 1, 1, problem.message,
-                                         "Export the picture again as PNG, JPEG or SVG, and name it by its kind.")
+                                         _("Export the picture again as PNG, JPEG or SVG, and name it by its kind."))
 
 
 @check
 def control_characters(a: Assessment) -> Iterator[Diagnostic]:
     def say(char: str) -> tuple[str, str]:
-        return (f"an invisible control character (U+{ord(char):04X}) is in the text.",
-                "Delete it; retype the text around it if it was copied from another program.")
+        return (_("an invisible control character ({code}) is in the text.").format(code=f"U+{ord(char):04X}"),
+                _("Delete it; retype the text around it if it was copied from another program."))
 
     yield from _characters(a, rules.CONTROL_CHARACTER, lambda text: (m := CONTROL.search(text)) and m.start(), say)
 
@@ -654,9 +690,10 @@ def unprintable_characters(a: Assessment) -> Iterator[Diagnostic]:
                      if not m[0].isspace() and not can_print(m[0])), None)
 
     def say(char: str) -> tuple[str, str]:
-        return (f'the character "{char}" (U+{ord(char):04X}) has no letter in the report\'s font, so the PDF cannot print it.',
-                "The font has Latin, Greek, Cyrillic and Hebrew letters and common signs: write the word in Latin letters, "
-                "or describe the sign in words.")
+        return (_('the character "{char}" ({code}) has no letter in the report\'s font, so the PDF cannot print it.').format(
+                    char=char, code=f"U+{ord(char):04X}"),
+                _("The font has Latin, Greek, Cyrillic and Hebrew letters and common signs: write the word in Latin letters, "
+                  "or describe the sign in words."))
 
     yield from _characters(a, rules.UNPRINTABLE_CHARACTER, find, say)
 
@@ -694,8 +731,8 @@ def _all_values(a: Assessment) -> tuple[list, list, list]:
     values = [(name, loc, value) for name, data in (("assessment.yaml", a.meta), ("pico.yaml", a.picos),
                                                      ("searches.yaml", a.searches), ("conclusions.yaml", a.conclusions))
               for loc, value in strings(data)]
-    found = (values, [(row, [v for _, v in strings(row)]) for row in a.evidence],
-             [(ref, [v for _, v in strings(ref)]) for ref in a.references])
+    found = (values, [(row, [v for _loc, v in strings(row)]) for row in a.evidence],
+             [(ref, [v for _loc, v in strings(ref)]) for ref in a.references])
     _LAST_VALUES[:] = [a, found]
     return found
 
@@ -713,16 +750,19 @@ def not_printed(a: Assessment) -> Iterator[Diagnostic]:
             filled["assessment.yaml"].append(((key,), f"`{key}`"))
     for i, search in enumerate(a.searches):
         if search.note.strip():
-            filled["searches.yaml"].append(((i, "note"), f"`note` of {search.id}"))
+            filled["searches.yaml"].append(((i, "note"), _("`note` of {search}").format(search=search.id)))
     for i, p in enumerate(a.picos):
         for where, outcome in p.outcomes.located():
             if outcome.aliases:
-                filled["pico.yaml"].append(((i, "outcomes", *where, "aliases"), f"`aliases` of \"{outcome.name}\""))
+                filled["pico.yaml"].append(((i, "outcomes", *where, "aliases"),
+                                            _('`aliases` of "{outcome}"').format(outcome=outcome.name)))
     for name, fields in filled.items():
         if fields:
-            what = ", ".join(f for _, f in fields[:3]) + (f" and {len(fields) - 3} more" if len(fields) > 3 else "")
-            yield _source(a, name).at(rules.NOT_PRINTED, fields[0][0], f"{what}: kept for the authors, not printed in "
-                                      "the report.", "Write what readers should see in a section or the conclusions.")
+            what = ", ".join(f for _loc, f in fields[:3]) + (
+                _(" and {count} more").format(count=len(fields) - 3) if len(fields) > 3 else "")
+            yield _source(a, name).at(rules.NOT_PRINTED, fields[0][0], _("{fields}: kept for the authors, not printed in "
+                                      "the report.").format(fields=what),
+                                      _("Write what readers should see in a section or the conclusions."))
 
 
 _PLAIN_ID = re.compile(r"[A-Za-z0-9_-]+")  # what a count placeholder can name (model.COUNT_PLACEHOLDER)
@@ -737,8 +777,8 @@ def plain_ids(a: Assessment) -> Iterator[Diagnostic]:
         named += [((i, "screening", "exclusions", k, "id"), e.id) for k, e in enumerate(search.screening.exclusions)]
     for loc, value in named:
         if value and not _PLAIN_ID.fullmatch(value):
-            yield source.at(rules.UNSAFE_ID, loc, f'the id "{value[:80]}" holds characters other than letters, digits, - and _.',
-                            f'Write e.g. "{slug(value) or "sok1"}".')
+            yield source.at(rules.UNSAFE_ID, loc, _('the id "{id}" holds characters other than letters, digits, - and _.').format(id=value[:80]),
+                            _('Write e.g. "{id}".').format(id=slug(value) or "sok1"))
 
 
 # Checks in modules of their own register themselves when imported.

@@ -15,6 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .i18n import _
+
 if TYPE_CHECKING:
     from .render import Figure
 
@@ -59,11 +61,11 @@ def run_pandoc(args: list[str], cwd: Path, stdin: str | None = None, epoch: int 
         result = subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, text=True, encoding="utf-8",
                                 env=env, timeout=PANDOC_SECONDS)
     except subprocess.TimeoutExpired:  # subprocess.run has killed it
-        raise LimitExceeded(f"pandoc took longer than {PANDOC_SECONDS} s", command) from None
+        raise LimitExceeded(_("pandoc took longer than {PANDOC_SECONDS} s").format(PANDOC_SECONDS=PANDOC_SECONDS), command) from None
     if "Heap exhausted" in result.stderr:
-        raise LimitExceeded(f"pandoc needed more than {PANDOC_MEMORY.upper()}B of memory", command, result.stderr)
+        raise LimitExceeded(_("pandoc needed more than {upper}B of memory").format(upper=PANDOC_MEMORY.upper()), command, result.stderr)
     if result.returncode != 0:
-        raise ConversionError(f"pandoc failed (exit status {result.returncode})", command, result.stderr)
+        raise ConversionError(_("pandoc failed (exit status {returncode})").format(returncode=result.returncode), command, result.stderr)
     return result.stdout
 
 
@@ -286,18 +288,18 @@ def typst_to_pdf(source: Path, pdf: Path, timestamp: int | None = None) -> Path:
     as a Rust extension that neither a thread nor a signal can stop. A source naming a package is refused
     before Typst could go to the network for it."""
     if imports_package(source.read_text(encoding="utf-8")):
-        raise ConversionError(f"typst refused {source.name}: it imports a package, and the build uses none")
+        raise ConversionError(_("typst refused {name}: it imports a package, and the build uses none").format(name=source.name))
     command = [sys.executable, "-c", _TYPST_WORKER, str(source), str(pdf), str(timestamp or ""), str(TYPST_MEMORY)]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=TYPST_SECONDS)
     except subprocess.TimeoutExpired:  # subprocess.run has killed it
-        raise LimitExceeded(f"Typst took longer than {TYPST_SECONDS} s", command) from None
+        raise LimitExceeded(_("Typst took longer than {TYPST_SECONDS} s").format(TYPST_SECONDS=TYPST_SECONDS), command) from None
     if result.returncode != 0:
         # past RLIMIT_AS, Rust aborts ("memory allocation of … failed") and Python raises MemoryError
         if "memory allocation of" in result.stderr or "MemoryError" in result.stderr:
-            raise LimitExceeded(f"Typst needed more than {TYPST_MEMORY // 2**20} MB of memory", command,
+            raise LimitExceeded(_("Typst needed more than {value} MB of memory").format(value=TYPST_MEMORY // 2**20), command,
                                 result.stderr)
-        raise ConversionError("Typst failed", command, result.stderr)
+        raise ConversionError(_("Typst failed"), command, result.stderr)
     return pdf
 
 
@@ -356,13 +358,13 @@ def quarto_render(job: Job, formats: list[str]) -> None:
     """Render the same .qmd with Quarto; its options are in the .qmd's front matter."""
     quarto = quarto_path()
     if quarto is None:
-        raise ConversionError("the quarto engine was asked for, but `quarto` is not on PATH")
+        raise ConversionError(_("the quarto engine was asked for, but `quarto` is not on PATH"))
     for fmt in formats:
         command = [quarto, "render", job.qmd.name, "--to", fmt]
         try:
             result = subprocess.run(command, cwd=job.folder, capture_output=True, text=True, timeout=QUARTO_SECONDS)
         except subprocess.TimeoutExpired:
-            raise LimitExceeded(f"Quarto took longer than {QUARTO_SECONDS} s", command) from None
+            raise LimitExceeded(_("Quarto took longer than {QUARTO_SECONDS} s").format(QUARTO_SECONDS=QUARTO_SECONDS), command) from None
         if result.returncode != 0:
-            raise ConversionError(f"Quarto failed (exit status {result.returncode})", command, result.stderr)
+            raise ConversionError(_("Quarto failed (exit status {returncode})").format(returncode=result.returncode), command, result.stderr)
 

@@ -9,6 +9,9 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from . import i18n
+from .i18n import N_, _
+
 
 class Severity(str, Enum):
     """How much a finding matters: errors stop a report, warnings and notes do not."""
@@ -29,6 +32,8 @@ class Diagnostic:
     severity: Severity = field(compare=False)
     message: str = field(compare=False)
     hint: str = field(default="", compare=False)
+    #: The language the message is written in (the assessment's, see i18n): the severity word follows it.
+    language: str = field(default_factory=i18n.current, compare=False)
 
     def __post_init__(self) -> None:
         # Editors and CI annotations need a place: a problem of the whole file stands at 1:1.
@@ -42,10 +47,17 @@ class Diagnostic:
         """`path:line:col` as editors and CI annotations understand it."""
         return f"{self.path}:{self.line}:{self.column}"
 
+    def severity_word(self) -> str:
+        with i18n.language(self.language):
+            return _(SEVERITY_WORDS[self.severity])
+
     def text(self) -> str:
         """The one-line form: `path:line:col: CODE severity: message (hint)`."""
         hint = f" {self.hint}" if self.hint else ""
-        return f"{self.location()}: {self.code} {self.severity.value}: {self.message}{hint}"
+        return f"{self.location()}: {self.code} {self.severity_word()}: {self.message}{hint}"
+
+
+SEVERITY_WORDS = {Severity.ERROR: N_("error"), Severity.WARNING: N_("warning"), Severity.NOTE: N_("note")}
 
 
 MESSAGE_LIMIT = 400  # characters of a message or a hint; values quoted in them are shorter still (load.excerpt)
@@ -86,7 +98,7 @@ def format_text(diagnostics: list[Diagnostic], colour: bool = False) -> str:
     for d in diagnostics:
         line = d.text()
         if colour:
-            word = f"{d.severity.value}:"
+            word = f"{d.severity_word()}:"
             line = line.replace(word, f"{_COLOURS[d.severity]}{word}\033[0m", 1)
         lines.append(line)
     return "\n".join(lines)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .load import strict_json
+from .i18n import N_, _
 
 # bibtexparser logs every syntax error it meets; they reach the user as findings, so its log
 # would print each one twice.
@@ -69,12 +70,11 @@ def parse_csl_json(text: str) -> tuple[list[ParsedEntry], list[Problem]]:
                     entry[key] = value
                 else:
                     line, column = parsed.places.get(bad.index, (item.line, item.column))
-                    problems.append(Problem(line, f'"{key}" holds `{bad.literal}`, {bad.why}; '
-                                                  "the field was left out.", column))
+                    problems.append(Problem(line, _("\"{key}\" holds `{literal}`, {why}; the field was left out.").format(key=key, literal=bad.literal, why=_(bad.why)), column))
             entries.append(ParsedEntry(entry, item.line))
         else:
             kind = item.value.literal if isinstance(item.value, _NotJson) else type(item.value).__name__
-            problems.append(Problem(item.line, f"an entry must be an object `{{…}}`, not {kind}; it was not imported.",
+            problems.append(Problem(item.line, _("an entry must be an object `{{…}}`, not {kind}; it was not imported.").format(kind=kind),
                                     item.column))
     return entries, sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
@@ -89,7 +89,7 @@ def parse_json(text: str) -> list[Located] | Problem:
     try:
         strict_json(text)
     except json.JSONDecodeError as exc:
-        return Problem(exc.lineno, f"JSON syntax error: {exc.msg}.", exc.colno)
+        return Problem(exc.lineno, _("JSON syntax error: {msg}.").format(msg=exc.msg), exc.colno)
     parsed = _parse_json(text)
     if isinstance(parsed, Problem):
         return parsed
@@ -97,7 +97,7 @@ def parse_json(text: str) -> list[Located] | Problem:
         bad = _first_not_json(item.value)
         if bad is not None:
             line, column = parsed.places.get(bad.index, (item.line, item.column))
-            return Problem(line, f"`{bad.literal}` is {bad.why}.", column)
+            return Problem(line, _("`{literal}` is {why}.").format(literal=bad.literal, why=_(bad.why)), column)
     return parsed.items
 
 
@@ -118,7 +118,7 @@ class _Parsed:
     places: dict[int, tuple[int, int]]
 
 
-_NOT_A_NUMBER = "not a number JSON allows"
+_NOT_A_NUMBER = N_("not a number JSON allows")
 _LONGEST_INTEGER = 300  # digits; Python refuses to read integers past 4300 digits, and no field needs more
 
 
@@ -139,23 +139,23 @@ def _parse_json(text: str) -> _Parsed | Problem:
     try:
         data = json.loads(text, parse_constant=not_json, parse_float=number, parse_int=integer)
     except json.JSONDecodeError as exc:
-        return Problem(exc.lineno, f"JSON syntax error: {exc.msg}.", exc.colno)
+        return Problem(exc.lineno, _("JSON syntax error: {msg}.").format(msg=exc.msg), exc.colno)
     except RecursionError:
-        return Problem(1, "the JSON is nested too deeply to read.", 1)
+        return Problem(1, _("the JSON is nested too deeply to read."), 1)
     start = len(text) - len(text.lstrip(" \t\r\n"))
     located = _Parsed([], dict(enumerate(_not_json_places(text))))
     if isinstance(data, dict):
         located.items.append(Located(*_position(text, start), data))
         return located
     if not isinstance(data, list):
-        return Problem(_position(text, start)[0], "the file must hold a list of references: [{…}, {…}].", 1)
+        return Problem(_position(text, start)[0], _("the file must hold a list of references: [{…}, {…}]."), 1)
     # The text is valid JSON, so decoding element by element from just after `[` cannot fail.
     decoder = json.JSONDecoder(parse_constant=lambda s: s, parse_float=lambda s: s, parse_int=lambda s: s)
     at = start + 1
     for value in data:
         while text[at] in " \t\r\n,":
             at += 1
-        _, end = decoder.raw_decode(text, at)
+        _value, end = decoder.raw_decode(text, at)
         located.items.append(Located(*_position(text, at), value))
         at = end
     return located
@@ -190,7 +190,7 @@ def _first_not_json(value: Any) -> _NotJson | None:
         if isinstance(value, str):
             half = next((c for c in value if "\ud800" <= c <= "\udfff"), None)
             if half is not None:
-                return _NotJson(-1, f"\\u{ord(half):x}", "half a character (a lone surrogate)")
+                return _NotJson(-1, f"\\u{ord(half):x}", N_("half a character (a lone surrogate)"))
         elif isinstance(value, dict):
             pending += reversed([v for pair in value.items() for v in pair])
         elif isinstance(value, list):
@@ -256,7 +256,7 @@ def parse_ris(text: str) -> tuple[list[ParsedEntry], list[Problem]]:
             record, skipping = _Record(number), False
             record.add(tag, value)
         elif record is None:
-            problems.append(Problem(number, "the record does not start with `TY  -`; it was not imported."))
+            problems.append(Problem(number, _("the record does not start with `TY  -`; it was not imported.")))
             record, skipping = (None if tag == "ER" else _Record(number)), True
         elif tag == "ER":
             if not skipping:
@@ -267,7 +267,7 @@ def parse_ris(text: str) -> tuple[list[ParsedEntry], list[Problem]]:
         elif not tag:
             record.extend(value, "\n")
         elif tag not in _RIS_TAGS:
-            problems.append(Problem(number, f"`{tag}` is not a RIS tag; the line was ignored."))
+            problems.append(Problem(number, _("`{tag}` is not a RIS tag; the line was ignored.").format(tag=tag)))
             record.last = ""
         else:
             record.add(tag, value)
@@ -277,7 +277,7 @@ def parse_ris(text: str) -> tuple[list[ParsedEntry], list[Problem]]:
 
 
 def _unclosed(record: _Record) -> Problem:
-    return Problem(record.line, "the record is never closed with `ER  -`; it was not imported.")
+    return Problem(record.line, _("the record is never closed with `ER  -`; it was not imported."))
 
 
 def _csl_from_ris(record: _Record) -> CSL:
@@ -330,14 +330,13 @@ def parse_nbib(text: str) -> tuple[list[ParsedEntry], list[Problem]]:
         elif line[0].isspace() and record is not None:
             record.extend(line.strip(), " ")
         else:
-            problems.append(Problem(number, "the line is neither `TAG - value` nor an indented continuation; "
-                                            "it was ignored."))
+            problems.append(Problem(number, _("the line is neither `TAG - value` nor an indented continuation; it was ignored.")))
     entries = []
     for record in records:
         missing = [tag for tag in ("PMID", "TI") if not record.first(tag)]
         if missing:
-            problems.append(Problem(record.line, "the record has no " + " and no ".join(f"`{t}`" for t in missing)
-                                    + " line; it was not imported."))
+            problems.append(Problem(record.line, _("the record has no {tags} line; it was not imported.").format(
+                tags=_(" and no ").join(f"`{t}`" for t in missing))))
         else:
             entries.append(ParsedEntry(_csl_from_medline(record), record.line))
     return entries, sorted(problems, key=lambda p: p.line or 0)
@@ -368,7 +367,7 @@ def _csl_from_medline(record: _Record) -> CSL:
 
 def _initials_name(name: str) -> dict[str, str]:
     """`Griffin DK`, as MEDLINE's AU lines write a name when the full form is missing."""
-    family, _, initials = name.strip().rpartition(" ")
+    family, _space, initials = name.strip().rpartition(" ")
     return {"family": family, "given": initials} if family else {"family": initials}
 
 
@@ -394,16 +393,14 @@ def parse_bibtex(text: str) -> tuple[list[ParsedEntry], list[Problem]]:
     try:
         library = bibtexparser.parse_string(text, append_middleware=[SeparateCoAuthors(), SplitNameParts()])
     except Exception as exc:  # the parser has no error type of its own for a file it cannot split
-        return [], [Problem(1, f"cannot parse the BibTeX file: {exc}.", 1)]
+        return [], [Problem(1, _("cannot parse the BibTeX file: {exc}.").format(exc=exc), 1)]
     entries = []
-    problems = [Problem(block.start_line + 1, f"cannot parse this BibTeX entry: {_bibtex_error(block.error)}; "
-                                              "it was left out.") for block in library.failed_blocks]
+    problems = [Problem(block.start_line + 1, _("cannot parse this BibTeX entry: {bibtex_error}; it was left out.").format(bibtex_error=_bibtex_error(block.error))) for block in library.failed_blocks]
     for entry in library.entries:
         try:
             entries.append(ParsedEntry(_csl_from_bibtex(entry, decode), entry.start_line + 1))
         except Exception as exc:  # whatever a malformed field does to the LaTeX decoder costs one entry, not all
-            problems.append(Problem(entry.start_line + 1, f"cannot read the LaTeX of this entry: {exc}; "
-                                                          "it was left out."))
+            problems.append(Problem(entry.start_line + 1, _("cannot read the LaTeX of this entry: {exc}; it was left out.").format(exc=exc)))
     return entries, sorted(problems, key=lambda p: p.line or 0)
 
 

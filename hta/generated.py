@@ -1,4 +1,5 @@
-"""Files generated from the code, never written by hand: docs/checks.md and the JSON Schemas."""
+"""Files generated from the code, never written by hand: docs/checks*.md, the JSON Schemas and the compiled
+message catalogues."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
+from . import i18n
 from .aspects import Economic, Ethics, Organisational
 from .certainty import Rating
+from .diagnostics import SEVERITY_WORDS
+from .i18n import _
 from .model import Conclusions, Metadata, Pico, Search
 from .record import Record
 from .styles import Style
@@ -16,7 +20,7 @@ from .rules import RULES
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMAS = REPO / "schemas"
-CHECKS_DOC = REPO / "docs" / "checks.md"
+CHECKS_DOC = REPO / "docs" / "checks.md"  # Swedish, the users' first language; checks.<lang>.md the others
 
 # Each YAML file of the format, and the type it holds.
 SCHEMA_FILES = {
@@ -51,44 +55,67 @@ def schemas() -> dict[str, str]:
     return out
 
 
-def checks_doc() -> str:
-    """docs/checks.md: every rule in the shape of ruff's rule docs, with one table of all codes."""
-    lines = [
-        "# `hta check` rules",
-        "",
-        "Generated from `hta/rules.py` by `hta docs`; do not edit by hand.",
-        "",
-        "Every finding is printed as `file:line:col: CODE severity: message hint`. The severity depends on the "
-        "assessment's status: while it is a `draft`, rules marked *draft: warning* are warnings, so a draft may be "
-        "incomplete; from `for-decision` on (and when `decided`) every rule must pass, and warnings are errors. "
-        "Notes say what cannot be verified and never fail a check. An `example` keeps the severities listed here.",
-        "",
-        "| code | name | severity | what it checks |",
-        "|---|---|---|---|",
-    ]
-    for rule in RULES.values():
-        severity = rule.severity.value + (" (draft: warning)" if rule.relaxed_in_draft else "")
-        lines.append(f"| [{rule.code}](#{rule.code.lower()}) | {rule.name} | {severity} | {rule.summary} |")
-    for rule in RULES.values():
-        lines += [
-            "", f"## {rule.code}", "", f"**{rule.name}** ({rule.severity.value}). {rule.summary}", "",
-            f"**Why it matters.** {rule.why}", "", "**Fails:**", "", "```", rule.bad, "```", "",
-            "**Use instead:**", "", "```", rule.good, "```",
+def checks_doc_path(language: str) -> Path:
+    return CHECKS_DOC if language == i18n.DEFAULT else CHECKS_DOC.with_suffix(f".{language}.md")
+
+
+def checks_doc(language: str = i18n.DEFAULT) -> str:
+    """docs/checks.md in one language: every rule in the shape of ruff's rule docs, with one table of all
+    codes. The examples are data and stay as they are."""
+    with i18n.exactly(language):
+        others = " · ".join(f"[{code}]({checks_doc_path(code).name})" for code in i18n.LANGUAGES if code != language)
+        lines = [
+            _("# `hta check` rules"),
+            "",
+            _("Generated from `hta/rules.py` by `hta docs`; do not edit by hand.") + f" ({others})",
+            "",
+            _("Every finding is printed as `file:line:col: CODE severity: message hint`. The severity depends on the "
+              "assessment's status: while it is a `draft`, rules marked *draft: warning* are warnings, so a draft may be "
+              "incomplete; from `for-decision` on (and when `decided`) every rule must pass, and warnings are errors. "
+              "Notes say what cannot be verified and never fail a check. An `example` keeps the severities listed here. "
+              "Findings are written in the assessment's language (`language:` in assessment.yaml)."),
+            "",
+            "| " + " | ".join((_("code"), _("name"), _("severity"), _("what it checks"))) + " |",
+            "|---|---|---|---|",
         ]
+        severity_word = {s: _(w) for s, w in SEVERITY_WORDS.items()}
+        for rule in RULES.values():
+            severity = severity_word[rule.severity] + (_(" (draft: warning)") if rule.relaxed_in_draft else "")
+            lines.append(f"| [{rule.code}](#{rule.code.lower()}) | {rule.name} | {severity} | {_(rule.summary)} |")
+        for rule in RULES.values():
+            lines += [
+                "", f"## {rule.code}", "", f"**{rule.name}** ({severity_word[rule.severity]}). {_(rule.summary)}", "",
+                _("**Why it matters.**") + f" {_(rule.why)}", "", _("**Fails:**"), "", "```", rule.bad, "```", "",
+                _("**Use instead:**"), "", "```", rule.good, "```",
+            ]
     return "\n".join(lines) + "\n"
 
 
-def generated_files() -> dict[Path, str]:
-    files = {SCHEMAS / name: text for name, text in schemas().items()}
-    files[CHECKS_DOC] = checks_doc()
+def generated_files() -> dict[Path, str | bytes]:
+    from .catalogues import catalogue_files
+
+    files: dict[Path, str | bytes] = {SCHEMAS / name: text for name, text in schemas().items()}
+    # the catalogues first: the docs in Swedish and Norwegian are read through the .mo just made
+    files |= catalogue_files()
+    for language in i18n.LANGUAGES:
+        files[checks_doc_path(language)] = checks_doc(language)
     return files
 
 
 def write_generated() -> list[Path]:
+    from .catalogues import catalogue_files
+
+    written = _write(catalogue_files())
+    i18n.translations.cache_clear()  # the docs in each language are read through the catalogues just written
+    return written + _write(generated_files())
+
+
+def _write(files: dict[Path, str | bytes]) -> list[Path]:
     written = []
-    for path, text in generated_files().items():
+    for path, content in files.items():
+        data = content.encode("utf-8") if isinstance(content, str) else content
         path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+        if not path.exists() or path.read_bytes() != data:
+            path.write_bytes(data)
             written.append(path)
     return written

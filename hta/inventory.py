@@ -17,6 +17,7 @@ from . import rules
 from .diagnostics import Diagnostic
 from .load import Source, clip
 from .model import PICTURE_TYPES, SectionKey
+from .i18n import _
 
 YAML_FILES = ("assessment.yaml", "pico.yaml", "searches.yaml", "conclusions.yaml", "certainty.yaml")
 EVIDENCE_FILES = ("evidence.xlsx", "evidence.csv")  # in the order they are preferred
@@ -52,8 +53,8 @@ def take_stock(folder: Path, csl: str | None) -> Listing:
         findings.extend(_top_level(folder / name, is_dir))
     if all(os.path.lexists(folder / name) for name in EVIDENCE_FILES):
         findings.append(Source(folder / "evidence.csv").at_line(
-            rules.TWO_FILES, 1, "evidence.csv and evidence.xlsx both hold the evidence table; only evidence.xlsx is read.",
-            "Keep the one you edit and remove the other.", 1))
+            rules.TWO_FILES, 1, _("evidence.csv and evidence.xlsx both hold the evidence table; only evidence.xlsx is read."),
+            _("Keep the one you edit and remove the other."), 1))
     sections, meant = [], set()
     for name, is_dir in _entries(folder / "sections", findings):
         if name in SECTION_FILES:
@@ -71,8 +72,8 @@ def take_stock(folder: Path, csl: str | None) -> Listing:
             findings.append(_misnamed(path, f"sections/{_as_section(name)}"))
         else:
             findings.append(Source(path).at_line(
-                rules.UNKNOWN_FILE, 1, f"figures/{clip(name)} is not a picture hta shows (PNG, JPEG, GIF or SVG), so it is in no report.",
-                "Save it as PNG or SVG, or move it into a folder of your own (e.g. kilder/).", 1))
+                rules.UNKNOWN_FILE, 1, _("figures/{name} is not a picture hta shows (PNG, JPEG, GIF or SVG), so it is in no report.").format(name=clip(name)),
+                _("Save it as PNG or SVG, or move it into a folder of your own (e.g. kilder/)."), 1))
     return Listing(sorted(sections), sorted(pictures), findings, frozenset(meant))
 
 
@@ -84,15 +85,15 @@ def _entries(folder: Path, findings: list[Diagnostic]) -> list[tuple[str, bool]]
     except FileNotFoundError:
         return []
     except NotADirectoryError:
-        findings.append(Source(folder).at_line(rules.NOT_A_FILE, 1, f"{folder.name} is not a folder.",
-                                               f"Make {folder.name}/ a folder holding the files.", 1))
+        findings.append(Source(folder).at_line(rules.NOT_A_FILE, 1, _("{name} is not a folder.").format(name=folder.name),
+                                               _("Make {name}/ a folder holding the files.").format(name=folder.name), 1))
         return []
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            findings.append(Source(folder).at_line(rules.NOT_A_FILE, 1, f"{folder.name} is a link that leads back to itself.",
-                                                   "Replace the link by the folder itself.", 1))
+            findings.append(Source(folder).at_line(rules.NOT_A_FILE, 1, _("{name} is a link that leads back to itself.").format(name=folder.name),
+                                                   _("Replace the link by the folder itself."), 1))
         else:
-            findings.append(Source(folder).at_line(rules.UNREADABLE_FILE, 1, f"cannot list the folder: {exc.strerror}.", "", 1))
+            findings.append(Source(folder).at_line(rules.UNREADABLE_FILE, 1, _("cannot list the folder: {strerror}.").format(strerror=exc.strerror), "", 1))
         return []
     return sorted((name, is_dir) for name, is_dir in found
                   if not name.startswith((".", "~$", "#")) and not name.endswith("~") and name.lower() not in _SYSTEM_FILES)
@@ -118,22 +119,22 @@ def _top_level(path: Path, is_dir: bool) -> list[Diagnostic]:
         return [_misnamed(path, meant)]
     if stem == "references":
         return [Source(path).at_line(
-            rules.MISNAMED_FILE, 1, f"{clip(name)} is taken for the references, but hta reads only references.json or references.bib.",
-            "Import it with `hta refs import FILE`, then remove it or move it into a folder of your own (e.g. kilder/).", 1)]
+            rules.MISNAMED_FILE, 1, _("{name} is taken for the references, but hta reads only references.json or references.bib.").format(name=clip(name)),
+            _("Import it with `hta refs import FILE`, then remove it or move it into a folder of your own (e.g. kilder/)."), 1)]
     if stem == "evidence":
         return [Source(path).at_line(
-            rules.MISNAMED_FILE, 1, f"{clip(name)} is taken for the evidence table, but hta reads only evidence.xlsx or evidence.csv.",
-            "Save it from Excel as evidence.xlsx (or as CSV named evidence.csv).", 1)]
+            rules.MISNAMED_FILE, 1, _("{name} is taken for the evidence table, but hta reads only evidence.xlsx or evidence.csv.").format(name=clip(name)),
+            _("Save it from Excel as evidence.xlsx (or as CSV named evidence.csv)."), 1)]
     if _as_section(name):
         return [_misnamed(path, f"sections/{_as_section(name)}")]
     meant = _close(lowered, _TOP)
     if meant:
         return [_misnamed(path, meant)]
     if suffix == ".csl":
-        return [Source(path).at_line(rules.UNKNOWN_FILE, 1, f"the citation style {clip(name)} is not used.",
-                                     f"Name it in assessment.yaml as `csl: {clip(name)}`, or remove it.", 1)]
-    return [Source(path).at_line(rules.UNKNOWN_FILE, 1, f"hta does not read {clip(name)}, so it is in no report.",
-                                 "Move material of your own into a folder of your own (e.g. kilder/), or remove it.", 1)]
+        return [Source(path).at_line(rules.UNKNOWN_FILE, 1, _("the citation style {name} is not used.").format(name=clip(name)),
+                                     _("Name it in assessment.yaml as `csl: {name}`, or remove it.").format(name=clip(name)), 1)]
+    return [Source(path).at_line(rules.UNKNOWN_FILE, 1, _("hta does not read {name}, so it is in no report.").format(name=clip(name)),
+                                 _("Move material of your own into a folder of your own (e.g. kilder/), or remove it."), 1)]
 
 
 def _stray_in_sections(path: Path, is_dir: bool) -> Diagnostic:
@@ -143,13 +144,15 @@ def _stray_in_sections(path: Path, is_dir: bool) -> Diagnostic:
         return _misnamed(path, f"sections/{section}", rules.UNKNOWN_SECTION)
     top = _close(name.lower(), _TOP)
     if top and not is_dir:
-        return Source(path).at_line(rules.UNKNOWN_SECTION, 1, f"{name} belongs in the assessment folder, not in sections/.",
-                                    f"Move it to {top} beside assessment.yaml.", 1)
+        return Source(path).at_line(rules.UNKNOWN_SECTION, 1, _("{name} belongs in the assessment folder, not in sections/.").format(name=name),
+                                    _("Move it to {top} beside assessment.yaml.").format(top=top), 1)
     close = difflib.get_close_matches(Path(name).stem.lower(), [key.value for key in SectionKey], n=1)
-    hint = (f'Did you mean "{close[0]}.md"?' if close else
-            f"Section files: {', '.join(SECTION_FILES)}; other material belongs in a folder of your own (e.g. kilder/).")
-    shown = f"the folder {clip(name)}/" if is_dir else clip(name)
-    return Source(path).at_line(rules.UNKNOWN_SECTION, 1, f"{shown} is not a section of the report.", hint, 1)
+    hint = (_('Did you mean "{name}"?').format(name=f"{close[0]}.md") if close else
+            _("Section files: {files}; other material belongs in a folder of your own (e.g. kilder/).").format(
+                files=", ".join(SECTION_FILES)))
+    message = (_("the folder {name}/ is not a section of the report.") if is_dir
+               else _("{name} is not a section of the report."))
+    return Source(path).at_line(rules.UNKNOWN_SECTION, 1, message.format(name=clip(name)), hint, 1)
 
 
 def _taken_for(name: str) -> str | None:
@@ -175,5 +178,5 @@ def _close(lowered: str, known: tuple[str, ...]) -> str | None:
 
 def _misnamed(path: Path, meant: str, rule: rules.Rule = rules.MISNAMED_FILE) -> Diagnostic:
     shown = f"{path.parent.name}/{path.name}" if path.parent.name in FOLDERS else path.name
-    return Source(path).at_line(rule, 1, f"{clip(shown)} is not read: it is taken for {meant}.",
-                                f"Rename it to {meant} (keep one copy).", 1)
+    return Source(path).at_line(rule, 1, _("{shown} is not read: it is taken for {meant}.").format(shown=clip(shown), meant=meant),
+                                _("Rename it to {meant} (keep one copy).").format(meant=meant), 1)

@@ -23,6 +23,7 @@ from typing import Any, Iterator
 
 from . import rules
 from .diagnostics import Diagnostic, display_path
+from .i18n import _
 
 Loc = tuple[str | int, ...]
 
@@ -97,34 +98,33 @@ def read_bytes(path: Path, root: Path | None, limit: int) -> tuple[bytes | None,
     try:
         resolved = path.resolve()  # every link followed, `..` taken away
     except (RuntimeError, OSError):  # a link loop: RuntimeError up to Python 3.12, OSError after
-        return refuse(rules.NOT_A_FILE, f"{path.name} is a link that leads back to itself.",
-                      "Replace the link by the file itself.")
+        return refuse(rules.NOT_A_FILE, _("{name} is a link that leads back to itself.").format(name=path.name),
+                      _("Replace the link by the file itself."))
     if root is not None and not resolved.is_relative_to(root.resolve()):
         # Said without the target: whether a file exists outside the folder is none of the report's business.
-        return refuse(rules.OUTSIDE_FOLDER, f"{path.name} leads outside the assessment folder.",
-                      "Copy the file into the assessment folder; a link or a path out of it is never read.")
+        return refuse(rules.OUTSIDE_FOLDER, _("{name} leads outside the assessment folder.").format(name=path.name),
+                      _("Copy the file into the assessment folder; a link or a path out of it is never read."))
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         # O_NONBLOCK: opening a pipe must not wait for a writer; O_NOFOLLOW: no link swapped in since resolve().
         descriptor = os.open(resolved, flags)
     except FileNotFoundError:
         if path.is_symlink():
-            return refuse(rules.NOT_A_FILE, f"{path.name} is a link to a file that does not exist.",
-                          "Replace the link by the file itself.")
-        return refuse(rules.MISSING_FILE, f"{path.name} is missing.")
+            return refuse(rules.NOT_A_FILE, _("{name} is a link to a file that does not exist.").format(name=path.name),
+                          _("Replace the link by the file itself."))
+        return refuse(rules.MISSING_FILE, _("{name} is missing.").format(name=path.name))
     except OSError as exc:
         if resolved.is_dir():
-            return refuse(rules.NOT_A_FILE, f"{path.name} is a folder, not a file.")
-        return refuse(rules.UNREADABLE_FILE, f"cannot read the file: {exc.strerror}.")
+            return refuse(rules.NOT_A_FILE, _("{name} is a folder, not a file.").format(name=path.name))
+        return refuse(rules.UNREADABLE_FILE, _("cannot read the file: {strerror}.").format(strerror=exc.strerror))
     try:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
-            return refuse(rules.NOT_A_FILE, f"{path.name} is {_kind_of(info.st_mode)}, not a file.",
-                          "Put the file itself in its place.")
+            return refuse(rules.NOT_A_FILE, _("{name} is {kind_of}, not a file.").format(name=path.name, kind_of=_kind_of(info.st_mode)),
+                          _("Put the file itself in its place."))
         if info.st_size > limit:
-            return refuse(rules.FILE_TOO_LARGE, f"{path.name} is {_size(info.st_size)}; hta reads files of at most "
-                                                f"{_size(limit)} of this kind.",
-                          "See docs/assessment-format.md, 'Limits'.")
+            return refuse(rules.FILE_TOO_LARGE, _("{name} is {size}; hta reads files of at most {size2} of this kind.").format(name=path.name, size=_size(info.st_size), size2=_size(limit)),
+                          _("See docs/assessment-format.md, 'Limits'."))
         chunks, left = [], limit + 1  # a file that grows while it is read is still cut at the limit
         while left > 0:
             chunk = os.read(descriptor, min(left, 1 << 20))
@@ -133,24 +133,24 @@ def read_bytes(path: Path, root: Path | None, limit: int) -> tuple[bytes | None,
             chunks.append(chunk)
             left -= len(chunk)
     except OSError as exc:
-        return refuse(rules.UNREADABLE_FILE, f"cannot read the file: {exc.strerror}.")
+        return refuse(rules.UNREADABLE_FILE, _("cannot read the file: {strerror}.").format(strerror=exc.strerror))
     finally:
         os.close(descriptor)
     raw = b"".join(chunks)
     if len(raw) > limit:
-        return refuse(rules.FILE_TOO_LARGE, f"{path.name} is larger than {_size(limit)}.",
-                      "See docs/assessment-format.md, 'Limits'.")
+        return refuse(rules.FILE_TOO_LARGE, _("{name} is larger than {size}.").format(name=path.name, size=_size(limit)),
+                      _("See docs/assessment-format.md, 'Limits'."))
     return raw, []
 
 
 def _kind_of(mode: int) -> str:
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return _("a folder")
     if stat.S_ISFIFO(mode):
-        return "a pipe"
+        return _("a pipe")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a device"
+        return _("a socket")
+    return _("a device")
 
 
 def _size(size: int) -> str:
@@ -178,8 +178,8 @@ def decode_text(raw: bytes, source: Source, windows_1252: bool = False) -> tuple
     """`raw` as text, or the finding that says where it stops being text."""
     raw = raw.removeprefix(b"\xef\xbb\xbf")
     if b"\x00" in raw[:4096]:
-        return None, [source.at_line(rules.UNREADABLE_FILE, 1, "this is not a text file.",
-                                     "Save it as plain text (UTF-8).", 1)]
+        return None, [source.at_line(rules.UNREADABLE_FILE, 1, _("this is not a text file."),
+                                     _("Save it as plain text (UTF-8)."), 1)]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -188,17 +188,16 @@ def decode_text(raw: bytes, source: Source, windows_1252: bool = False) -> tuple
             text = raw.decode("cp1252")
         else:
             line, column = _byte_position(raw, exc.start)
-            hint = ("The whole file looks saved as Windows-1252 (ANSI): save it again as UTF-8 "
-                    "(in Notepad or Excel: Save as → Encoding UTF-8)." if whole_1252 else
-                    "Retype the character at this place, or save the file again as UTF-8.")
-            return None, [source.at_line(rules.NOT_UTF8, line, f"byte 0x{raw[exc.start]:02X} is not UTF-8 text.",
+            hint = (_("The whole file looks saved as Windows-1252 (ANSI): save it again as UTF-8 (in Notepad or Excel: Save as → Encoding UTF-8).") if whole_1252 else
+                    _("Retype the character at this place, or save the file again as UTF-8."))
+            return None, [source.at_line(rules.NOT_UTF8, line, _("byte 0x{raw:02X} is not UTF-8 text.").format(raw=raw[exc.start]),
                                          hint, column)]
     control = _CONTROL.search(text)
     if control:
         line, column = _text_position(text, control.start())
         return None, [source.at_line(rules.CONTROL_CHARACTER, line,
-                                     f"an invisible control character (U+{ord(control[0]):04X}) is in the text.",
-                                     "Delete it; retype the text around it if you cannot see it.", column)]
+                                     _("an invisible control character (U+{control:04X}) is in the text.").format(control=ord(control[0])),
+                                     _("Delete it; retype the text around it if you cannot see it."), column)]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
@@ -232,8 +231,8 @@ def read_yaml(path: Path, root: Path | None = None) -> Loaded:
     if text is None:
         return Loaded(source, None, problems)
     if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
-        return Loaded(source, None, [source.at_line(rules.EMPTY_FILE, 1, f"{path.name} is empty.",
-                                                    "Write its content, or copy it from `hta new`.", 1)])
+        return Loaded(source, None, [source.at_line(rules.EMPTY_FILE, 1, _("{name} is empty.").format(name=path.name),
+                                                    _("Write its content, or copy it from `hta new`."), 1)])
     return parse_yaml(text, source)
 
 
@@ -249,8 +248,8 @@ def parse_yaml(text: str, source: Source) -> Loaded:
     if directive and directive[1] not in ("1.1", "1.2"):  # ruamel's parser asserts on any other, or none
         line = text.count("\n", 0, directive.start()) + 1
         return Loaded(source, None, [source.at_line(
-            rules.INVALID_YAML, line, f"YAML syntax error: there is no YAML version \"{clip(directive[1] or '', 20)}\".",
-            "Delete the %YAML line: the files need none.", 1)])
+            rules.INVALID_YAML, line, _("YAML syntax error: there is no YAML version \"{value}\".").format(value=clip(directive[1] or '', 20)),
+            _("Delete the %YAML line: the files need none."), 1)])
     fast = _c_parser()
     if fast is not None and not _LIBYAML_DIFFERS.search(text):
         positions = dict(source.positions)
@@ -313,13 +312,12 @@ def _parse_yaml_events(text: str, source: Source, c_parser: Any) -> Loaded | Non
         if c_parser is not None:
             return None
         line, column = _text_position(text, min(exc.position, len(text)))
-        return Loaded(source, None, [source.at_line(rules.INVALID_YAML, line, f"YAML cannot hold the character "
-                                                    f"U+{exc.character:04X}." if isinstance(exc.character, int) else
-                                                    "YAML cannot hold a character here.", "Delete it.", column)])
+        return Loaded(source, None, [source.at_line(rules.INVALID_YAML, line, _("YAML cannot hold the character U+{character:04X}.").format(character=exc.character) if isinstance(exc.character, int) else
+                                                    _("YAML cannot hold a character here."), _("Delete it."), column)])
     except YAMLError as exc:
         if c_parser is not None:
             return None
-        return Loaded(source, None, [source.at_line(rules.INVALID_YAML, 1, f"YAML syntax error: {clip(str(exc), 120)}.",
+        return Loaded(source, None, [source.at_line(rules.INVALID_YAML, 1, _("YAML syntax error: {exc}.").format(exc=clip(str(exc), 120)),
                                                     "", 1)])
     source.positions.setdefault((), (1, 1))
     return Loaded(source, builder.root)
@@ -392,16 +390,16 @@ class _YamlBuilder:
         if isinstance(event, events.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
-                return self.source.at_line(rules.INVALID_YAML, line, "the file holds a second YAML document (after `---`).",
-                                           "Keep one document: remove the `---` line and what follows, or merge it.", column)
+                return self.source.at_line(rules.INVALID_YAML, line, _("the file holds a second YAML document (after `---`)."),
+                                           _("Keep one document: remove the `---` line and what follows, or merge it."), column)
         elif isinstance(event, events.AliasEvent):
-            return self.source.at_line(rules.YAML_ALIAS, line, f"an alias (*{clip(str(event.anchor), 20)}) repeats a value.",
-                                       "Write the value itself here; anchors and aliases are not read.", column)
+            return self.source.at_line(rules.YAML_ALIAS, line, _("an alias (*{anchor}) repeats a value.").format(anchor=clip(str(event.anchor), 20)),
+                                       _("Write the value itself here; anchors and aliases are not read."), column)
         elif isinstance(event, (events.ScalarEvent, events.MappingStartEvent, events.SequenceStartEvent)):
             if event.tag not in (None, "!") and event.tag not in _PLAIN_TAGS[type(event).__name__]:
                 written = "!!" + event.tag.removeprefix(_YAML_TYPES) if event.tag.startswith(_YAML_TYPES) else event.tag
-                return self.source.at_line(rules.YAML_TAG, line, f"the tag {clip(written, 40)} is not read.",
-                                           "Remove the tag and write the value as plain text, a number or a date.", column)
+                return self.source.at_line(rules.YAML_TAG, line, _("the tag {written} is not read.").format(written=clip(written, 40)),
+                                           _("Remove the tag and write the value as plain text, a number or a date."), column)
             return self._value(event, line, column)
         elif isinstance(event, (events.MappingEndEvent, events.SequenceEndEvent)):
             self.stack.pop()
@@ -425,8 +423,8 @@ class _YamlBuilder:
                 return value
         else:
             if len(self.stack) >= MAX_DEPTH:
-                return self.source.at_line(rules.TOO_DEEP, line, f"lists and mappings are nested deeper than {MAX_DEPTH} levels.",
-                                           "The format needs a few levels; check the brackets and indentation here.", column)
+                return self.source.at_line(rules.TOO_DEEP, line, _("lists and mappings are nested deeper than {MAX_DEPTH} levels.").format(MAX_DEPTH=MAX_DEPTH),
+                                           _("The format needs a few levels; check the brackets and indentation here."), column)
             value = {} if isinstance(event, events.MappingStartEvent) else []
             self.stack.append(_Open(value, loc))
         if parent is None:
@@ -440,13 +438,13 @@ class _YamlBuilder:
 
     def _key(self, mapping: _Open, event: Any, line: int, column: int) -> Diagnostic | None:
         if not isinstance(event, self.events.ScalarEvent):
-            return self.source.at_line(rules.INVALID_YAML, line, "a key must be a word, not a list or a mapping.",
-                                       "Write `key: value`.", column)
+            return self.source.at_line(rules.INVALID_YAML, line, _("a key must be a word, not a list or a mapping."),
+                                       _("Write `key: value`."), column)
         key = event.value
         if key in mapping.value:
             return self.source.at_line(rules.DUPLICATE_KEY, line,
-                                       f'the key "{clip(key, 40)}" appears twice in the same mapping.',
-                                       "Keep one of them.", column)
+                                       _("the key \"{key}\" appears twice in the same mapping.").format(key=clip(key, 40)),
+                                       _("Keep one of them."), column)
         mapping.key = key
         self.source.positions[("key",) + mapping.loc + (key,)] = (line, column)
         return None
@@ -464,24 +462,24 @@ class _YamlBuilder:
         if kind == "bool":
             if text.lower() in ("true", "false"):
                 return text.lower() == "true"
-            return self._not_a(text, "true or false", line, column)
+            return self._not_a(text, _("true or false"), line, column)
         if kind == "int":
             digits = text.replace("_", "")
             if len(digits.lstrip("+-")) > NUMBER_DIGITS:
-                return self._not_a(text, f"whole number of at most {NUMBER_DIGITS} digits", line, column)
+                return self._not_a(text, _("whole number of at most {NUMBER_DIGITS} digits").format(NUMBER_DIGITS=NUMBER_DIGITS), line, column)
             for base in (0, 10):  # 0x1F, 0o17 and 0b101 as YAML writes them; 012 is twelve
                 try:
                     return int(digits, base)
                 except ValueError:
                     continue
-            return self._not_a(text, "whole number", line, column)
+            return self._not_a(text, _("whole number"), line, column)
         if kind == "float":
             try:
                 number = float(text.replace("_", ""))
             except ValueError:  # .inf and .nan among them: no count or year is infinite
-                return self._not_a(text, "finite number", line, column)
+                return self._not_a(text, _("finite number"), line, column)
             if not math.isfinite(number):
-                return self._not_a(text, "finite number", line, column)
+                return self._not_a(text, _("finite number"), line, column)
             return number
         return text  # str and timestamp
 
@@ -500,8 +498,8 @@ class _YamlBuilder:
         return remembered
 
     def _not_a(self, text: str, what: str, line: int, column: int) -> Diagnostic:
-        return self.source.at_line(rules.WRONG_SHAPE, line, f"{excerpt(text)} is not a {what}.",
-                                   "Write the number in digits, or the text in quotes.", column)
+        return self.source.at_line(rules.WRONG_SHAPE, line, _("{text} is not a {what}.").format(text=excerpt(text), what=what),
+                                   _("Write the number in digits, or the text in quotes."), column)
 
 
 def _syntax_error(source: Source, text: str, exc: Any) -> Diagnostic:
@@ -511,13 +509,13 @@ def _syntax_error(source: Source, text: str, exc: Any) -> Diagnostic:
     if mark is None or mark.line >= len(lines) or not lines[mark.line].strip():
         mark = exc.context_mark or mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    problem = "; ".join(p for p in (exc.context, exc.problem) if p) or "syntax error"
+    problem = "; ".join(p for p in (exc.context, exc.problem) if p) or _("syntax error")
     tabbed = line <= len(lines) and "\t" in lines[line - 1]
     if tabbed:
-        problem = "a tab character where YAML expects spaces"
-    hint = ("Indent with spaces, never tabs." if tabbed
-            else "Check the quotes, colons and indentation on this line and the one before.")
-    return source.at_line(rules.INVALID_YAML, line, f"YAML syntax error: {clip(problem, 120)}.", hint, column)
+        problem = _("a tab character where YAML expects spaces")
+    hint = (_("Indent with spaces, never tabs.") if tabbed
+            else _("Check the quotes, colons and indentation on this line and the one before."))
+    return source.at_line(rules.INVALID_YAML, line, _("YAML syntax error: {problem}.").format(problem=clip(problem, 120)), hint, column)
 
 
 # --- JSON ----------------------------------------------------------------------------------------------
@@ -541,20 +539,20 @@ def strict_json(text: str) -> Any:
     for bracket in _JSON_BRACKET.finditer(blanked):
         depth += 1 if bracket[0] in "[{" else -1
         if depth > MAX_DEPTH:
-            raise json.JSONDecodeError(f"lists and objects are nested deeper than {MAX_DEPTH} levels", text, bracket.start())
+            raise json.JSONDecodeError(_("lists and objects are nested deeper than {MAX_DEPTH} levels").format(MAX_DEPTH=MAX_DEPTH), text, bracket.start())
 
     def constant(name: str) -> Any:
-        raise _Refused(name, f"{name} is not a number JSON allows; write null or leave the field out")
+        raise _Refused(name, _("{name} is not a number JSON allows; write null or leave the field out").format(name=name))
 
     def whole(literal: str) -> int:
         if len(literal.lstrip("-")) > NUMBER_DIGITS:
-            raise _Refused(literal, f"a number of more than {NUMBER_DIGITS} digits")
+            raise _Refused(literal, _("a number of more than {NUMBER_DIGITS} digits").format(NUMBER_DIGITS=NUMBER_DIGITS))
         return int(literal)
 
     def decimal(literal: str) -> float:
         number = float(literal)
         if not math.isfinite(number):
-            raise _Refused(literal, f"{clip(literal, 20)} is too large for a number")
+            raise _Refused(literal, _("{literal} is too large for a number").format(literal=clip(literal, 20)))
         return number
 
     try:
@@ -583,8 +581,8 @@ def read_table(path: Path, root: Path | None = None) -> tuple[Table | None, list
     if text is None:
         return None, problems
     if not text.strip():
-        return None, [source.at_line(rules.EMPTY_FILE, 1, f"{path.name} is empty.",
-                                     "Write a header row and one row per included study.", 1)]
+        return None, [source.at_line(rules.EMPTY_FILE, 1, _("{name} is empty.").format(name=path.name),
+                                     _("Write a header row and one row per included study."), 1)]
     first = text.split("\n", 1)[0]
     delimiter = max([";", ",", "\t"], key=first.count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -595,15 +593,23 @@ def read_table(path: Path, root: Path | None = None) -> tuple[Table | None, list
         for record in reader:
             if not any(cell.strip() for cell in record):
                 continue
+            if len(record) > len(header) and sum(1 for h in header if h) <= 1:
+                # a one-field title above the headings, as spreadsheets often have: said as what it is, the
+                # same as validate.evidence_rows says it for a title row that has the table's width
+                return None, [source.at_line(
+                    rules.EVIDENCE_COLUMN, 1,
+                    _("the first row must be the headings; they are in row {below}.").format(below=reader.line_num),
+                    _("Delete the row(s) above row {below}, so that the headings stand in row 1.").format(
+                        below=reader.line_num), 1)]
             if len(record) > len(header):
                 return None, [source.at_line(
                     rules.INVALID_TABLE, reader.line_num,
-                    f"row has {len(record)} fields but the header has {len(header)}.",
-                    f'Quote cells that contain "{delimiter}", or check for a stray separator.', 1)]
+                    _("row has {count} fields but the header has {count2}.").format(count=len(record), count2=len(header)),
+                    _("Quote cells that contain \"{delimiter}\", or check for a stray separator.").format(delimiter=delimiter), 1)]
             record = record + [""] * (len(header) - len(record))
             rows.append((reader.line_num, {h: cell.strip() for h, cell in zip(header, record)}))
     except csv.Error as exc:
-        return None, [source.at_line(rules.INVALID_TABLE, reader.line_num, f"cannot read the CSV: {exc}.", "", 1)]
+        return None, [source.at_line(rules.INVALID_TABLE, reader.line_num, _("cannot read the CSV: {exc}.").format(exc=exc), "", 1)]
     return Table(source, header, rows), []
 
 
@@ -623,18 +629,17 @@ def _read_xlsx(path: Path, root: Path | None, source: Source) -> tuple[Table | N
         return None, problems
 
     def unreadable(reason: str) -> tuple[None, list[Diagnostic]]:
-        return None, [source.at_line(rules.INVALID_TABLE, 1, f"cannot read the workbook: {clip(reason, 120)}.",
-                                     "Open it in Excel and save it again as .xlsx.", 1)]
+        return None, [source.at_line(rules.INVALID_TABLE, 1, _("cannot read the workbook: {reason}.").format(reason=clip(reason, 120)),
+                                     _("Open it in Excel and save it again as .xlsx."), 1)]
 
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        return unreadable(f"it is not an Excel workbook ({exc})")
+        return unreadable(_("it is not an Excel workbook ({exc})").format(exc=exc))
     if unpacked > WORKBOOK_UNPACKED_LIMIT:
-        return None, [source.at_line(rules.FILE_TOO_LARGE, 1, f"{path.name} unpacks to {_size(unpacked)}; hta reads "
-                                     f"workbooks of at most {_size(WORKBOOK_UNPACKED_LIMIT)} unpacked.",
-                                     "See docs/assessment-format.md, 'Limits'.", 1)]
+        return None, [source.at_line(rules.FILE_TOO_LARGE, 1, _("{name} unpacks to {size}; hta reads workbooks of at most {size2} unpacked.").format(name=path.name, size=_size(unpacked), size2=_size(WORKBOOK_UNPACKED_LIMIT)),
+                                     _("See docs/assessment-format.md, 'Limits'."), 1)]
     try:
         frame = pd.read_excel(io.BytesIO(raw), dtype=str, keep_default_na=False, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook; none of them is our bug
@@ -648,8 +653,7 @@ def _read_xlsx(path: Path, root: Path | None, source: Source) -> tuple[Table | N
             control = _CONTROL.search(value)
             if control:
                 return None, [source.at_line(rules.CONTROL_CHARACTER, index,
-                                             f"row {index}: an invisible control character (U+{ord(control[0]):04X}) "
-                                             "is in a cell.", "Delete it in Excel.", number)]
+                                             _("row {index}: an invisible control character (U+{control:04X}) is in a cell.").format(index=index, control=ord(control[0])), _("Delete it in Excel."), number)]
         if any(cells.values()):
             rows.append((index, cells))
     return Table(source, columns, rows), []

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence, TypeVar
 
+from .i18n import _
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -26,7 +28,7 @@ class Shard:
         """'2/4' → the second of four parts."""
         k, sep, n = text.partition("/")
         if not (sep and k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
-            raise ValueError(f"--shard takes K/N with 1 ≤ K ≤ N, e.g. 2/4, not {text!r}")
+            raise ValueError(_("--shard takes K/N with 1 ≤ K ≤ N, e.g. 2/4, not {text!r}").format(text=text))
         return cls(int(k), int(n))
 
     def holds(self, name: str) -> bool:

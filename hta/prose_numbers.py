@@ -106,7 +106,7 @@ def numbers(line: str) -> list[ProseNumber]:
     kinds = [_kind(text, m.start(), m.end(), value) for m, value in found]
     # "mellan 20 och 30 mg", "20 till 30 år": the first number is what the second is.
     for i in range(len(found) - 2, -1, -1):
-        (m, _), (n, _) = found[i], found[i + 1]
+        (m, _m_end), (n, _n_end) = found[i], found[i + 1]
         if kinds[i] is Kind.COUNT and kinds[i + 1] is not Kind.COUNT and _CONNECTOR.fullmatch(text[m.end():n.start()]):
             kinds[i] = Kind.RANGE if kinds[i + 1] is Kind.RANGE else kinds[i + 1]
     return [ProseNumber(value, m.start(), m.end(), kind) for (m, value), kind in zip(found, kinds)]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .diagnostics import HtaError, display_path
 from .library import STATE, umask
+from .i18n import _
 
 LOG = "build.log"  # under _build/.hta/: the command, converter output and traceback of each failure
 
@@ -24,12 +25,12 @@ def output_lock(out_root: Path):
     try:
         state.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise HtaError(f"--out {display_path(out_root)} cannot be created: {exc.strerror}.") from None
+        raise HtaError(_("--out {out_root} cannot be created: {strerror}.").format(out_root=display_path(out_root), strerror=exc.strerror)) from None
     with open(state / "lock", "w") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            print(f"waiting for another build of {display_path(out_root)}/ to finish", file=sys.stderr, flush=True)
+            print(_("waiting for another build of {out_root}/ to finish").format(out_root=display_path(out_root)), file=sys.stderr, flush=True)
             fcntl.flock(lock, fcntl.LOCK_EX)
         for leftover in state.glob("tmp-*"):
             remove(leftover)

@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .i18n import _
+
 # C0 controls but tab, line feed and carriage return, and the two non-characters XML refuses.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 RAW_CODE = re.compile(r"\{=[A-Za-z]\w*\}")  # `x`{=typst}, ```{=openxml}: read as text, shown as code
@@ -122,15 +124,15 @@ def _csl_problem(path: Path, content: bytes) -> Problem | None:
     except ET.ParseError as exc:
         line, column = exc.position
         reason = re.sub(r": line \d+, column \d+$", "", str(exc))
-        return Problem(f"the citation style is not well-formed XML: {_first_line(reason)}.", line, column + 1)
+        return Problem(_("the citation style is not well-formed XML: {first_line}.").format(first_line=_first_line(reason)), line, column + 1)
     if root.tag != f"{CSL_NS}style":
-        return Problem(f"the citation style's root element is <{root.tag.split('}')[-1]}>, not a CSL <style>.", 1, 1)
+        return Problem(_("the citation style's root element is <{element}>, not a CSL <style>.").format(element=root.tag.split('}')[-1]), 1, 1)
     if root.find(f"{CSL_NS}citation/{CSL_NS}layout") is None:
-        return Problem("the citation style has no <citation> layout: it is a dependent style, or incomplete.", 1, 1)
+        return Problem(_("the citation style has no <citation> layout: it is a dependent style, or incomplete."), 1, 1)
     try:
         run_pandoc(["--from=markdown", "--to=plain", "--citeproc", f"--csl={path.resolve()}"], path.parent, _TRIAL)
     except ConversionError as exc:
-        return Problem(f"pandoc cannot format citations with it: {_first_line(str(exc).split(chr(10), 1)[-1])}.", 1, 1)
+        return Problem(_("pandoc cannot format citations with it: {first_line}.").format(first_line=_first_line(str(exc).split(chr(10), 1)[-1])), 1, 1)
     return None
 
 
@@ -153,7 +155,7 @@ def picture_problem(path: Path) -> Problem | None:
     content = path.read_bytes()
     kind = KIND[suffix]
     if suffix in MAGIC and not content.startswith(MAGIC[suffix]):
-        return Problem(f"{path.name} is not a {kind} picture (its first bytes say otherwise).")
+        return Problem(_("{name} is not a {kind} picture (its first bytes say otherwise).").format(name=path.name, kind=kind))
     # Typst first: alone in a folder, an SVG that links another file (a picture elsewhere on the computer)
     # fails here, before the renderer for Word, which would follow the link, ever sees it.
     problem = _typst_problem(path, kind)
@@ -164,7 +166,7 @@ def picture_problem(path: Path) -> Problem | None:
     try:
         flow_png(content.decode("utf-8"))
     except Exception as exc:  # resvg raises plain exceptions on what it cannot parse; UnicodeDecodeError too
-        return Problem(f"{path.name} cannot be read as SVG: {_first_line(str(exc))}.")
+        return Problem(_("{name} cannot be read as SVG: {first_line}.").format(name=path.name, first_line=_first_line(str(exc))))
     return None
 
 
@@ -180,7 +182,7 @@ def _typst_problem(path: Path, kind: str) -> Problem | None:
             typst.compile(f'#image("{target.name}")'.encode(), root=folder, format="pdf",
                           package_path=folder, package_cache_path=folder)
         except typst.TypstError as exc:
-            return Problem(f"{path.name} cannot be decoded as {kind}: {_first_line(exc.message)}.")
+            return Problem(_("{name} cannot be decoded as {kind}: {first_line}.").format(name=path.name, kind=kind, first_line=_first_line(exc.message)))
     return None
 
 

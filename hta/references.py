@@ -25,6 +25,7 @@ from .load import Source, clip, read_text
 from .model import Reference
 from .exports import (CSL, ParsedEntry, Problem, normal_doi, Located, parse_json, year_of, parse_bibtex,
                       parse_csl_json, parse_nbib, parse_ris)
+from .i18n import N_, _
 
 # --- The assessment's bibliography ----------------------------------------------------------------
 
@@ -36,22 +37,22 @@ def read_reference_file(path: Path, root: Path | None = None) -> tuple[list[Refe
     if text is None:
         return None, problems
     if not text.strip():
-        return None, [source.at_line(rules.EMPTY_FILE, 1, f"{path.name} is empty.",
-                                     "Write `[]`, or add references with `hta refs import`.", 1)]
+        return None, [source.at_line(rules.EMPTY_FILE, 1, _("{name} is empty.").format(name=path.name),
+                                     _("Write `[]`, or add references with `hta refs import`."), 1)]
     if path.suffix.lower() == ".bib":
         entries, broken = parse_bibtex(text)
         findings = [source.at_line(rules.INVALID_REFERENCE_FILE, p.line, p.message,
-                                   "Check the braces, quotes and commas of this entry.", p.column) for p in broken]
+                                   _("Check the braces, quotes and commas of this entry."), p.column) for p in broken]
         items = [Located(e.line, None, e.csl) for e in entries]
     elif path.suffix.lower() == ".json":
         items = parse_json(text)
         if isinstance(items, Problem):
             return None, [source.at_line(rules.INVALID_REFERENCE_FILE, items.line, items.message,
-                                         "Check the commas, quotes and brackets at this place.", items.column)]
+                                         _("Check the commas, quotes and brackets at this place."), items.column)]
         findings = []
     else:
         return None, [source.at_line(rules.INVALID_REFERENCE_FILE, 1,
-                                     f"{path.name} is neither CSL-JSON (.json) nor BibTeX (.bib).", "", 1)]
+                                     _("{name} is neither CSL-JSON (.json) nor BibTeX (.bib).").format(name=path.name), "", 1)]
     references = []
     for item in items:
         reference, finding = _reference(source, item)
@@ -79,17 +80,19 @@ def _reference(source: Source, item: Located) -> tuple[Reference | None, Diagnos
         return None, source.at_line(rules.INVALID_REFERENCE, item.line, message, hint, item.column)
 
     if not isinstance(item.value, dict):
-        return invalid(f"a reference must be an object `{{…}}`, not {type(item.value).__name__}.")
+        return invalid(_("a reference must be an object `{{…}}`, not {kind}.").format(kind=type(item.value).__name__))
     missing = [key for key in ("id", "title") if not item.value.get(key)]
     if missing:
-        name = f'"{clip(str(item.value["id"]))}"' if item.value.get("id") else "the reference"
-        return invalid(f"{name} has no " + " and no ".join(f'"{key}"' for key in missing) + ".",
-                       'Citations use the id, as in [@sbu2018].' if "id" in missing else "")
+        keys = _(" and no ").join(f'"{key}"' for key in missing)
+        message = (_('"{id}" has no {keys}.').format(id=clip(str(item.value["id"])), keys=keys) if item.value.get("id")
+                   else _("the reference has no {keys}.").format(keys=keys))
+        return invalid(message, _("Citations use the id, as in [@sbu2018].") if "id" in missing else "")
     try:
         return Reference.model_validate(item.value), None
     except ValidationError as exc:
         error = exc.errors()[0]
-        return invalid(f'"{clip(".".join(map(str, error["loc"])))}": {error["msg"]}.')
+        return invalid(_('"{key}": the value is not valid here ({reason}).').format(
+            key=clip(".".join(map(str, error["loc"]))), reason=error["msg"]))
 
 
 # --- Import ---------------------------------------------------------------------------------------
@@ -133,7 +136,7 @@ def import_references(files: list[Path], folder: Path) -> ImportReport:
     report = ImportReport(folder / "references.json")
     if not folder.is_dir():
         report.problems.append(Source(folder).at_line(rules.MISSING_FILE, None,
-                                                      "the assessment folder does not exist."))
+                                                      _("the assessment folder does not exist.")))
         return report
     bibliography, problems = _Bibliography.open(folder)
     report.problems += problems
@@ -149,9 +152,7 @@ def import_references(files: list[Path], folder: Path) -> ImportReport:
             _write_json(report.path, bibliography.entries)
         except OSError as exc:
             report.problems.append(Source(report.path).at_line(
-                rules.REFERENCES_NOT_WRITTEN, 1, f"cannot write {report.path.name}: {exc.strerror or exc}; "
-                "it was left as it was, and nothing was imported.", "Make room, or import into a folder you may "
-                "write to.", 1))
+                rules.REFERENCES_NOT_WRITTEN, 1, _("cannot write {name}: {value}; it was left as it was, and nothing was imported.").format(name=report.path.name, value=exc.strerror or exc), _("Make room, or import into a folder you may write to."), 1))
             report.added.clear()
             report.merged.clear()
     return report
@@ -160,8 +161,7 @@ def import_references(files: list[Path], folder: Path) -> ImportReport:
 def _import_entry(bibliography: _Bibliography, entry: ParsedEntry, shown: str, report: ImportReport) -> None:
     csl = dict(entry.csl)
     if not isinstance(csl.get("title"), str) or not csl["title"].strip():
-        report.problems.append(rules.UNPARSEABLE_ENTRY.at(shown, entry.line, None, "the entry has no title; "
-                                                          "it was not imported."))
+        report.problems.append(rules.UNPARSEABLE_ENTRY.at(shown, entry.line, None, _("the entry has no title; it was not imported.")))
         return
     if isinstance(csl.get("DOI"), str):
         csl["DOI"] = normal_doi(csl["DOI"])
@@ -188,8 +188,8 @@ def _read_export(path: Path) -> tuple[list[ParsedEntry], list[Diagnostic]]:
         elif re.search(r"^TY  - ", text, re.M):
             parser = parse_ris
     if parser is None:
-        return [], [source.at_line(rules.INVALID_REFERENCE_FILE, None, f"{path.name} is not a reference file hta reads.",
-                                   "Export RIS (.ris), PubMed (.nbib), BibTeX (.bib) or CSL-JSON (.json).")]
+        return [], [source.at_line(rules.INVALID_REFERENCE_FILE, None, _("{name} is not a reference file hta reads.").format(name=path.name),
+                                   _("Export RIS (.ris), PubMed (.nbib), BibTeX (.bib) or CSL-JSON (.json)."))]
     entries, found = parser(text)
     return entries, [source.at_line(rules.UNPARSEABLE_ENTRY, p.line, p.message, "", p.column) for p in found]
 
@@ -216,7 +216,7 @@ class _Bibliography:
             items = parse_json(text) if text.strip() else []
             if isinstance(items, Problem):
                 return None, [Source(json_path).at_line(rules.INVALID_REFERENCE_FILE, items.line,
-                                                        f"{items.message} Nothing was imported.", "Fix it, then import again.",
+                                                        _("{message} Nothing was imported.").format(message=items.message), _("Fix it, then import again."),
                                                         items.column)]
             bibliography.entries = [item.value for item in items]
             for entry in bibliography.entries:
@@ -228,8 +228,8 @@ class _Bibliography:
             entries, broken = parse_bibtex(text)
             if broken:
                 return None, [Source(bib_path).at_line(rules.INVALID_REFERENCE_FILE, p.line,
-                                                       f"{p.message} Nothing was imported.",
-                                                       "Fix it, then import again.", p.column or 1) for p in broken]
+                                                       _("{message} Nothing was imported.").format(message=p.message),
+                                                       _("Fix it, then import again."), p.column or 1) for p in broken]
             for parsed in entries:
                 bibliography.frozen.add(parsed.csl["id"])
                 bibliography.index(parsed.csl)
@@ -288,7 +288,7 @@ def _keys(csl: CSL) -> list[tuple[str, str]]:
     return keys
 
 
-TITLE_YEAR_AUTHOR = "title, year and first author"
+TITLE_YEAR_AUTHOR = N_("title, year and first author")
 
 
 def _first_author(csl: CSL) -> str:
@@ -348,8 +348,8 @@ def _write_json(path: Path, entries: list[Any]) -> None:
 
 def format_report(report: ImportReport) -> str:
     """One line per entry added or merged and per problem, as `hta refs import` prints them."""
-    lines = [f"{a.path}:{a.line}: added {a.id}" for a in report.added]
+    lines = [f"{a.path}:{a.line}: " + _("added {id}").format(id=a.id) for a in report.added]
     for m in report.merged:
-        filled = f"; added {', '.join(m.filled)}" if m.filled else ""
-        lines.append(f"{m.path}:{m.line}: merged into {m.into} (same {m.key}{filled})")
+        message = (_("merged into {id} (same {key}; added {fields})") if m.filled else _("merged into {id} (same {key})"))
+        lines.append(f"{m.path}:{m.line}: " + message.format(id=m.into, key=_(m.key), fields=", ".join(m.filled)))
     return "\n".join(lines + [d.text() for d in report.problems])

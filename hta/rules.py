@@ -28,6 +28,8 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
+# `summary` and `why` are messages, translated where they are shown (docs/checks*.md): the catalogues take them
+# from every rule(...) call by position (catalogues.KEYWORDS); `bad` and `good` are examples, data as written.
 def rule(code, name, severity, summary, why, bad, good, relaxed_in_draft=False) -> Rule:
     RULES[code] = r = Rule(code, name, severity, summary, why, bad, good, relaxed_in_draft)
     return r

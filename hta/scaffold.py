@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .diagnostics import HtaError
 from .labels import TEMPLATES
 from .model import REQUIRED_SECTIONS, SectionKey
+from .i18n import _
 
 NEW = TEMPLATES / "new"
 COMMENTS = TEMPLATES / "new-comments"
@@ -40,26 +41,25 @@ def new_assessment(parent: Path, name: str, title: str, language: str = "sv", sh
 
     check_name(name)
     if language not in available_languages():
-        raise HtaError(f'no labels for the language "{language}": use one of {", ".join(available_languages())}.')
+        raise HtaError(_("no labels for the language \"{language}\": use one of {languages}.").format(language=language, languages=", ".join(available_languages())))
     if shape not in SHAPES:
         raise HtaError(_('no PICO shape "{shape}": use one of {shapes}.').format(shape=shape, shapes=", ".join(SHAPES)))
-    from .i18n import _
     from .styles import available_styles, find_style
 
     if find_style(style) is None:
         raise HtaError(_('no house style "{style}": use one of {styles}.').format(
             style=style, styles=", ".join(available_styles())))
     if parent.exists() and not parent.is_dir():
-        raise HtaError(f"--in {parent} is a file, not a folder; nothing was written. Name a folder.")
+        raise HtaError(_("--in {parent} is a file, not a folder; nothing was written. Name a folder.").format(parent=parent))
     folder = parent / name
     if folder.exists() or folder.is_symlink():
-        raise HtaError(f"{folder} already exists; nothing was written. Choose another name.")
+        raise HtaError(_("{folder} already exists; nothing was written. Choose another name.").format(folder=folder))
     files = scaffold_files(title, language, Path(os.path.relpath(SCHEMAS, folder.resolve())).as_posix(), shape, style)
     try:
         parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{name}-", suffix=".new"))
     except OSError as exc:  # --in under a file, or a folder this user may not write to
-        raise HtaError(f"cannot create a folder in {parent}: {exc.strerror}; nothing was written.") from None
+        raise HtaError(_("cannot create a folder in {parent}: {strerror}; nothing was written.").format(parent=parent, strerror=exc.strerror)) from None
     try:
         for relative, text in files.items():
             (staging / relative).parent.mkdir(parents=True, exist_ok=True)
@@ -68,11 +68,11 @@ def new_assessment(parent: Path, name: str, title: str, language: str = "sv", sh
         # rename() refuses a non-empty target, and on POSIX replaces an empty one: check once more just
         # before, so a folder made meanwhile by someone else is never taken over.
         if folder.exists() or folder.is_symlink():
-            raise HtaError(f"{folder} already exists; nothing was written. Choose another name.")
+            raise HtaError(_("{folder} already exists; nothing was written. Choose another name.").format(folder=folder))
         staging.rename(folder)
     except OSError as exc:  # a full disk, or a folder made at the same instant
         shutil.rmtree(staging, ignore_errors=True)
-        raise HtaError(f"cannot create {folder}: {exc.strerror}; nothing was written.") from None
+        raise HtaError(_("cannot create {folder}: {strerror}; nothing was written.").format(folder=folder, strerror=exc.strerror)) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -183,15 +183,14 @@ def scaffold_files(title: str, language: str, schemas: str, shape: str = "interv
 def check_name(name: str) -> None:
     """A name `hta new` can use as one folder under `--in`, or one clear line saying why not."""
     if not name:
-        problem = "is empty"
+        problem = _("is empty")
     elif "/" in name or "\\" in name or os.sep in name or name in (".", ".."):
-        problem = "is a path, not a name (it holds / or \\, or is . or ..)"
+        problem = _("is a path, not a name (it holds / or \\, or is . or ..)")
     elif len(name) > LONGEST_NAME:
-        problem = f"is {len(name)} characters long; the longest usable name has {LONGEST_NAME}"
+        problem = _("is {length} characters long; the longest usable name has {longest}").format(length=len(name), longest=LONGEST_NAME)
     elif not _NAME.fullmatch(name):
-        problem = "is not a usable folder name: use lower-case letters, digits and hyphens"
+        problem = _("is not a usable folder name: use lower-case letters, digits and hyphens")
     else:
         return
     shown = name if len(name) <= 40 else name[:37] + "..."
-    raise HtaError(f'"{shown}" {problem}; nothing was written. Write a short name such as '
-                   "ketamin-langvarig-smarta, and choose the parent folder with --in.")
+    raise HtaError(_("\"{shown}\" {problem}; nothing was written. Write a short name such as ketamin-langvarig-smarta, and choose the parent folder with --in.").format(shown=shown, problem=problem))

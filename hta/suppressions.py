@@ -19,6 +19,7 @@ from . import rules
 from .diagnostics import Diagnostic
 from .load import Source, read_text
 from .model import Assessment
+from .i18n import _
 
 _MARK = re.compile(r"hta:\s*ignore\b(.*)", re.I | re.S)
 _CODES = re.compile(r"[\s,:]*((?:HTA\d{3}\b[\s,]*)+)", re.I)
@@ -46,8 +47,9 @@ class Suppression:
 
     def text(self) -> str:
         """The line `hta check --show-suppressed` prints for it."""
-        codes = ", ".join(self.codes) or "(no rule)"
-        what = f"suppressed: {self.reason}" if self.reason else "not suppressed: no reason given"
+        codes = ", ".join(self.codes) or _("(no rule)")
+        what = (_("suppressed: {reason}").format(reason=self.reason) if self.reason
+                else _("not suppressed: no reason given"))
         return f"{self.path}:{self.line}:{self.column}: {codes} {what}"
 
 
@@ -81,25 +83,27 @@ def _about(s: Suppression, used: bool) -> list[Diagnostic]:
     shown = s.source.at_line
     unknown = [c for c in s.codes if c not in rules.RULES]
     if not s.codes:
-        return [shown(rules.SUPPRESSION_INCOMPLETE, s.line, "`hta: ignore` names no rule, so it silences nothing.",
-                      "Name the rule and say why: <!-- hta: ignore HTA501 – beloppet är kronor -->.", s.column)]
+        return [shown(rules.SUPPRESSION_INCOMPLETE, s.line, _("`hta: ignore` names no rule, so it silences nothing."),
+                      _("Name the rule and say why: <!-- hta: ignore HTA501 – beloppet är kronor -->."), s.column)]
     if unknown:
-        return [shown(rules.SUPPRESSION_INCOMPLETE, s.line, f"`hta: ignore` names {', '.join(unknown)}, which is no rule.",
-                      "The codes are listed in docs/checks.md.", s.column)]
+        return [shown(rules.SUPPRESSION_INCOMPLETE, s.line,
+                      _("`hta: ignore` names {codes}, which is no rule.").format(codes=", ".join(unknown)),
+                      _("The codes are listed in docs/checks.md."), s.column)]
+    codes = ", ".join(s.codes)
     if not s.reason:
         return [shown(rules.SUPPRESSION_INCOMPLETE, s.line,
-                      f"`hta: ignore {', '.join(s.codes)}` gives no reason, so it silences nothing.",
-                      f"Say why after a dash: hta: ignore {', '.join(s.codes)} – beloppet är kronor, inte en räkning.",
+                      _("`hta: ignore {codes}` gives no reason, so it silences nothing.").format(codes=codes),
+                      _("Say why after a dash: hta: ignore {codes} – beloppet är kronor, inte en räkning.").format(codes=codes),
                       s.column)]
     if not used:
         return [shown(rules.UNUSED_SUPPRESSION, s.line,
-                      f"`hta: ignore {', '.join(s.codes)}` silences nothing on the line it covers.",
-                      "Remove it, or move it beside the text it is about.", s.column)]
+                      _("`hta: ignore {codes}` silences nothing on the line it covers.").format(codes=codes),
+                      _("Remove it, or move it beside the text it is about."), s.column)]
     return []
 
 
 def _marks_in(source: Source, comments) -> list[Suppression]:
-    text, _ = read_text(source.path)  # a file that cannot be read is already a finding of its own
+    text, _problems = read_text(source.path)  # a file that cannot be read is already a finding of its own
     if text is None or "hta:" not in text.lower():
         return []
     lines = text.split("\n")

@@ -11,13 +11,14 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import load, rules
+from . import i18n, load, rules
 from .diagnostics import Diagnostic, has_errors
 from .inventory import EVIDENCE_FILES, REFERENCE_FILES, take_stock
 from .load import Loaded, Source, Table, clip, excerpt, read_bytes, read_table, read_text, read_yaml
 from .certainty import Certainty, Rating
 from .model import (EARLIEST, EVIDENCE_COLUMNS, LATEST, Assessment, Conclusions, EvidenceRow, Metadata, Pico, Reference, Search,
                     Section, SectionKey)
+from .i18n import N_, _
 
 def validation_findings(source: Source, error: ValidationError, model: type[BaseModel]) -> list[Diagnostic]:
     """pydantic's errors in the author's terms, each at the position of the offending value."""
@@ -29,21 +30,23 @@ def validation_findings(source: Source, error: ValidationError, model: type[Base
         if kind == "extra_forbidden":
             known = _field_names(model, loc[:-1])
             close = difflib.get_close_matches(name, known, n=1)
-            hint = f'Did you mean "{close[0]}"?' if close else f"Known keys here: {', '.join(known)}."
+            hint = (_('Did you mean "{name}"?').format(name=close[0]) if close
+                    else _("Known keys here: {keys}.").format(keys=", ".join(known)))
             line, column = source.positions.get(("key",) + loc, source.where(loc))
-            findings.append(rules.UNKNOWN_KEY.at(source.shown, line, column, f'unknown key "{clip(name, 40)}".', hint))
+            findings.append(rules.UNKNOWN_KEY.at(source.shown, line, column, _("unknown key \"{name}\".").format(name=clip(name, 40)), hint))
         elif kind == "missing":
-            findings.append(source.at(rules.MISSING_KEY, loc[:-1], f'"{name}" is missing.',
-                                      f"Add `{name}:` here."))
+            findings.append(source.at(rules.MISSING_KEY, loc[:-1], _("\"{name}\" is missing.").format(name=name),
+                                      _("Add `{name}:` here.").format(name=name)))
         elif kind in {"model_type", "model_attributes_type", "dict_type"}:
-            findings.append(source.at(rules.WRONG_SHAPE, loc, f"{_where(loc)}expected a mapping (key: value lines), found {_kind(err['input'])}."))
+            findings.append(source.at(rules.WRONG_SHAPE, loc, _where(loc) + _("expected a mapping (key: value lines), found {kind}.").format(kind=_kind(err['input']))))
         elif kind == "date_out_of_range":
-            findings.append(source.at(rules.DATE_OUT_OF_RANGE, loc, f"{_where(loc)}the date {err['ctx']['date']} lies outside {EARLIEST.year}–{LATEST.year}.",
-                                      "Check the year."))
+            findings.append(source.at(rules.DATE_OUT_OF_RANGE, loc, _where(loc) + _("the date {date} lies outside {earliest}–{latest}.").format(
+                date=err['ctx']['date'], earliest=EARLIEST.year, latest=LATEST.year),
+                                      _("Check the year.")))
         elif kind == "list_type":
-            findings.append(source.at(rules.WRONG_SHAPE, loc, f"{_where(loc)}expected a list (lines starting with '- '), found {_kind(err['input'])}."))
+            findings.append(source.at(rules.WRONG_SHAPE, loc, _where(loc) + _("expected a list (lines starting with '- '), found {kind}.").format(kind=_kind(err['input']))))
         else:
-            findings.append(source.at(rules.WRONG_SHAPE, loc, f"{_where(loc)}{_message(err)}"))
+            findings.append(source.at(rules.WRONG_SHAPE, loc, _where(loc) + _message(err)))
     # pydantic reports a union (a count or 'not reported') once per branch; one finding per place is enough
     unique: dict[tuple, Diagnostic] = {}
     for f in findings:
@@ -54,22 +57,30 @@ def validation_findings(source: Source, error: ValidationError, model: type[Base
 def _message(err: dict) -> str:
     kind, value = err["type"], excerpt(err.get("input"))  # a value is quoted only in part: it may be a whole file
     if kind.startswith("int") or kind == "greater_than_equal":
-        return f"expected a whole number ≥ 0, found {value}."
+        return _("expected a whole number ≥ 0, found {value}.").format(value=value)
     if kind == "literal_error":
-        return f"expected a whole number ≥ 0 or 'not reported', found {value}."
+        return _("expected a whole number ≥ 0 or 'not reported', found {value}.").format(value=value)
     if kind.startswith("date"):
-        return _impossible_date(err.get("input")) or f"expected a date written YYYY-MM-DD, found {value}."
+        return _impossible_date(err.get("input")) or _("expected a date written YYYY-MM-DD, found {value}.").format(value=value)
     if kind == "enum":
-        return f"{value} is not one of {err['ctx']['expected']}."
+        return _("{value} is not one of {expected}.").format(value=value, expected=err['ctx']['expected'].replace(" or ", _(" or ")))
     if kind.startswith("string"):
-        return f"expected text, found {_kind(err.get('input'))}."
+        return _("expected text, found {kind}.").format(kind=_kind(err.get('input')))
     if kind.startswith("bool"):
-        return f"expected true or false, found {value}."
-    return clip(err["msg"], 120) + "."
+        return _("expected true or false, found {value}.").format(value=value)
+    # a kind of error no value of the format has met so far: pydantic's own words, which are English
+    return _("the value is not valid here ({reason}).").format(reason=clip(err["msg"], 120))
 
 
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-                "October", "November", "December")
+_MONTH_NAMES = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"),
+                N_("August"), N_("September"), N_("October"), N_("November"), N_("December"))
+
+
+def _ordinal(day: int) -> str:
+    """29th, 30th, 31st in English; 29:e and 29. in Swedish and Norwegian (the catalogue writes them)."""
+    if 10 <= day % 100 <= 20 or day % 10 not in (1, 2, 3):
+        return _("{day}th").format(day=day)
+    return {1: _("{day}st"), 2: _("{day}nd"), 3: _("{day}rd")}[day % 10].format(day=day)
 
 
 def _impossible_date(value: Any) -> str | None:
@@ -82,11 +93,11 @@ def _impossible_date(value: Any) -> str | None:
         return None
     year, month, day = (int(g) for g in match.groups())
     if not 1 <= month <= 12:
-        return f"{value}: there is no month {month}; months run from 01 to 12."
+        return _("{value}: there is no month {month}; months run from 01 to 12.").format(value=value, month=month)
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
-        ordinal = f"{day}{'th' if 10 <= day % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(day % 10, 'th')}"
-        return f"{value}: {_MONTH_NAMES[month - 1]} {year} has no {ordinal} day; its last day is the {last}{'st' if last == 31 else 'th'}."
+        return _("{value}: {month} {year} has no {ordinal} day; its last day is the {last}.").format(
+            value=value, month=_(_MONTH_NAMES[month - 1]), year=year, ordinal=_ordinal(day), last=_ordinal(last))
     return None
 
 
@@ -96,11 +107,11 @@ def _where(loc: tuple) -> str:
 
 def _kind(value: Any) -> str:
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if value is None:
-        return "nothing"
+        return _("nothing")
     return excerpt(value)
 
 
@@ -131,8 +142,16 @@ def _inner_model(annotation: Any) -> Any:
 
 
 def read_assessment(folder: Path) -> tuple[Assessment, list[Diagnostic]]:
-    """Read and validate every file of an assessment folder; all findings, not just the first. The model
-    holds what could be read: a file that could not be stands in it as empty, named in `unread`."""
+    """Read and validate every file of an assessment folder; all findings, not just the first, in the
+    assessment's language. The model holds what could be read: a file that could not be stands in it as
+    empty, named in `unread`."""
+    first = read_yaml(folder / "assessment.yaml", folder)  # read once: it names the language of the rest
+    named = first.data.get("language") if isinstance(first.data, dict) and not first.diagnostics else None
+    with i18n.language(named):
+        return _read_assessment(folder, first)
+
+
+def _read_assessment(folder: Path, first: Loaded) -> tuple[Assessment, list[Diagnostic]]:
     from pydantic import TypeAdapter
 
     findings: list[Diagnostic] = []
@@ -143,7 +162,7 @@ def read_assessment(folder: Path) -> tuple[Assessment, list[Diagnostic]]:
         path = folder / name
         if not required and not os.path.lexists(path):
             return default
-        loaded: Loaded = read_yaml(path, folder)
+        loaded: Loaded = first if name == "assessment.yaml" else read_yaml(path, folder)
         sources[name] = loaded.source
         findings.extend(loaded.diagnostics)
         if not loaded.diagnostics:
@@ -223,7 +242,7 @@ def _stand_in_metadata(folder: Path) -> Metadata:
     loaded = read_yaml(folder / "assessment.yaml", folder)
     data = loaded.data if isinstance(loaded.data, dict) and not loaded.diagnostics else {}
     status = next((s for s in Status if s.value == data.get("status")), Status.DRAFT)
-    language = data.get("language") if isinstance(data.get("language"), str) else "sv"
+    language = data.get("language") if isinstance(data.get("language"), str) else i18n.interface_language()
     return Metadata.model_construct(dnr="", title="", unit="", councils=[], question="", status=status,
                                     language=language, authors=[], decision=None, csl=None, short_title="",
                                     report_type="", region="", requester="", source="", notes="")
@@ -266,10 +285,10 @@ def _read_pictures(folder: Path, paths: list[Path], findings: list[Diagnostic]) 
 
 def _read_csl(folder: Path, name: str, meta: Source) -> list[Diagnostic]:
     """The citation style named in assessment.yaml, read as any file of the folder; a problem is shown at `csl:`."""
-    _, problems = read_text(folder / name, folder)
+    _text, problems = read_text(folder / name, folder)
     line, column = meta.where(("csl",))
     return [replace(d, path=meta.shown, line=line, column=column,
-                    message=f"csl: {d.message}") for d in problems]
+                    message="csl: " + d.message) for d in problems]
 
 
 def _read_evidence(folder: Path, findings: list[Diagnostic], sources: dict[str, Source]) -> list[EvidenceRow] | None:
@@ -297,12 +316,12 @@ def evidence_rows(table: Table, findings: list[Diagnostic]) -> list[EvidenceRow]
         below = _heading_row(table)
         if below is not None:  # a title or a blank row above the headings, as spreadsheets often have
             findings.append(table.source.at_line(
-                rules.EVIDENCE_COLUMN, 1, f"the first row must be the headings; they are in row {below}.",
-                f"Delete the row(s) above row {below}, so that the headings stand in row 1.", 1))
+                rules.EVIDENCE_COLUMN, 1, _("the first row must be the headings; they are in row {below}.").format(below=below),
+                _("Delete the row(s) above row {below}, so that the headings stand in row 1.").format(below=below), 1))
             return None
         findings.append(table.source.at_line(
-            rules.EVIDENCE_COLUMN, 1, f"the evidence table lacks the column(s) {', '.join(missing)}.",
-            f"Columns: {', '.join(EVIDENCE_COLUMNS)}.", 1))
+            rules.EVIDENCE_COLUMN, 1, _("the evidence table lacks the column(s) {join}.").format(join=', '.join(missing)),
+            _("Columns: {join}.").format(join=', '.join(EVIDENCE_COLUMNS)), 1))
         return None
     rows = []
     for number, cells in table.rows:
@@ -354,8 +373,8 @@ def _read_references(folder: Path, findings: list[Diagnostic], sources: dict[str
             line, column = reference._position
             if reference.id in first:
                 findings.append(sources[name].at_line(
-                    rules.DUPLICATE_ID, line, f'the reference id "{clip(reference.id)}" is used twice (first in {first[reference.id]}).',
-                    "Give each reference its own id, or keep one entry of a work.", column))
+                    rules.DUPLICATE_ID, line, _("the reference id \"{id}\" is used twice (first in {first}).").format(id=clip(reference.id), first=first[reference.id]),
+                    _("Give each reference its own id, or keep one entry of a work."), column))
             first.setdefault(reference.id, name)
             references.append(reference)
     return references, ok

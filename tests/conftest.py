@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,10 @@ ASSESSMENTS = REPO / "assessments"
 REFERENCE = ASSESSMENTS / "ketamin-langvarig-smarta"
 SHARED = REPO.parent / "shared"
 SEED_000 = next((SHARED / "seeds").glob("000_*.txt"))
+
+# The tests read hta's messages as written in the code, whatever the language of the assessment they check;
+# tests/test_languages.py lifts this to show the Swedish and Norwegian catalogues at work.
+os.environ["HTA_LANGUAGE"] = "en"
 
 
 @pytest.fixture(scope="session")

@@ -113,7 +113,7 @@ def test_build_command_reports_unbuildable_assessment_in_the_users_terms(tmp_pat
     assert status == 1
     assert f'{broken.name}/pico.yaml:6:3: HTA007 error: unknown key "populaton". Did you mean "population"?' in err
     assert "Traceback" not in err
-    assert f"[1/1] {broken.name}: NOT built, 1 error(s) above must be fixed first." in err
+    assert f"[1/1] {broken.name}: NOT built, 1 error above must be fixed first." in err
     # the rest is still checked: its notes (HTA120, HTA403) are counted beside the one error
     assert re.search(rf"^{broken.name}\s+NOT built\s+1\s+0\s+\d+$", out, re.M)
 

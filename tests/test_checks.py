@@ -164,7 +164,8 @@ def test_json_format_lists_each_finding_with_its_location(tmp_path, monkeypatch,
     assert status == 1
     assert json.loads(out) == [{
         "path": "fall/searches.yaml", "line": 5, "column": 13, "code": "HTA303", "severity": "error",
-        "message": "PubMed was searched 2024-07-10, after the decision date 2024-06-01.", "hint": ""}]
+        "message": "PubMed was searched 2024-07-10, after the decision date 2024-06-01.", "hint": "",
+        "language": "en"}]
 
 
 def test_github_format_writes_workflow_annotations(tmp_path, monkeypatch, capsys):
@@ -207,4 +208,5 @@ def test_schemas_and_checks_doc_are_generated_from_the_code():
     from hta.generated import generated_files
 
     for path, text in generated_files().items():
-        assert path.read_text(encoding="utf-8") == text, f"{path} is stale: run `hta docs`"
+        expected = text.encode("utf-8") if isinstance(text, str) else text
+        assert path.read_bytes() == expected, f"{path} is stale: run `hta docs`"

@@ -92,8 +92,35 @@ def test_a_report_whose_latest_edit_failed_is_kept_and_marked_out_of_date(tmp_pa
     assert rebuilt and not rebuilt[0].built
     said = capsys.readouterr().out
     assert f"bevakad: OUT OF DATE: {out / 'bevakad'}/ holds its last good build, without the latest edit; " \
-           "the 1 error(s) above keep it from being rebuilt. The index marks it so." in said
-    assert (out / "bevakad" / "bevakad.html").read_bytes() == html  # the last good report stays
+           "the 1 error above keeps it from being rebuilt. The index marks it so." in said
+    # the last good report stays, and says on the page that it is out of date
+    page = (out / "bevakad" / "bevakad.html").read_text(encoding="utf-8")
+    notice = ('<div id="hta-out-of-date" class="hta-banner" role="alert">Out of date: this page is the last good '
+              'build. The latest edit has errors that keep the report from being rebuilt; hta check lists them.</div>\n')
+    assert page.replace(notice, "", 1).encode("utf-8") == html
+    assert page.index(notice) < page.index("<main>")
     row = rows(out)["Ett minimalt utlåtande för testerna"]
     assert failure_said(out)
     assert row[7] == "HTML · Word · PDF"
+    # the edit undone: the inputs are those of the marked page, and the page is written anew, without the notice
+    (folder / "sections" / "bakgrund.md").rename(folder / "sections" / "background.md")
+    [again] = build([folder], out)
+    assert again.built and (out / "bevakad" / "bevakad.html").read_bytes() == html
+
+
+def test_the_quarto_listing_has_report_type_and_region_columns_filled_from_each_report(tmp_path):
+    from ruamel.yaml import YAML
+
+    def front_matter(path: Path) -> dict:
+        return YAML(typ="safe").load(path.read_text(encoding="utf-8").split("---\n")[1])
+
+    out = tmp_path / "out"
+    build([assessment(tmp_path, "listad")], out)
+    listing = front_matter(out / "index.qmd")["listing"]
+    assert listing["fields"] == ["title", "report-type", "region-name", "date"]
+    assert listing["field-display-names"] == {"title": "Bedömning", "report-type": "Typ", "region-name": "Region",
+                                              "date": "Beslutsdatum"}
+    [listed] = listing["contents"]
+    report = front_matter(out / listed)
+    # Markdown, as Quarto reads metadata: "Mini\-HTA" prints Mini-HTA
+    assert (report["report-type"], report["region-name"]) == ("Mini\\-HTA", "Region Testland")

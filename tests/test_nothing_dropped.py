@@ -71,3 +71,19 @@ def test_a_title_row_above_the_headings_is_said_as_such(tmp_path, monkeypatch, c
     assert capsys.readouterr().out.splitlines() == [
         "fall/evidence.csv:1:1: HTA701 error: the first row must be the headings; they are in row 2. "
         "Delete the row(s) above row 2, so that the headings stand in row 1."]
+
+
+def test_a_one_field_title_row_above_semicolon_headings_is_said_as_such(tmp_path, monkeypatch, capsys):
+    """Swedish Excel saves CSV with semicolons; a title row of one field is not "a row with 9 fields"."""
+    from hta.cli import main
+
+    folder = tmp_path / "fall"
+    shutil.copytree(MINIMAL, folder)
+    evidence = folder / "evidence.csv"
+    table = evidence.read_text(encoding="utf-8").replace(",", ";")
+    evidence.write_text("Tabell 1. Inkluderade studier\n" + table, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "fall"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "fall/evidence.csv:1:1: HTA701 error: the first row must be the headings; they are in row 2. "
+        "Delete the row(s) above row 2, so that the headings stand in row 1."]
