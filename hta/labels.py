@@ -77,6 +77,7 @@ class CertaintyLabels(_Labels):
     outcomes_after: str = Field(description="Before the outcomes a conclusion names: 'Utfall'.")
     own_judgement: str = Field(description="After a conclusion that is the council's own judgement.")
     back_to_conclusion: str = Field(description="What the link from a table row back to its conclusion says.")
+    symbols: bool = Field(True, description="Whether a level is printed with its symbols (⊕⊕◯◯) before its words.")
 
 
 class LibraryLabels(_Labels):

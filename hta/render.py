@@ -180,7 +180,8 @@ def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str
         order=[part.value for part in style.sections],
         conclusion_blocks=conclusion_blocks(
             assessment.conclusions, meta, style, labels,
-            lambda bullet, key, k: sof.bullet_markdown(prose(bullet.text), bullet, key, k, assessment, labels)),
+            lambda bullet, key, k: sof.bullet_markdown(prose(bullet.text), bullet, key, k, assessment, labels,
+                                                       linked="evidence" in {part.value for part in style.sections})),
         aspect_tables=aspect_tables(assessment.aspects, labels),
         title=title_lines(assessment, style, labels),
         decision_line=decision_line,

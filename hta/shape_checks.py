@@ -144,3 +144,10 @@ def sections_in_style(a: Assessment) -> Iterator[Diagnostic]:
                                              style=clip(style.name, 40), file=f"{key.value}.md"),
                                          _("Move its text into a section the style prints, or choose a style "
                                            "that has it."))
+    # the summary-of-findings tables are printed with the evidence; a style without it would drop them
+    source = a.sources.get("certainty.yaml")
+    if a.certainty and "evidence" not in printed and source is not None:
+        yield source.at(rules.SECTION_NOT_IN_STYLE, (), _('the house style "{style}" does not print the evidence, '
+                                                         'and with it the summary-of-findings tables of certainty.yaml.'
+                                                         ).format(style=clip(style.name, 40)),
+                        _("Add `evidence` to the style's sections, or choose a style that has it."))

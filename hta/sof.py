@@ -78,6 +78,8 @@ def _certainty_cell(rating: Rating, labels: Labels, marks: list[str]) -> str:
     words = escape_markdown(labels.certainty.levels[level.value])
     if level is Level.NOT_ASSESSED:
         cell = words + (": " + escape_markdown(rating.reason) if rating.reason else "")
+    elif not labels.certainty.symbols:  # a house style that writes certainty in words alone
+        cell = words
     else:
         cell = f"[{symbols(level)}]{{.{SYMBOLS_CLASS}}} {words}"
     return cell + (f"^{','.join(marks)}^" if marks else "")
@@ -137,11 +139,11 @@ def first_rows(assessment: Assessment) -> dict[str, str]:
 
 
 def bullet_markdown(text: str, bullet: Bullet, key: str, index: int, assessment: Assessment,
-                    labels: Labels) -> str:
+                    labels: Labels, linked: bool = True) -> str:
     """A conclusion bullet (its Markdown `text`) with its anchor, and after it the outcomes it rests on, each
-    linked to its row where it has one: '… (Utfall: smärta, biverkningar)'."""
+    linked to its row where it has one, and the tables are printed (`linked`): '… (Utfall: smärta, biverkningar)'."""
     names = {o.id: o.name for p in assessment.picos for o in p.all_outcomes()}
-    rows = first_rows(assessment)
+    rows = first_rows(assessment) if linked else {}
     named = []
     for outcome in bullet.outcomes:
         shown = escape_markdown(names.get(outcome, outcome).lower())

@@ -88,6 +88,17 @@ class ConclusionForm(Strict):
                                        description="The lists `hta check` requires.")
 
 
+class CertaintyWords(Strict):
+    """How a house style writes the certainty of evidence, in one language."""
+
+    heading: str = Field("", description="Heading of the certainty column, e.g. 'Evidensstyrka'; default: the "
+                         "language's ('Tillförlitlighet').")
+    levels: dict[Literal["high", "moderate", "low", "very low", "not assessed"], str] = Field(
+        default_factory=dict, description="Words for the levels, e.g. high: Starkt vetenskapligt underlag; a "
+        "level left out keeps the language's word.")
+    symbols: bool = Field(True, description="false: the level in words alone, without ⊕⊕◯◯.")
+
+
 class Style(Strict):
     """style.yaml of a house style."""
 
@@ -104,6 +115,9 @@ class Style(Strict):
                                          "report_type); a line left out is not printed.")
     conclusions: ConclusionForm = Field(default_factory=ConclusionForm, description="How the conclusions are "
                                         "headed and which lists they have.")
+    certainty: dict[Literal["sv", "nb", "en"], CertaintyWords] = Field(
+        default_factory=dict, description="Per language (sv, en, nb), how the summary-of-findings tables write "
+        "certainty: the column's heading, the words for the levels, and whether symbols are printed.")
     _folder: Path = PrivateAttr(Path())  # where the style was read from (set by the reader)
 
     @property
@@ -131,8 +145,12 @@ class Style(Strict):
         sections = {k.replace("-", "_"): v for k, v in own.items() if k.replace("-", "_") in type(labels.sections).model_fields}
         top = {k: v for k, v in own.items() if k in {"question", "pico", "evidence", "authors", "searches", "references"}}
         shapes = {CONCLUSION_HEADINGS[k]: v for k, v in own.items() if k in CONCLUSION_HEADINGS}
+        words = self.certainty.get(language)
+        certainty = labels.certainty if words is None else labels.certainty.model_copy(update={
+            "levels": {**labels.certainty.levels, **words.levels}, "symbols": words.symbols,
+            **({"certainty": words.heading} if words.heading else {})})
         return labels.model_copy(update={**top, "sections": labels.sections.model_copy(update=sections),
-                                         "shapes": labels.shapes.model_copy(update=shapes)})
+                                         "shapes": labels.shapes.model_copy(update=shapes), "certainty": certainty})
 
 
 def style_folders() -> list[Path]:

@@ -294,3 +294,68 @@ def test_the_summary_of_findings_page_passes_axe_and_fits_a_phone(built, browser
         assert page.evaluate("document.fonts.check('16px \"DejaVu Sans\"', '⊕◯')")
         page.close()
     assert not found, found
+
+
+SBU_STYLE = """name: Testregionen (SBU:s skala)
+sections: [question, pico, background, summary, method, results, evidence, technical, economic, ethical,
+           conclusions, authors]
+certainty:
+  sv:
+    heading: Evidensstyrka
+    symbols: false
+    levels:
+      high: Starkt vetenskapligt underlag
+      moderate: Måttligt starkt vetenskapligt underlag
+      low: Begränsat vetenskapligt underlag
+      very low: Otillräckligt vetenskapligt underlag
+"""
+
+
+def test_a_house_style_writes_certainty_in_its_own_words_without_symbols(tmp_path, monkeypatch):
+    """The same ratings as the fixture, printed the way a style from files alone says: SBU's older scale in
+    words, no ⊕◯. The words are the style file's, not hta's labels."""
+    from docx import Document
+
+    from hta.build import build
+
+    styles = tmp_path / "styles"
+    (styles / "sbu-skala").mkdir(parents=True)
+    (styles / "sbu-skala" / "style.yaml").write_text(SBU_STYLE, encoding="utf-8")
+    monkeypatch.setenv("HTA_STYLES", str(styles))
+    folder = tmp_path / "certainty"
+    shutil.copytree(FIXTURE, folder)
+    with (folder / "assessment.yaml").open("a", encoding="utf-8") as f:
+        f.write("style: sbu-skala\n")
+    [outcome] = build([folder], tmp_path / "out")
+    assert outcome.built, [d.text() for d in outcome.diagnostics]
+    doc = Document(tmp_path / "out" / "certainty" / "certainty.docx")
+    sof = [t for t in doc.tables if t.rows[0].cells[-1].text.strip() == "Evidensstyrka"]
+    assert len(sof) == 2
+    cells = [row.cells[-1].text for t in sof for row in t.rows[1:]]
+    scale = ("Starkt vetenskapligt underlag", "Måttligt starkt vetenskapligt underlag",
+             "Begränsat vetenskapligt underlag", "Otillräckligt vetenskapligt underlag", "Ej bedömd")
+    assert cells and all(c.startswith(scale) for c in cells), cells
+    assert not any(symbol in c for c in cells for symbol in "⊕◯⨁")
+    page = read_html(tmp_path / "out" / "certainty" / "certainty.html")
+    html_cells = [row[-1] for t in page.tables if t and t[0][-1] == "Evidensstyrka" for row in t[1:]]
+    assert html_cells and all(c.startswith(scale) for c in html_cells), html_cells
+
+
+def test_a_style_that_leaves_out_the_evidence_says_so_and_links_no_bullet_to_a_missing_table(tmp_path, monkeypatch):
+    """Without the evidence part there are no summary-of-findings tables: the check says the ratings would go
+    unprinted, and the bullets name their outcomes without links to rows that do not exist."""
+    from hta.build import build
+
+    styles = tmp_path / "styles"
+    (styles / "utan-evidens").mkdir(parents=True)
+    (styles / "utan-evidens" / "style.yaml").write_text(SBU_STYLE.replace(" evidence,", ""), encoding="utf-8")
+    monkeypatch.setenv("HTA_STYLES", str(styles))
+    folder = tmp_path / "certainty"
+    shutil.copytree(FIXTURE, folder)
+    with (folder / "assessment.yaml").open("a", encoding="utf-8") as f:
+        f.write("style: utan-evidens\n")
+    [outcome] = build([folder], tmp_path / "out")
+    said = [d.text() for d in outcome.diagnostics]
+    assert any("certainty.yaml" in line and "HTA220" in line and "summary-of-findings" in line for line in said), said
+    assert outcome.built, said
+    assert "#sof-" not in (tmp_path / "out" / "certainty" / "certainty.qmd").read_text(encoding="utf-8")

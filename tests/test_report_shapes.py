@@ -236,6 +236,42 @@ def test_a_fourth_style_from_files_alone_changes_section_order_and_headings(tmp_
     assert "border-top: 3px solid #123456" in (tmp_path / "out" / "fall" / "fall.html").read_text(encoding="utf-8")
 
 
+def test_a_style_with_its_own_word_reference_document_gives_the_word_file_its_styles(tmp_path, monkeypatch):
+    """An organisation's Word template (reference.docx in the style's folder) is what pandoc writes the Word
+    file with: here hta's own reference document with the headings coloured #123456, which hta's is not."""
+    import re
+    import zipfile
+
+    from hta import cache
+    from hta.build import build
+
+    styles = tmp_path / "styles"
+    (styles / "testregion").mkdir(parents=True)
+    (styles / "testregion" / "style.yaml").write_text(FOURTH_STYLE, encoding="utf-8")
+    plain = cache.write_reference_doc(tmp_path / "plain.docx", tmp_path / "cache-root")
+    with zipfile.ZipFile(plain) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    xml = parts["word/styles.xml"].decode("utf-8")
+    heading = re.search(r'<w:style [^>]*w:styleId="Heading1".*?</w:style>', xml, re.S)[0]
+    coloured = re.sub(r'<w:color [^>]*/>', "", heading).replace("<w:rPr>", '<w:rPr><w:color w:val="123456"/>', 1)
+    assert coloured != heading and "123456" not in xml
+    parts["word/styles.xml"] = xml.replace(heading, coloured).encode("utf-8")
+    with zipfile.ZipFile(styles / "testregion" / "reference.docx", "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    monkeypatch.setenv("HTA_STYLES", str(styles))
+    folder = tmp_path / "fall"
+    shutil.copytree(MINIMAL, folder)
+    with (folder / "assessment.yaml").open("a", encoding="utf-8") as f:
+        f.write("style: testregion\n")
+    [outcome] = build([folder], tmp_path / "out")
+    assert outcome.built, [d.text() for d in outcome.diagnostics]
+    with zipfile.ZipFile(tmp_path / "out" / "fall" / "fall.docx") as z:
+        styles_xml = z.read("word/styles.xml").decode("utf-8")
+    built = re.search(r'<w:style [^>]*w:styleId="Heading1".*?</w:style>', styles_xml, re.S)[0]
+    assert 'w:color w:val="123456"' in built
+
+
 def test_a_malformed_style_is_a_finding_not_a_traceback(tmp_path, monkeypatch, capsys):
     styles = tmp_path / "styles"
     (styles / "trasig").mkdir(parents=True)
@@ -311,9 +347,11 @@ def test_the_aspect_and_style_examples_in_the_format_doc_are_valid():
 
     blocks = [YAML(typ="safe").load(b) for b in _yaml_blocks("### House styles", "## Editor support")]
     Style.model_validate(blocks[0])
-    assert Economic.model_validate(blocks[2]).change == 30000
-    Organisational.model_validate(blocks[3])
-    Ethics.model_validate(blocks[4])
+    certainty = Style.model_validate({"name": "N", "sections": ["evidence"]} | blocks[1]).certainty["sv"]
+    assert certainty.levels["moderate"] == "Måttligt starkt vetenskapligt underlag" and not certainty.symbols
+    assert Economic.model_validate(blocks[3]).change == 30000
+    Organisational.model_validate(blocks[4])
+    Ethics.model_validate(blocks[5])
     identity = YAML(typ="safe").load(_yaml_blocks("### Report number, organisation", "### House styles")[0])
     Metadata.model_validate({"title": "T", "unit": "U", "councils": [], "question": "Q", "status": "draft"} | identity)
 
