@@ -164,12 +164,11 @@ def html_links(body: str, assessment: Assessment, labels: Labels) -> str:
     the symbols hidden from screen readers (the words beside them say the level)."""
     body = body.replace(f'<span class="{SYMBOLS_CLASS}">', f'<span class="{SYMBOLS_CLASS}" aria-hidden="true">')
     back: dict[str, list[tuple[str, str]]] = {}
-    for key in ("findings", "judgements"):
-        for k, bullet in enumerate(getattr(assessment.conclusions, key)):
-            # the link says which conclusion it leads to: the label and the bullet's first words
-            said = html.escape(f"{labels.certainty.back_to_conclusion}: {_first_words(bullet.text)}", quote=True)
-            for outcome in bullet.outcomes:
-                back.setdefault(slug(outcome) or "x", []).append((bullet_id(key, k), said))
+    for (key, k, _text), bullet in assessment.conclusions.bullets():  # every list, the summary's too
+        # the link says which conclusion it leads to: the label and the bullet's first words
+        said = html.escape(f"{labels.certainty.back_to_conclusion}: {_first_words(bullet.text)}", quote=True)
+        for outcome in bullet.outcomes:
+            back.setdefault(slug(outcome) or "x", []).append((bullet_id(str(key), int(k)), said))
 
     def link(m: re.Match) -> str:
         return m[0] + "".join(f' <a class="sof-back" href="#{target}" aria-label="{said}" title="{said}">↑</a>'
