@@ -150,3 +150,20 @@ def docx_text_in_order(path: Path) -> str:
     lines: list[str] = []
     block(Document(path).element.body, lines)
     return "\n".join(lines) + "\n"
+
+
+def styled_copy(tmp: Path, monkeypatch, fixture: Path, name: str, style: str, files: dict[str, str | bytes]) -> Path:
+    """A copy of `fixture` named `name` in `tmp`, in the house style `style`: a folder of `files` (style.yaml,
+    report.css, reference.docx …) found through HTA_STYLES, as an organisation adds one without changing hta."""
+    import shutil
+
+    folder = tmp / "styles" / style
+    folder.mkdir(parents=True)
+    for file, content in files.items():
+        (folder / file).write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    monkeypatch.setenv("HTA_STYLES", str(tmp / "styles"))
+    copy = tmp / name
+    shutil.copytree(fixture, copy)
+    with (copy / "assessment.yaml").open("a", encoding="utf-8") as f:
+        f.write(f"style: {style}\n")
+    return copy

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REFERENCE, REPO, replace_once
-from reports import pdf_text, read_html, svg_images, words
+from reports import pdf_text, read_html, styled_copy, svg_images, words
 
 from hta.cli import main
 from hta.notation import Level, read_level
@@ -318,14 +318,7 @@ def test_a_house_style_writes_certainty_in_its_own_words_without_symbols(tmp_pat
 
     from hta.build import build
 
-    styles = tmp_path / "styles"
-    (styles / "sbu-skala").mkdir(parents=True)
-    (styles / "sbu-skala" / "style.yaml").write_text(SBU_STYLE, encoding="utf-8")
-    monkeypatch.setenv("HTA_STYLES", str(styles))
-    folder = tmp_path / "certainty"
-    shutil.copytree(FIXTURE, folder)
-    with (folder / "assessment.yaml").open("a", encoding="utf-8") as f:
-        f.write("style: sbu-skala\n")
+    folder = styled_copy(tmp_path, monkeypatch, FIXTURE, "certainty", "sbu-skala", {"style.yaml": SBU_STYLE})
     [outcome] = build([folder], tmp_path / "out")
     assert outcome.built, [d.text() for d in outcome.diagnostics]
     doc = Document(tmp_path / "out" / "certainty" / "certainty.docx")
@@ -346,14 +339,8 @@ def test_a_style_that_leaves_out_the_evidence_says_so_and_links_no_bullet_to_a_m
     unprinted, and the bullets name their outcomes without links to rows that do not exist."""
     from hta.build import build
 
-    styles = tmp_path / "styles"
-    (styles / "utan-evidens").mkdir(parents=True)
-    (styles / "utan-evidens" / "style.yaml").write_text(SBU_STYLE.replace(" evidence,", ""), encoding="utf-8")
-    monkeypatch.setenv("HTA_STYLES", str(styles))
-    folder = tmp_path / "certainty"
-    shutil.copytree(FIXTURE, folder)
-    with (folder / "assessment.yaml").open("a", encoding="utf-8") as f:
-        f.write("style: utan-evidens\n")
+    folder = styled_copy(tmp_path, monkeypatch, FIXTURE, "certainty", "utan-evidens",
+                         {"style.yaml": SBU_STYLE.replace(" evidence,", "")})
     [outcome] = build([folder], tmp_path / "out")
     said = [d.text() for d in outcome.diagnostics]
     assert any("certainty.yaml" in line and "HTA220" in line and "summary-of-findings" in line for line in said), said

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reports import docx_headings, docx_text, pdf_text, read_html, words
+from reports import docx_headings, docx_text, pdf_text, read_html, styled_copy, words
 from test_checks import MINIMAL, assemble, run_check
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -215,16 +215,8 @@ def test_a_fourth_style_from_files_alone_changes_section_order_and_headings(tmp_
     """No code is changed: the style is a folder with style.yaml, found through HTA_STYLES."""
     from hta.build import build
 
-    styles = tmp_path / "styles"
-    (styles / "testregion").mkdir(parents=True)
-    (styles / "testregion" / "style.yaml").write_text(FOURTH_STYLE, encoding="utf-8")
-    (styles / "testregion" / "report.css").write_text(".title-block { border-top: 3px solid #123456; }\n",
-                                                      encoding="utf-8")
-    monkeypatch.setenv("HTA_STYLES", str(styles))
-    folder = tmp_path / "fall"
-    shutil.copytree(MINIMAL, folder)
-    with (folder / "assessment.yaml").open("a", encoding="utf-8") as f:
-        f.write("style: testregion\n")
+    folder = styled_copy(tmp_path, monkeypatch, MINIMAL, "fall", "testregion", {
+        "style.yaml": FOURTH_STYLE, "report.css": ".title-block { border-top: 3px solid #123456; }\n"})
     [outcome] = build([folder], tmp_path / "out")
     assert outcome.built, [d.text() for d in outcome.diagnostics]
     headings = docx_headings(tmp_path / "out" / "fall" / "fall.docx")
@@ -239,15 +231,13 @@ def test_a_fourth_style_from_files_alone_changes_section_order_and_headings(tmp_
 def test_a_style_with_its_own_word_reference_document_gives_the_word_file_its_styles(tmp_path, monkeypatch):
     """An organisation's Word template (reference.docx in the style's folder) is what pandoc writes the Word
     file with: here hta's own reference document with the headings coloured #123456, which hta's is not."""
+    import io
     import re
     import zipfile
 
     from hta import cache
     from hta.build import build
 
-    styles = tmp_path / "styles"
-    (styles / "testregion").mkdir(parents=True)
-    (styles / "testregion" / "style.yaml").write_text(FOURTH_STYLE, encoding="utf-8")
     plain = cache.write_reference_doc(tmp_path / "plain.docx", tmp_path / "cache-root")
     with zipfile.ZipFile(plain) as z:
         parts = {name: z.read(name) for name in z.namelist()}
@@ -256,14 +246,12 @@ def test_a_style_with_its_own_word_reference_document_gives_the_word_file_its_st
     coloured = re.sub(r'<w:color [^>]*/>', "", heading).replace("<w:rPr>", '<w:rPr><w:color w:val="123456"/>', 1)
     assert coloured != heading and "123456" not in xml
     parts["word/styles.xml"] = xml.replace(heading, coloured).encode("utf-8")
-    with zipfile.ZipFile(styles / "testregion" / "reference.docx", "w") as z:
+    reference = io.BytesIO()
+    with zipfile.ZipFile(reference, "w") as z:
         for name, data in parts.items():
             z.writestr(name, data)
-    monkeypatch.setenv("HTA_STYLES", str(styles))
-    folder = tmp_path / "fall"
-    shutil.copytree(MINIMAL, folder)
-    with (folder / "assessment.yaml").open("a", encoding="utf-8") as f:
-        f.write("style: testregion\n")
+    folder = styled_copy(tmp_path, monkeypatch, MINIMAL, "fall", "testregion",
+                         {"style.yaml": FOURTH_STYLE, "reference.docx": reference.getvalue()})
     [outcome] = build([folder], tmp_path / "out")
     assert outcome.built, [d.text() for d in outcome.diagnostics]
     with zipfile.ZipFile(tmp_path / "out" / "fall" / "fall.docx") as z:
@@ -273,14 +261,7 @@ def test_a_style_with_its_own_word_reference_document_gives_the_word_file_its_st
 
 
 def test_a_malformed_style_is_a_finding_not_a_traceback(tmp_path, monkeypatch, capsys):
-    styles = tmp_path / "styles"
-    (styles / "trasig").mkdir(parents=True)
-    (styles / "trasig" / "style.yaml").write_text("name: Trasig\nsektioner: [question]\n", encoding="utf-8")
-    monkeypatch.setenv("HTA_STYLES", str(styles))
-    folder = tmp_path / "fall"
-    shutil.copytree(MINIMAL, folder)
-    with (folder / "assessment.yaml").open("a", encoding="utf-8") as f:
-        f.write("style: trasig\n")
+    styled_copy(tmp_path, monkeypatch, MINIMAL, "fall", "trasig", {"style.yaml": "name: Trasig\nsektioner: [question]\n"})
     status, out, err = run_check(tmp_path, monkeypatch, capsys, "fall")
     assert status == 1 and "Traceback" not in out + err
     assert 'style.yaml:2:1: HTA007 error: unknown key "sektioner". Did you mean "sections"?' in out
@@ -359,15 +340,8 @@ def test_the_aspect_and_style_examples_in_the_format_doc_are_valid():
 def test_changing_a_house_style_rebuilds_the_reports_that_use_it(tmp_path, monkeypatch):
     from hta.build import build
 
-    styles = tmp_path / "styles"
-    (styles / "testregion").mkdir(parents=True)
-    style = styles / "testregion" / "style.yaml"
-    style.write_text(FOURTH_STYLE, encoding="utf-8")
-    monkeypatch.setenv("HTA_STYLES", str(styles))
-    folder = tmp_path / "fall"
-    shutil.copytree(MINIMAL, folder)
-    with (folder / "assessment.yaml").open("a", encoding="utf-8") as f:
-        f.write("style: testregion\n")
+    folder = styled_copy(tmp_path, monkeypatch, MINIMAL, "fall", "testregion", {"style.yaml": FOURTH_STYLE})
+    style = tmp_path / "styles" / "testregion" / "style.yaml"
     build([folder], tmp_path / "out")
     style.write_text(FOURTH_STYLE.replace("Vad studierna visar", "Studiernas resultat"), encoding="utf-8")
     [outcome] = build([folder], tmp_path / "out")
@@ -382,18 +356,11 @@ def test_a_style_may_bring_its_own_typst_template(tmp_path, monkeypatch):
     from hta.build import build
     from hta.labels import TEMPLATES
 
-    styles = tmp_path / "styles"
-    (styles / "testregion").mkdir(parents=True)
-    (styles / "testregion" / "style.yaml").write_text(FOURTH_STYLE, encoding="utf-8")
     typst = (TEMPLATES / "report.typst").read_text(encoding="utf-8")
     marked = typst.replace("#set page(\n", '#set document(keywords: ("testregionens mall",))\n#set page(\n', 1)
     assert marked != typst
-    (styles / "testregion" / "report.typst").write_text(marked, encoding="utf-8")
-    monkeypatch.setenv("HTA_STYLES", str(styles))
-    folder = tmp_path / "fall"
-    shutil.copytree(MINIMAL, folder)
-    with (folder / "assessment.yaml").open("a", encoding="utf-8") as f:
-        f.write("style: testregion\n")
+    folder = styled_copy(tmp_path, monkeypatch, MINIMAL, "fall", "testregion",
+                         {"style.yaml": FOURTH_STYLE, "report.typst": marked})
     [outcome] = build([folder], tmp_path / "out")
     assert outcome.built, [d.text() for d in outcome.diagnostics]
     assert "testregionens mall" in PdfReader(tmp_path / "out" / "fall" / "fall.pdf").metadata.get("/Keywords", "")
