@@ -14,6 +14,9 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 TASKS_PER_WORKER = 20  # a fresh worker costs a fork from the preloaded server: cheap beside one build
+#: The settings a worker takes from the process that gave it the task, not from the server it was forked
+#: from: that server lives as long as this process, and keeps the environment of when it started.
+PASSED_ON = ("LC_ALL", "LC_MESSAGES", "LANG")  # and every HTA_… (language, house styles)
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,8 @@ def run(work: Callable[..., R], tasks: Sequence[tuple], jobs: int, on_done: Call
     for start in range(0, len(tasks), batch):
         part = tasks[start:start + batch]
         with ProcessPoolExecutor(max_workers=min(jobs, len(part)), mp_context=context) as pool:
-            futures = {pool.submit(work, *task): start + i for i, task in enumerate(part)}
+            settings = {k: v for k, v in os.environ.items() if k.startswith("HTA_") or k in PASSED_ON}
+            futures = {pool.submit(_in_settings, settings, work, *task): start + i for i, task in enumerate(part)}
             for future in as_completed(futures):
                 i = futures[future]
                 error = future.exception()
@@ -97,6 +101,14 @@ def run(work: Callable[..., R], tasks: Sequence[tuple], jobs: int, on_done: Call
                 on_done(done)
                 results.append(done)
     return sorted(results, key=lambda d: d.index)
+
+
+def _in_settings(settings: dict[str, str], work: Callable[..., R], *task) -> R:
+    """`work(*task)` in a worker, with the language and style settings of the process that gave the task."""
+    for name in [k for k in os.environ if k.startswith("HTA_") or k in PASSED_ON]:
+        del os.environ[name]
+    os.environ.update(settings)
+    return work(*task)
 
 
 def _call(work: Callable[..., R], index: int, task: tuple) -> Done:
