@@ -19,15 +19,20 @@ SEED_000 = next((SHARED / "seeds").glob("000_*.txt"))
 os.environ["HTA_LANGUAGE"] = "en"
 
 
-@pytest.fixture(scope="session")
-def reference_build(tmp_path_factory) -> Path:
-    """The reference assessment built into a temporary _build; returns its output folder."""
+def built_once(tmp_path_factory, folder: Path) -> Path:
+    """`folder` built into a temporary _build, for a module's or the session's tests; its output folder."""
     from hta.build import build
 
     out = tmp_path_factory.mktemp("build")
-    [outcome] = build([REFERENCE], out)
+    [outcome] = build([folder], out)
     assert outcome.built, [d.text() for d in outcome.diagnostics]
-    return out / REFERENCE.name
+    return out / folder.name
+
+
+@pytest.fixture(scope="session")
+def reference_build(tmp_path_factory) -> Path:
+    """The reference assessment built into a temporary _build; returns its output folder."""
+    return built_once(tmp_path_factory, REFERENCE)
 
 
 def copy_assessment(source: Path, tmp_path: Path) -> Path:

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import REFERENCE
+from conftest import REFERENCE, built_once
 from reports import image_descriptions, pdf_text, read_html, svg_images, words
 
 from hta.appraisal import Amstar2Counts, domain_id, tool_named, tools
@@ -40,12 +40,7 @@ def expected_sentence(row: dict[str, str]) -> str:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    from hta.build import build
-
-    out = tmp_path_factory.mktemp("appraisal")
-    [outcome] = build([FIXTURE], out)
-    assert outcome.built, [d.text() for d in outcome.diagnostics]
-    return out / FIXTURE.name
+    return built_once(tmp_path_factory, FIXTURE)
 
 
 def test_the_fixture_rates_every_tool_per_domain():

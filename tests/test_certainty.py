@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REFERENCE, REPO, replace_once
+from conftest import REFERENCE, REPO, built_once, replace_once
 from reports import pdf_text, read_html, styled_copy, svg_images, words
 
 from hta.cli import main
@@ -136,12 +136,7 @@ HEADER = ["Utfall", "Studier (deltagare)", "Effekt", "Tillförlitlighet"]
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    from hta.build import build
-
-    out = tmp_path_factory.mktemp("build")
-    [outcome] = build([FIXTURE], out)
-    assert outcome.built, [d.text() for d in outcome.diagnostics]
-    return out / FIXTURE.name
+    return built_once(tmp_path_factory, FIXTURE)
 
 
 def _expected_cells(rows) -> list[list[str]]:
