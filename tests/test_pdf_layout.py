@@ -120,7 +120,7 @@ def _decoy_home(home: Path) -> Path:
 _COMPILE = """
 import sys
 from pathlib import Path
-from hta.convert import typst_to_pdf
+from hta.convert.convert import typst_to_pdf
 typst_to_pdf(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]))
 """
 
