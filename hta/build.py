@@ -34,6 +34,7 @@ class Outcome:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
     assessment: Assessment | None = None  # what could be read of it (see Assessment.unread); the checks ran on it
+    language: str | None = None  # the assessment's, which its findings are said in
     reused: bool = False  # its outputs were already built from the same inputs: nothing was converted
 
     @property
@@ -110,21 +111,23 @@ def read_and_check(folder: Path) -> tuple[Assessment | None, list[Diagnostic]]:
     return assessment, sorted(set(findings))
 
 
-def check_all(folders: list[Path], out_root: Path = Path("_build"), reuse=None, jobs: int = 1) -> list[Outcome]:
+def check_all(folders: list[Path], out_root: Path = Path("_build"), reuse=None, jobs: int = 1,
+              findings_only: bool = False) -> list[Outcome]:
     """Read and check every assessment, `jobs` processes at a time for a large library; two that would be
     written to one output folder are errors. `reuse(folder)` may give an Outcome without reading the folder
-    again (see `build`)."""
+    again (see `build`). With `findings_only` the outcomes keep no assessment: `hta check` needs none, and
+    a worker need not send each back."""
     # absolute, so that `.` and `..` have a name of their own; and a folder named twice is one
     unique = list(dict.fromkeys(Path(os.path.abspath(f)) for f in folders))
     kept = {folder: reuse(folder) for folder in unique} if reuse else {}
     todo = [folder for folder in unique if kept.get(folder) is None]
-    checked = dict(zip(todo, _read_and_check_many(todo, jobs)))
-    outcomes = [kept.get(folder) or Outcome(folder, checked[folder][1], assessment=checked[folder][0])
-                for folder in unique]
+    checked = dict(zip(todo, _read_and_check_many(todo, jobs, findings_only)))
+    outcomes = [kept.get(folder) or Outcome(folder, checked[folder][0], assessment=checked[folder][1],
+                                            language=checked[folder][2]) for folder in unique]
     for outcome in outcomes:
         others = [o for o in outcomes if o.name == outcome.name]
         if len(others) > 1:
-            with i18n.language(outcome.assessment.meta.language if outcome.assessment else None):
+            with i18n.language(outcome.language):
                 shown = _(" and ").join(display_path(o.folder) for o in others)
                 outcome.diagnostics.append(rules.SAME_OUTPUT_FOLDER.at(
                     display_path(outcome.folder / ASSESSMENT_FILE), 1, 1,
@@ -144,15 +147,15 @@ WORKER_MODULES = ("hta.checks", "hta.validate", "hta.render", "hta.convert", "ht
 PARALLEL_CHECK_FROM = 40
 
 
-def _read_and_check_many(folders: list[Path], jobs: int) -> list[tuple[Assessment | None, list[Diagnostic]]]:
+def _read_and_check_many(folders: list[Path], jobs: int, findings_only: bool) -> list[tuple[list[Diagnostic], Assessment | None, str | None]]:
     """`read_and_check` of each folder, in order; in worker processes for a large library, each given a run
     of folders at a time, so what a worker sets up once (imports, the CSL style) serves many."""
     if jobs <= 1 or len(folders) < PARALLEL_CHECK_FROM:
-        return [read_and_check(folder) for folder in folders]
+        return _read_and_check_run(folders, findings_only)
     from .parallel import run
 
     size = -(-len(folders) // (jobs * 4))  # four runs a worker: one slow run leaves the others busy
-    runs = [(folders[i:i + size],) for i in range(0, len(folders), size)]
+    runs = [(folders[i:i + size], findings_only) for i in range(0, len(folders), size)]
     done = run(_read_and_check_run, runs, jobs, lambda d: None, WORKER_MODULES)
     for d in done:
         if d.error is not None:
@@ -160,8 +163,14 @@ def _read_and_check_many(folders: list[Path], jobs: int) -> list[tuple[Assessmen
     return [result for d in done for result in d.result]
 
 
-def _read_and_check_run(folders: list[Path]) -> list[tuple[Assessment | None, list[Diagnostic]]]:
-    return [read_and_check(folder) for folder in folders]
+def _read_and_check_run(folders: list[Path], findings_only: bool) -> list[tuple[list[Diagnostic], Assessment | None, str | None]]:
+    """Each folder's findings, what could be read of it (None with `findings_only`) and its language."""
+    checked = []
+    for folder in folders:
+        assessment, findings = read_and_check(folder)
+        language = assessment.meta.language if assessment else None
+        checked.append((findings, None if findings_only else assessment, language))
+    return checked
 
 
 def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=None, jobs: int = 1,

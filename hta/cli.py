@@ -144,7 +144,7 @@ def check(args) -> int:
     from .diagnostics import FORMATTERS, format_text, has_errors, wants_colour
 
     findings, suppressed = [], []
-    for outcome in check_all(_folders(args.assessments), jobs=default_jobs()):
+    for outcome in check_all(_folders(args.assessments), jobs=default_jobs(), findings_only=not args.show_suppressed):
         findings += outcome.diagnostics
         if args.show_suppressed and outcome.assessment is not None:
             from .suppressions import marks

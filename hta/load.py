@@ -17,7 +17,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -100,7 +100,7 @@ def read_bytes(path: Path, root: Path | None, limit: int) -> tuple[bytes | None,
     except (RuntimeError, OSError):  # a link loop: RuntimeError up to Python 3.12, OSError after
         return refuse(rules.NOT_A_FILE, _("{name} is a link that leads back to itself.").format(name=path.name),
                       _("Replace the link by the file itself."))
-    if root is not None and not resolved.is_relative_to(root.resolve()):
+    if root is not None and not resolved.is_relative_to(_resolved(root)):
         # Said without the target: whether a file exists outside the folder is none of the report's business.
         return refuse(rules.OUTSIDE_FOLDER, _("{name} leads outside the assessment folder.").format(name=path.name),
                       _("Copy the file into the assessment folder; a link or a path out of it is never read."))
@@ -141,6 +141,17 @@ def read_bytes(path: Path, root: Path | None, limit: int) -> tuple[bytes | None,
         return refuse(rules.FILE_TOO_LARGE, _("{name} is larger than {size}.").format(name=path.name, size=_size(limit)),
                       _("See docs/assessment-format.md, 'Limits'."))
     return raw, []
+
+
+@lru_cache(maxsize=8)
+def _resolved(root: Path) -> Path:
+    """The assessment folder with its links followed: found once for all the files of one reading of it
+    (`forget_folders` starts each reading afresh, so a folder made a link since is seen as one)."""
+    return root.resolve()
+
+
+def forget_folders() -> None:
+    _resolved.cache_clear()
 
 
 def _kind_of(mode: int) -> str:

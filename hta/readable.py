@@ -40,7 +40,8 @@ def read_prose(text: str) -> Reading:
     """Citations and links as pandoc reads them, found without running pandoc: `hta check` of a whole
     library must take seconds, and a converter's bounds belong to the build. Code is blanked first, as
     pandoc reads neither inside it."""
-    text = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)
+    if "`" in text or "~~~" in text:  # most prose has no code: not scanned for it
+        text = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)
     return Reading(citations=[m[1] or m[2] for m in _CITATION.finditer(text)],
                    links=[m[1] or m[2] or m[3] for m in _LINK.finditer(text) if (m[1] or m[2] or m[3])])
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from . import i18n, load, rules
 from .diagnostics import Diagnostic, has_errors
 from .inventory import EVIDENCE_FILES, REFERENCE_FILES, take_stock
-from .load import Loaded, Source, Table, clip, excerpt, read_bytes, read_table, read_text, read_yaml
+from .load import Loaded, Source, Table, clip, excerpt, forget_folders, read_bytes, read_table, read_text, read_yaml
 from .certainty import Certainty, Rating
 from .model import (EARLIEST, EVIDENCE_COLUMNS, LATEST, Assessment, Conclusions, EvidenceRow, Metadata, Pico, Reference, Search,
                     Section, SectionKey)
@@ -145,6 +145,7 @@ def read_assessment(folder: Path) -> tuple[Assessment, list[Diagnostic]]:
     """Read and validate every file of an assessment folder; all findings, not just the first, in the
     assessment's language. The model holds what could be read: a file that could not be stands in it as
     empty, named in `unread`."""
+    forget_folders()
     first = read_yaml(folder / "assessment.yaml", folder)  # read once: it names the language of the rest
     named = first.data.get("language") if isinstance(first.data, dict) and not first.diagnostics else None
     with i18n.language(named):
