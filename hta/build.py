@@ -138,9 +138,9 @@ def check_all(folders: list[Path], out_root: Path = Path("_build"), reuse=None, 
 
 
 #: What workers use, imported once in the process they are forked from (this one imports them only when
-#: it reads or writes an assessment itself).
-WORKER_MODULES = ("hta.checks", "hta.validate", "hta.render", "hta.convert", "hta.html", "hta.docx", "hta.flow",
-                  "hta.cache")
+#: it reads or writes an assessment itself): to check, and to build.
+CHECK_MODULES = ("hta.checks", "hta.validate")
+WORKER_MODULES = (*CHECK_MODULES, "hta.render", "hta.convert", "hta.html", "hta.docx", "hta.flow", "hta.cache")
 
 #: Fewer assessments than this are checked in this process: starting the workers costs about as much as
 #: checking this many.
@@ -156,7 +156,7 @@ def _read_and_check_many(folders: list[Path], jobs: int, findings_only: bool) ->
 
     size = -(-len(folders) // (jobs * 4))  # four runs a worker: one slow run leaves the others busy
     runs = [(folders[i:i + size], findings_only) for i in range(0, len(folders), size)]
-    done = run(_read_and_check_run, runs, jobs, lambda d: None, WORKER_MODULES)
+    done = run(_read_and_check_run, runs, jobs, lambda d: None, CHECK_MODULES)
     for d in done:
         if d.error is not None:
             raise d.error  # a bug of hta itself: what an author can cause is a finding
