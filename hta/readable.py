@@ -42,18 +42,17 @@ def read_prose(text: str) -> Reading:
     pandoc reads neither inside it."""
     if "`" in text or "~~~" in text:  # most prose has no code: not scanned for it
         text = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)
-    return Reading(citations=[m[1] or m[2] for m in _CITATION.finditer(text)],
-                   links=[m[1] or m[2] or m[3] for m in _LINK.finditer(text) if (m[1] or m[2] or m[3])])
+    # a citation holds an @, a link a [ or <: text without them is not scanned for them
+    return Reading(citations=[m[1] or m[2] for m in _CITATION.finditer(text)] if "@" in text else [],
+                   links=[m[1] or m[2] or m[3] for m in _LINK.finditer(text) if (m[1] or m[2] or m[3])]
+                   if "[" in text or "<" in text else [])
 
 
 def key_positions(text: str, key: str) -> Iterator[tuple[int, int]]:
     """(line offset, column) of each place `@key` or `@{key}` is written in `text`."""
-    pattern = _key_pattern(key)
-    for offset, line in enumerate(text.split("\n")):
-        if key not in line:  # the pattern holds the key as written: a line without it has no match
-            continue
-        for match in pattern.finditer(line):
-            yield offset, match.start() + 1 + (match[0][0] == "-")
+    for match in _key_pattern(key).finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        yield text.count("\n", 0, match.start()), match.start() - line_start + 1 + (match[0][0] == "-")
 
 
 @lru_cache(maxsize=4096)  # compiled once per key, not once per key and piece of prose: there are thousands

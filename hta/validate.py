@@ -6,6 +6,7 @@ import difflib
 import os
 import re
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -152,9 +153,15 @@ def read_assessment(folder: Path) -> tuple[Assessment, list[Diagnostic]]:
         return _read_assessment(folder, first)
 
 
-def _read_assessment(folder: Path, first: Loaded) -> tuple[Assessment, list[Diagnostic]]:
+@cache
+def _adapter(model: Any) -> Any:
+    """The validator of `model`, made once per process: making one costs more than validating a file."""
     from pydantic import TypeAdapter
 
+    return TypeAdapter(model)
+
+
+def _read_assessment(folder: Path, first: Loaded) -> tuple[Assessment, list[Diagnostic]]:
     findings: list[Diagnostic] = []
     sources: dict[str, Source] = {}
     unread: set[str] = set()
@@ -168,7 +175,7 @@ def _read_assessment(folder: Path, first: Loaded) -> tuple[Assessment, list[Diag
         findings.extend(loaded.diagnostics)
         if not loaded.diagnostics:
             try:
-                return TypeAdapter(model).validate_python(loaded.data)
+                return _adapter(model).validate_python(loaded.data)
             except ValidationError as exc:
                 findings.extend(validation_findings(loaded.source, exc, schema_model))
         unread.add(name)
