@@ -38,7 +38,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true",
                    help=_("convert every assessment again, even those whose inputs did not change since their last build"))
     b.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
-                   help=_("build N assessments at once in worker processes (default: one per core; 1: one after another)"))
+                   help=_("use N cores: N assessments at once in worker processes, or one assessment's converters side by side (default: one per core; 1: one thing after another)"))
     b.add_argument("--shard", metavar="K/N", default=None,
                    help=_("build only the K-th of N stable parts of the library (for N CI runners); then assemble the index with --index-only"))
     b.add_argument("--index-only", action="store_true",
