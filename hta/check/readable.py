@@ -50,9 +50,17 @@ def read_prose(text: str) -> Reading:
 
 def key_positions(text: str, key: str) -> Iterator[tuple[int, int]]:
     """(line offset, column) of each place `@key` or `@{key}` is written in `text`."""
-    for match in _key_pattern(key).finditer(text):
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        yield text.count("\n", 0, match.start()), match.start() - line_start + 1 + (match[0][0] == "-")
+    pattern, found = _key_pattern(key), []
+    # every place is one of the key as written: those are found by plain search, and the pattern (whose
+    # lookbehind sees the text before where it is tried) says which are citations
+    for written in ("@" + key, "@{" + key + "}"):
+        at = text.find(written)
+        while at != -1:
+            if pattern.match(text, at) or (at and text[at - 1] == "-" and pattern.match(text, at - 1)):
+                found.append(at)
+            at = text.find(written, at + 1)
+    for at in sorted(found):
+        yield text.count("\n", 0, at), at - (text.rfind("\n", 0, at) + 1) + 1
 
 
 @lru_cache(maxsize=4096)  # compiled once per key, not once per key and piece of prose: there are thousands

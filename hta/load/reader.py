@@ -54,6 +54,7 @@ class Source:
 
     path: Path
     positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    text: str | None = None  # as read, for what looks at the file again (`hta: ignore` marks)
 
     @property
     def shown(self) -> str:
@@ -241,6 +242,7 @@ def read_yaml(path: Path, root: Path | None = None) -> Loaded:
     text, problems = read_text(path, root)
     if text is None:
         return Loaded(source, None, problems)
+    source.text = text
     if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         return Loaded(source, None, [source.at_line(rules.EMPTY_FILE, 1, _("{name} is empty.").format(name=path.name),
                                                     _("Write its content, or copy it from `hta new`."), 1)])

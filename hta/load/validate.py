@@ -267,6 +267,7 @@ def _read_sections(folder: Path, paths: list[Path], findings: list[Diagnostic]) 
         findings.extend(problems)
         if text is None:
             continue
+        source.text = text
         text = _without_comments(text)
         title, first_line = "", 1
         lines = text.split("\n")
