@@ -34,6 +34,7 @@ class Outcome:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
     assessment: Assessment | None = None  # what could be read of it (see Assessment.unread); the checks ran on it
+    language: str | None = None  # the assessment's, which its findings are said in
     reused: bool = False  # its outputs were already built from the same inputs: nothing was converted
 
     @property
@@ -110,21 +111,23 @@ def read_and_check(folder: Path) -> tuple[Assessment | None, list[Diagnostic]]:
     return assessment, sorted(set(findings))
 
 
-def check_all(folders: list[Path], out_root: Path = Path("_build"), reuse=None, jobs: int = 1) -> list[Outcome]:
+def check_all(folders: list[Path], out_root: Path = Path("_build"), reuse=None, jobs: int = 1,
+              findings_only: bool = False) -> list[Outcome]:
     """Read and check every assessment, `jobs` processes at a time for a large library; two that would be
     written to one output folder are errors. `reuse(folder)` may give an Outcome without reading the folder
-    again (see `build`)."""
+    again (see `build`). With `findings_only` the outcomes keep no assessment: `hta check` needs none, and
+    a worker need not send each back."""
     # absolute, so that `.` and `..` have a name of their own; and a folder named twice is one
     unique = list(dict.fromkeys(Path(os.path.abspath(f)) for f in folders))
     kept = {folder: reuse(folder) for folder in unique} if reuse else {}
     todo = [folder for folder in unique if kept.get(folder) is None]
-    checked = dict(zip(todo, _read_and_check_many(todo, jobs)))
-    outcomes = [kept.get(folder) or Outcome(folder, checked[folder][1], assessment=checked[folder][0])
-                for folder in unique]
+    checked = dict(zip(todo, _read_and_check_many(todo, jobs, findings_only)))
+    outcomes = [kept.get(folder) or Outcome(folder, checked[folder][0], assessment=checked[folder][1],
+                                            language=checked[folder][2]) for folder in unique]
     for outcome in outcomes:
         others = [o for o in outcomes if o.name == outcome.name]
         if len(others) > 1:
-            with i18n.language(outcome.assessment.meta.language if outcome.assessment else None):
+            with i18n.language(outcome.language):
                 shown = _(" and ").join(display_path(o.folder) for o in others)
                 outcome.diagnostics.append(rules.SAME_OUTPUT_FOLDER.at(
                     display_path(outcome.folder / ASSESSMENT_FILE), 1, 1,
@@ -135,33 +138,40 @@ def check_all(folders: list[Path], out_root: Path = Path("_build"), reuse=None, 
 
 
 #: What workers use, imported once in the process they are forked from (this one imports them only when
-#: it reads or writes an assessment itself).
-WORKER_MODULES = ("hta.check.assessment", "hta.load.validate", "hta.render.qmd", "hta.convert.convert",
-                  "hta.convert.html", "hta.word.docx", "hta.render.flow", "hta.cache")
+#: it reads or writes an assessment itself): to check, and to build.
+CHECK_MODULES = ("hta.check.assessment", "hta.load.validate")
+WORKER_MODULES = (*CHECK_MODULES, "hta.render.qmd", "hta.convert.convert", "hta.convert.html", "hta.word.docx",
+                  "hta.render.flow", "hta.cache")
 
 #: Fewer assessments than this are checked in this process: starting the workers costs about as much as
 #: checking this many.
 PARALLEL_CHECK_FROM = 40
 
 
-def _read_and_check_many(folders: list[Path], jobs: int) -> list[tuple[Assessment | None, list[Diagnostic]]]:
+def _read_and_check_many(folders: list[Path], jobs: int, findings_only: bool) -> list[tuple[list[Diagnostic], Assessment | None, str | None]]:
     """`read_and_check` of each folder, in order; in worker processes for a large library, each given a run
     of folders at a time, so what a worker sets up once (imports, the CSL style) serves many."""
     if jobs <= 1 or len(folders) < PARALLEL_CHECK_FROM:
-        return [read_and_check(folder) for folder in folders]
+        return _read_and_check_run(folders, findings_only)
     from .parallel import run
 
     size = -(-len(folders) // (jobs * 4))  # four runs a worker: one slow run leaves the others busy
-    runs = [(folders[i:i + size],) for i in range(0, len(folders), size)]
-    done = run(_read_and_check_run, runs, jobs, lambda d: None, WORKER_MODULES)
+    runs = [(folders[i:i + size], findings_only) for i in range(0, len(folders), size)]
+    done = run(_read_and_check_run, runs, jobs, lambda d: None, CHECK_MODULES)
     for d in done:
         if d.error is not None:
             raise d.error  # a bug of hta itself: what an author can cause is a finding
     return [result for d in done for result in d.result]
 
 
-def _read_and_check_run(folders: list[Path]) -> list[tuple[Assessment | None, list[Diagnostic]]]:
-    return [read_and_check(folder) for folder in folders]
+def _read_and_check_run(folders: list[Path], findings_only: bool) -> list[tuple[list[Diagnostic], Assessment | None, str | None]]:
+    """Each folder's findings, what could be read of it (None with `findings_only`) and its language."""
+    checked = []
+    for folder in folders:
+        assessment, findings = read_and_check(folder)
+        language = assessment.meta.language if assessment else None
+        checked.append((findings, None if findings_only else assessment, language))
+    return checked
 
 
 def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=None, jobs: int = 1,
@@ -201,8 +211,12 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
         if not force and _current(out_root, outcome.name, digest):
             outcome.outputs, outcome.reused = expected_outputs(out_root, outcome.name), True
             continue
-        tasks.append((outcome.assessment, out_root, engine, digest, outcome.diagnostics))
+        tasks.append([outcome.assessment, out_root, engine, digest, outcome.diagnostics])
         waiting.append(outcome)
+    # cores more than assessments to convert (one alone, most often): each converts with its converters side
+    # by side; else each worker converts one thing at a time, and the workers fill the cores
+    for task in tasks:
+        task.append(len(tasks) < jobs)
     # everything is read and checked before anything is written; progress comes in the library's order for
     # those that need no converting, and as each finishes for the others
     if progress:
@@ -251,12 +265,12 @@ def record_failures(outcomes: list[Outcome], out_root: Path) -> None:
 
 
 def build_one(assessment: Assessment, out_root: Path, engine: str, digest: str,
-              findings: list[Diagnostic] = ()) -> list[Path] | Diagnostic:
+              findings: list[Diagnostic] = (), side_by_side: bool = False) -> list[Path] | Diagnostic:
     """One assessment's report, in a worker process or this one; a failure is said as its finding here,
     where the converter's exception and traceback still are."""
     with i18n.language(assessment.meta.language):
         try:
-            return write_report(assessment, out_root, engine, digest, findings)
+            return write_report(assessment, out_root, engine, digest, findings, side_by_side=side_by_side)
         except Exception as exc:  # noqa: BLE001 -- said as a finding of this assessment, traceback logged
             return failure_finding(assessment, exc, out_root)
 
@@ -285,7 +299,7 @@ def _csl(folder: Path, own: str | None) -> Path:
 
 
 def write_report(assessment: Assessment, out_root: Path, engine: str, digest: str = "",
-                 findings: list[Diagnostic] = ()) -> list[Path]:
+                 findings: list[Diagnostic] = (), side_by_side: bool = False) -> list[Path]:
     """The .qmd with its resources, HTML, Word, PDF and report.json (with how many `findings` its check
     gave), written beside the outputs and swapped in; the digest of its inputs goes in with them (`.inputs`),
     so a report is current only when complete."""
@@ -299,7 +313,7 @@ def write_report(assessment: Assessment, out_root: Path, engine: str, digest: st
     staging = staging_folder(out_root, assessment.name)
     try:
         job = write_qmd(assessment, staging, out_root)
-        outputs = convert_qmd(job, assessment, engine, lambda: write_word_resources(job, out_root))
+        outputs = convert_qmd(job, assessment, engine, lambda: write_word_resources(job, out_root), side_by_side)
         write_manifest(assessment, staging, findings)
         write_record(assessment, staging)  # <name>.json: the report as data (hta/library/record.py)
         if digest:
@@ -440,9 +454,11 @@ def write_word_resources(job, out_root: Path) -> None:
         cache.write_reference_doc(reference, out_root)
 
 
-def convert_qmd(job, assessment: Assessment, engine: str, meanwhile=None) -> list[Path]:
+def convert_qmd(job, assessment: Assessment, engine: str, meanwhile=None, side_by_side: bool = True) -> list[Path]:
     """HTML, Word and PDF from the .qmd alone: what the author could also hand to Quarto. `meanwhile()`,
-    if given, makes what the writers need beyond the .qmd while pandoc reads it."""
+    if given, makes what the writers need beyond the .qmd. With `side_by_side`, for a build with cores to
+    spare, the converters run at the same time and `meanwhile` while pandoc reads; else one after another,
+    as a build of one core (`-j 1`) or a worker among others does."""
     from .convert import convert, html
     from .word import docx
     from .model.labels import labels_for
@@ -457,37 +473,60 @@ def convert_qmd(job, assessment: Assessment, engine: str, meanwhile=None) -> lis
                 convert.quarto_render(job, [fmt])
         with making(WORD):
             docx.finish_docx(job.output("docx"), assessment, labels)
-    else:
-        from concurrent.futures import ThreadPoolExecutor
+        return [job.qmd] + [job.output(ext) for ext in FORMATS]
 
-        with ThreadPoolExecutor(max_workers=1) as reader:
-            read = reader.submit(convert.read_ast, job)
-            if meanwhile:
-                with making(WORD):
-                    meanwhile()
+    def write_html(body: str) -> None:
+        job.output("html").write_text(html.page(assessment, labels, body, job.figures, job.images), encoding="utf-8")
+
+    def write_pdf(ast: dict, worker=None) -> None:
+        typ = convert.to_typst(job, ast, Path(RESOURCES) / "report.typst")
+        convert.typst_to_pdf(typ, job.output("pdf"), job.epoch, worker)
+        typ.replace(job.folder / RESOURCES / typ.name)
+
+    def write_docx(ast: dict) -> None:
+        convert.to_docx(job, ast, Path(RESOURCES) / "reference.docx")
+        docx.finish_docx(job.output("docx"), assessment, labels)
+
+    if not side_by_side:
+        if meanwhile:
+            with making(WORD):
+                meanwhile()
+        with making(N_("the report (.qmd)")):
+            ast = convert.read_ast(job)
+        with making(HTML):
+            write_html(convert.to_html_body(job, ast))
+        with making(WORD):
+            write_docx(ast)
+        with making(PDF):
+            write_pdf(ast)
+        return [job.qmd] + [job.output(ext) for ext in FORMATS]
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    # Each converter is a process of its own, started as soon as what it reads is there: pandoc reads the
+    # .qmd while the Typst worker loads Typst and this process makes the Word resources; then the three
+    # writers run while this process makes the page around the HTML and finishes the Word file. A failure
+    # is said for the first output in the usual order, as when they run one after another.
+    reading, worker = convert.Reading(job), convert.start_typst()
+    try:
+        with ThreadPoolExecutor(max_workers=5) as pool:
+            resources = pool.submit(meanwhile or (lambda: None))
+            read = pool.submit(reading.ast)
+            body = pool.submit(lambda: convert.to_html_body(job, read.result()))
+            printed = pool.submit(lambda: write_pdf(read.result(), worker))
+            word = pool.submit(lambda: (resources.result(), write_docx(read.result())))
             with making(N_("the report (.qmd)")):
-                ast = read.result()
-
-        def pdf() -> None:
-            typ = convert.to_typst(job, ast, Path(RESOURCES) / "report.typst")
-            convert.typst_to_pdf(typ, job.output("pdf"), job.epoch)
-            typ.replace(job.folder / RESOURCES / typ.name)
-
-        # The converters are processes of their own: while they run, this one makes the page around the
-        # HTML and finishes the Word file, and one assessment alone uses every core. A failure is said
-        # for the first output in the usual order, as when they ran one after another.
-        with ThreadPoolExecutor(max_workers=3) as pool:
-            body = pool.submit(convert.to_html_body, job, ast)
-            word = pool.submit(convert.to_docx, job, ast, Path(RESOURCES) / "reference.docx")
-            printed = pool.submit(pdf)
+                read.result()
             with making(HTML):
-                job.output("html").write_text(html.page(assessment, labels, body.result(), job.figures, job.images),
-                                              encoding="utf-8")
+                write_html(body.result())
             with making(WORD):
                 word.result()
-                docx.finish_docx(job.output("docx"), assessment, labels)
             with making(PDF):
                 printed.result()
+    finally:
+        if worker.returncode is None:  # never given its task: something before it failed
+            worker.kill()
+            worker.communicate()
     return [job.qmd] + [job.output(ext) for ext in FORMATS]
 
 

@@ -37,9 +37,9 @@ def hta_version() -> str:
 
 
 def pandoc_version() -> str:
-    import pypandoc
+    from .convert.convert import pandoc_version as version
 
-    return pypandoc.get_pandoc_version()
+    return version()
 
 
 def typst_version() -> str:

@@ -152,7 +152,8 @@ def test_changing_the_engine_option_rebuilds_every_assessment(library, monkeypat
 
     monkeypatch.setattr(convert, "quarto_path", lambda: "/usr/local/bin/quarto")
     monkeypatch.setattr(build_module, "write_report",
-                        lambda a, out_root, engine, digest="", findings=(): real(a, out_root, "pandoc", digest, findings))
+                        lambda a, out_root, engine, digest="", findings=(), **options: real(a, out_root, "pandoc", digest, findings,
+                                                                             **options))
     assert rebuilt(library, engine="quarto") == set(NAMES)
     assert rebuilt(library, engine="quarto") == set()
     assert rebuilt(library, engine="pandoc") == set(NAMES)
@@ -219,13 +220,29 @@ def test_parallel_and_serial_builds_are_byte_identical(built_library, tmp_path):
     assert reports(tmp_path / "parallel") == reports(built_library / "out")
 
 
+def test_one_assessment_with_cores_to_spare_converts_side_by_side_into_the_same_bytes(built_library, tmp_path,
+                                                                                      monkeypatch):
+    real, ways = build_module.convert_qmd, []
+
+    def convert_qmd(*args):
+        ways.append(args[-1])  # side by side, or one converter after another
+        return real(*args)
+
+    monkeypatch.setattr(build_module, "convert_qmd", convert_qmd)
+    [outcome] = build([built_library / "src" / "alfa"], tmp_path / "out", jobs=2)
+    assert outcome.built and ways == [True]
+    assert files(tmp_path / "out" / "alfa") == files(built_library / "out" / "alfa")  # built with jobs=1
+    build([built_library / "src" / "beta"], tmp_path / "out", jobs=1)
+    assert ways == [True, False]
+
+
 def test_a_failing_assessment_leaves_the_others_built(built_library, tmp_path, monkeypatch):
     real = build_module.write_report
 
-    def write_report(assessment, out_root, engine, digest="", findings=()):
+    def write_report(assessment, out_root, engine, digest="", findings=(), **options):
         if assessment.name == "beta":
             raise RuntimeError("converter broke on beta")
-        return real(assessment, out_root, engine, digest, findings)
+        return real(assessment, out_root, engine, digest, findings, **options)
 
     monkeypatch.setattr(build_module, "write_report", write_report)
     outcomes = build([built_library / "src" / n for n in NAMES], tmp_path / "out", jobs=1)

@@ -703,7 +703,9 @@ def _characters(a: Assessment, rule: rules.Rule, find: Callable[[str], int | Non
                 say: Callable[[str], tuple[str, str]]) -> Iterator[Diagnostic]:
     """A finding at the first character `find` points at, in each value, section line, evidence row and
     reference of the assessment."""
-    values, rows, references = _all_values(a)
+    values, rows, references, whole = _all_values(a)
+    if find(whole) is None:
+        return  # as in most assessments: no value has one, as one scan of them all shows
     for name, loc, value in values:
         at = find(value)
         if at is not None:
@@ -724,16 +726,20 @@ def _characters(a: Assessment, rule: rules.Rule, find: Callable[[str], int | Non
             yield _reference_at(a, ref.id, rule, *say(hit[find(hit)]))
 
 
-def _all_values(a: Assessment) -> tuple[list, list, list]:
-    """Every text value of the data files, evidence rows and references: walked once per assessment, as
-    two checks look at each."""
+def _all_values(a: Assessment) -> tuple[list, list, list, str]:
+    """Every text value of the data files, evidence rows and references, and all of them and the sections
+    in one text (a line break between two, which no check finds): walked once per assessment, as two checks
+    look at each."""
     if _LAST_VALUES and _LAST_VALUES[0] is a:
         return _LAST_VALUES[1]
     values = [(name, loc, value) for name, data in (("assessment.yaml", a.meta), ("pico.yaml", a.picos),
                                                      ("searches.yaml", a.searches), ("conclusions.yaml", a.conclusions))
               for loc, value in strings(data)]
-    found = (values, [(row, [v for _loc, v in strings(row)]) for row in a.evidence],
-             [(ref, [v for _loc, v in strings(ref)]) for ref in a.references])
+    rows = [(row, [v for _loc, v in strings(row)]) for row in a.evidence]
+    references = [(ref, [v for _loc, v in strings(ref)]) for ref in a.references]
+    whole = "\n".join([v for *_, v in values] + [s.text for s in a.sections.values()]
+                      + [v for _, texts in rows + references for v in texts])
+    found = (values, rows, references, whole)
     _LAST_VALUES[:] = [a, found]
     return found
 

@@ -84,6 +84,7 @@ _COUNT_NOUN = re.compile(rf"{_S}*(?:träffar|artiklar|studier|referenser|hits|re
 _NOT_PROSE = re.compile(r"\{\{.*?\}\}|\[[^\[\]]*@[^\[\]]*\]|`[^`]*`|\]\([^)]*\)|https?://\S+|www\.\S+|"
                         r"\[\s*\d[\d\s,–\-]*\]|\^[^^\s]*\^|\[\^[^\]]*\]|\d{4}-\d{2}-\d{2}")
 _NOT_DIGIT = re.compile(r"\D")
+_DIGIT = re.compile(r"\d")
 _LIST_NUMBER = re.compile(r"^\s*\d+[.)](?=\s)")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 _TABLE = re.compile(r"^\s*(?:\||\+[-=+:]+\+?\s*$)")
@@ -98,8 +99,8 @@ def blank(line: str) -> str:
 def numbers(line: str) -> list[ProseNumber]:
     """Every number of one line of prose with what it is. Headings ("Studie 2", "PICO 1") and table rows
     name and tabulate; no number in them is read as a count."""
-    if _HEADING.match(line) or _TABLE.match(line):
-        return []
+    if not _DIGIT.search(line) or _HEADING.match(line) or _TABLE.match(line):
+        return []  # most lines have no digit: not read further
     text = blank(line)
     # a run of more than 30 digits is no count (and Python refuses to convert one of thousands)
     found = [(m, int(digits)) for m in _TOKEN.finditer(text) if len(digits := _NOT_DIGIT.sub("", m[0])) <= 30]

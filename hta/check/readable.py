@@ -40,19 +40,27 @@ def read_prose(text: str) -> Reading:
     """Citations and links as pandoc reads them, found without running pandoc: `hta check` of a whole
     library must take seconds, and a converter's bounds belong to the build. Code is blanked first, as
     pandoc reads neither inside it."""
-    text = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)
-    return Reading(citations=[m[1] or m[2] for m in _CITATION.finditer(text)],
-                   links=[m[1] or m[2] or m[3] for m in _LINK.finditer(text) if (m[1] or m[2] or m[3])])
+    if "`" in text or "~~~" in text:  # most prose has no code: not scanned for it
+        text = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)
+    # a citation holds an @, a link a [ or <: text without them is not scanned for them
+    return Reading(citations=[m[1] or m[2] for m in _CITATION.finditer(text)] if "@" in text else [],
+                   links=[m[1] or m[2] or m[3] for m in _LINK.finditer(text) if (m[1] or m[2] or m[3])]
+                   if "[" in text or "<" in text else [])
 
 
 def key_positions(text: str, key: str) -> Iterator[tuple[int, int]]:
     """(line offset, column) of each place `@key` or `@{key}` is written in `text`."""
-    pattern = _key_pattern(key)
-    for offset, line in enumerate(text.split("\n")):
-        if key not in line:  # the pattern holds the key as written: a line without it has no match
-            continue
-        for match in pattern.finditer(line):
-            yield offset, match.start() + 1 + (match[0][0] == "-")
+    pattern, found = _key_pattern(key), []
+    # every place is one of the key as written: those are found by plain search, and the pattern (whose
+    # lookbehind sees the text before where it is tried) says which are citations
+    for written in ("@" + key, "@{" + key + "}"):
+        at = text.find(written)
+        while at != -1:
+            if pattern.match(text, at) or (at and text[at - 1] == "-" and pattern.match(text, at - 1)):
+                found.append(at)
+            at = text.find(written, at + 1)
+    for at in sorted(found):
+        yield text.count("\n", 0, at), at - (text.rfind("\n", 0, at) + 1) + 1
 
 
 @lru_cache(maxsize=4096)  # compiled once per key, not once per key and piece of prose: there are thousands

@@ -103,7 +103,8 @@ def _about(s: Suppression, used: bool) -> list[Diagnostic]:
 
 
 def _marks_in(source: Source, comments) -> list[Suppression]:
-    text, _problems = read_text(source.path)  # a file that cannot be read is already a finding of its own
+    # the text as it was read; else read again: a file that cannot be read is already a finding of its own
+    text = source.text if source.text is not None else read_text(source.path)[0]
     if text is None or "hta:" not in text.lower():
         return []
     lines = text.split("\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import importlib.util
 import json
 import os
 import re
@@ -46,27 +47,58 @@ class LimitExceeded(ConversionError):
 
 @cache
 def pandoc_path() -> str:
+    """The pandoc of the pypandoc-binary wheel, or the one PYPANDOC_PANDOC names, as pypandoc would choose.
+    Found without asking pypandoc, which runs `pandoc --version` on every candidate it knows of (a tenth
+    of a second in every process that converts or checks)."""
+    if os.environ.get("PYPANDOC_PANDOC"):
+        return os.environ["PYPANDOC_PANDOC"]
+    spec = importlib.util.find_spec("pypandoc")
+    bundled = Path(spec.origin).parent / "files" / "pandoc" if spec and spec.origin else None
+    if bundled and bundled.is_file():
+        return str(bundled)
     import pypandoc
 
     return pypandoc.get_pandoc_path()
+
+
+@cache
+def pandoc_version() -> str:
+    """The version pandoc says it is ("3.9"), for the build digest."""
+    said = subprocess.run([pandoc_path(), "--version"], capture_output=True, text=True, check=True).stdout
+    return said.split("\n", 1)[0].split()[-1]
 
 
 def run_pandoc(args: list[str], cwd: Path, stdin: str | None = None, epoch: int = 0) -> str:
     """Run pandoc in its sandbox: it reads only the files named here, never one an author's text names.
     SOURCE_DATE_EPOCH fixes the dates pandoc writes into a Word file. Bounded by PANDOC_SECONDS and
     PANDOC_MEMORY (pandoc's runtime stops with "Heap exhausted" past it)."""
-    command = [pandoc_path(), "+RTS", f"-M{PANDOC_MEMORY}", "-RTS", "--sandbox", *args]
-    env = os.environ | {"SOURCE_DATE_EPOCH": str(epoch)}
+    command = _pandoc_command(args)
     try:
         result = subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, text=True, encoding="utf-8",
-                                env=env, timeout=PANDOC_SECONDS)
+                                env=_pandoc_env(epoch), timeout=PANDOC_SECONDS)
     except subprocess.TimeoutExpired:  # subprocess.run has killed it
-        raise LimitExceeded(_("pandoc took longer than {PANDOC_SECONDS} s").format(PANDOC_SECONDS=PANDOC_SECONDS), command) from None
-    if "Heap exhausted" in result.stderr:
-        raise LimitExceeded(_("pandoc needed more than {upper}B of memory").format(upper=PANDOC_MEMORY.upper()), command, result.stderr)
-    if result.returncode != 0:
-        raise ConversionError(_("pandoc failed (exit status {returncode})").format(returncode=result.returncode), command, result.stderr)
+        raise _pandoc_too_slow(command) from None
+    _check_pandoc(command, result.returncode, result.stderr)
     return result.stdout
+
+
+def _pandoc_command(args: list[str]) -> list[str]:
+    return [pandoc_path(), "+RTS", f"-M{PANDOC_MEMORY}", "-RTS", "--sandbox", *args]
+
+
+def _pandoc_env(epoch: int) -> dict[str, str]:
+    return os.environ | {"SOURCE_DATE_EPOCH": str(epoch)}
+
+
+def _pandoc_too_slow(command: list[str]) -> LimitExceeded:
+    return LimitExceeded(_("pandoc took longer than {PANDOC_SECONDS} s").format(PANDOC_SECONDS=PANDOC_SECONDS), command)
+
+
+def _check_pandoc(command: list[str], returncode: int, stderr: str) -> None:
+    if "Heap exhausted" in stderr:
+        raise LimitExceeded(_("pandoc needed more than {upper}B of memory").format(upper=PANDOC_MEMORY.upper()), command, stderr)
+    if returncode != 0:
+        raise ConversionError(_("pandoc failed (exit status {returncode})").format(returncode=returncode), command, stderr)
 
 
 @dataclass(frozen=True)
@@ -99,21 +131,50 @@ class Job:
 def read_ast(job: Job) -> dict:
     """The .qmd parsed once into pandoc's JSON AST, citations resolved and made inert (see `inert`): each
     output format is written from it, so no writer sees author text as code, the bibliography included."""
-    from .inert import READ_FORMAT, make_inert
-
-    # The front matter is hta's; the body holds the authors' text. Read apart, and the body without YAML
-    # blocks, a `---` block in a section can neither set metadata (title, bibliography, csl) nor stop pandoc.
-    front, body = split_front_matter(job.qmd.read_text(encoding="utf-8"))
-    metadata = job.folder / RESOURCES_METADATA
-    metadata.write_text(front, encoding="utf-8")
-    try:
-        return make_inert(json.loads(run_pandoc([f"--from={READ_FORMAT}", f"--metadata-file={RESOURCES_METADATA}",
-                                                 "--to=json", *job.citeproc()], job.folder, body)))
-    finally:
-        metadata.unlink()
+    return Reading(job).ast()
 
 
-RESOURCES_METADATA = "resources/front-matter.yaml"  # written for read_ast, removed after
+class Reading:
+    """pandoc reading the .qmd, started at once in a process of its own: what this process does meanwhile
+    (the Word resources) costs no time. Its input and output are files, so it never waits for this process
+    to empty a pipe."""
+
+    def __init__(self, job: Job) -> None:
+        from .inert import READ_FORMAT
+
+        # The front matter is hta's; the body holds the authors' text. Read apart, and the body without YAML
+        # blocks, a `---` block in a section can neither set metadata (title, bibliography, csl) nor stop pandoc.
+        front, body = split_front_matter(job.qmd.read_text(encoding="utf-8"))
+        self._files = [job.folder / name for name in (RESOURCES_METADATA, READ_BODY, READ_AST, READ_ERRORS)]
+        metadata, body_file, self._ast, self._errors = self._files
+        metadata.write_text(front, encoding="utf-8")
+        body_file.write_text(body, encoding="utf-8")
+        self.command = _pandoc_command([f"--from={READ_FORMAT}", f"--metadata-file={RESOURCES_METADATA}", "--to=json",
+                                        *job.citeproc(), f"--output={READ_AST}", READ_BODY])
+        with self._errors.open("wb") as errors:
+            self._process = subprocess.Popen(self.command, cwd=job.folder, stdin=subprocess.DEVNULL,
+                                             stdout=subprocess.DEVNULL, stderr=errors, env=_pandoc_env(job.epoch))
+
+    def ast(self) -> dict:
+        from .inert import make_inert
+
+        try:
+            try:
+                returncode = self._process.wait(timeout=PANDOC_SECONDS)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+                raise _pandoc_too_slow(self.command) from None
+            _check_pandoc(self.command, returncode, self._errors.read_text(encoding="utf-8", errors="replace"))
+            return make_inert(json.loads(self._ast.read_text(encoding="utf-8")))
+        finally:
+            for path in self._files:
+                path.unlink(missing_ok=True)
+
+
+# written for pandoc's reading of the .qmd, removed after
+RESOURCES_METADATA, READ_BODY = "resources/front-matter.yaml", "resources/body.md"
+READ_AST, READ_ERRORS = "resources/ast.json", "resources/read-errors.txt"
 
 
 def split_front_matter(qmd: str) -> tuple[str, str]:
@@ -283,39 +344,52 @@ def imports_package(typst_source: str) -> bool:
     return bool(_PACKAGE.search(_RAW.sub("", typst_source.replace("\\`", ""))))
 
 
-def typst_to_pdf(source: Path, pdf: Path, timestamp: int | None = None) -> Path:
-    """Compile in a worker process, so that TYPST_SECONDS and TYPST_MEMORY bound it: Typst runs in-process
-    as a Rust extension that neither a thread nor a signal can stop. A source naming a package is refused
-    before Typst could go to the network for it."""
+def start_typst() -> subprocess.Popen:
+    """A Typst worker process, started before its source is written: it loads Typst meanwhile."""
+    return subprocess.Popen([sys.executable, "-c", _TYPST_WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, encoding="utf-8")
+
+
+def typst_to_pdf(source: Path, pdf: Path, timestamp: int | None = None, worker: subprocess.Popen | None = None) -> Path:
+    """Compile in a worker process (`worker` if one was started), so that TYPST_SECONDS and TYPST_MEMORY
+    bound it: Typst runs in-process as a Rust extension that neither a thread nor a signal can stop. A source
+    naming a package is refused before Typst could go to the network for it."""
     if imports_package(source.read_text(encoding="utf-8")):
+        if worker:
+            worker.kill()
+            worker.communicate()
         raise ConversionError(_("typst refused {name}: it imports a package, and the build uses none").format(name=source.name))
-    command = [sys.executable, "-c", _TYPST_WORKER, str(source), str(pdf), str(timestamp or ""), str(TYPST_MEMORY)]
+    worker = worker or start_typst()
+    task = json.dumps([str(source), str(pdf), timestamp, TYPST_MEMORY])
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=TYPST_SECONDS)
-    except subprocess.TimeoutExpired:  # subprocess.run has killed it
-        raise LimitExceeded(_("Typst took longer than {TYPST_SECONDS} s").format(TYPST_SECONDS=TYPST_SECONDS), command) from None
-    if result.returncode != 0:
+        stderr = worker.communicate(task, timeout=TYPST_SECONDS)[1]
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.communicate()
+        raise LimitExceeded(_("Typst took longer than {TYPST_SECONDS} s").format(TYPST_SECONDS=TYPST_SECONDS), worker.args) from None
+    if worker.returncode != 0:
         # past RLIMIT_AS, Rust aborts ("memory allocation of … failed") and Python raises MemoryError
-        if "memory allocation of" in result.stderr or "MemoryError" in result.stderr:
-            raise LimitExceeded(_("Typst needed more than {value} MB of memory").format(value=TYPST_MEMORY // 2**20), command,
-                                result.stderr)
-        raise ConversionError(_("Typst failed"), command, result.stderr)
+        if "memory allocation of" in stderr or "MemoryError" in stderr:
+            raise LimitExceeded(_("Typst needed more than {value} MB of memory").format(value=TYPST_MEMORY // 2**20), worker.args,
+                                stderr)
+        raise ConversionError(_("Typst failed"), worker.args, stderr)
     return pdf
 
 
-_TYPST_WORKER = "import sys; from hta.convert.convert import typst_worker; sys.exit(typst_worker(sys.argv[1:]))"
+_TYPST_WORKER = "import sys; from hta.convert.convert import typst_worker; sys.exit(typst_worker())"
 
 
-def typst_worker(argv: list[str]) -> int:
-    """The worker's side: bound its memory, compile, and say a compile error on stderr (exit status 1)."""
+def typst_worker() -> int:
+    """The worker's side: load Typst, read the task from stdin, bound its memory, compile, and say a compile
+    error on stderr (exit status 1)."""
     import resource
 
     import typst  # noqa: F401 -- loaded before the limit, which then bounds the compile alone
 
-    source, pdf, timestamp, memory = argv
-    resource.setrlimit(resource.RLIMIT_AS, (int(memory), int(memory)))
+    source, pdf, timestamp, memory = json.loads(sys.stdin.read())
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     try:
-        _compile_typst(Path(source), Path(pdf), int(timestamp) if timestamp else None)
+        _compile_typst(Path(source), Path(pdf), timestamp)
     except MemoryError:
         raise  # its traceback on stderr says "MemoryError": typst_to_pdf reports the bound
     except Exception as exc:  # typst raises its own error types for compile failures

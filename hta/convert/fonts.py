@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 from functools import cache
@@ -62,9 +63,9 @@ def can_print(char: str) -> bool:
 @cache
 def symbol_font_file() -> Path:
     """DejaVu Sans, regular: the face of the certainty symbols (from the rinoh-typeface-dejavusans wheel)."""
-    import rinoh_typeface_dejavusans
-
-    return Path(rinoh_typeface_dejavusans.__file__).parent / "DejaVuSans.ttf"
+    # found, not imported: importing the package loads rinohtype and parses the font, near two seconds
+    spec = importlib.util.find_spec("rinoh_typeface_dejavusans")
+    return Path(spec.origin).parent / "DejaVuSans.ttf"
 
 
 def font_paths() -> list[str]:

@@ -17,7 +17,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -54,6 +54,7 @@ class Source:
 
     path: Path
     positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    text: str | None = None  # as read, for what looks at the file again (`hta: ignore` marks)
 
     @property
     def shown(self) -> str:
@@ -100,7 +101,7 @@ def read_bytes(path: Path, root: Path | None, limit: int) -> tuple[bytes | None,
     except (RuntimeError, OSError):  # a link loop: RuntimeError up to Python 3.12, OSError after
         return refuse(rules.NOT_A_FILE, _("{name} is a link that leads back to itself.").format(name=path.name),
                       _("Replace the link by the file itself."))
-    if root is not None and not resolved.is_relative_to(root.resolve()):
+    if root is not None and not resolved.is_relative_to(_resolved(root)):
         # Said without the target: whether a file exists outside the folder is none of the report's business.
         return refuse(rules.OUTSIDE_FOLDER, _("{name} leads outside the assessment folder.").format(name=path.name),
                       _("Copy the file into the assessment folder; a link or a path out of it is never read."))
@@ -141,6 +142,17 @@ def read_bytes(path: Path, root: Path | None, limit: int) -> tuple[bytes | None,
         return refuse(rules.FILE_TOO_LARGE, _("{name} is larger than {size}.").format(name=path.name, size=_size(limit)),
                       _("See docs/assessment-format.md, 'Limits'."))
     return raw, []
+
+
+@lru_cache(maxsize=8)
+def _resolved(root: Path) -> Path:
+    """The assessment folder with its links followed: found once for all the files of one reading of it
+    (`forget_folders` starts each reading afresh, so a folder made a link since is seen as one)."""
+    return root.resolve()
+
+
+def forget_folders() -> None:
+    _resolved.cache_clear()
 
 
 def _kind_of(mode: int) -> str:
@@ -230,6 +242,7 @@ def read_yaml(path: Path, root: Path | None = None) -> Loaded:
     text, problems = read_text(path, root)
     if text is None:
         return Loaded(source, None, problems)
+    source.text = text
     if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         return Loaded(source, None, [source.at_line(rules.EMPTY_FILE, 1, _("{name} is empty.").format(name=path.name),
                                                     _("Write its content, or copy it from `hta new`."), 1)])

@@ -6,6 +6,7 @@ of RIS, PubMed (MEDLINE), BibTeX and CSL-JSON files to `references.json`, one en
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import re
@@ -53,26 +54,31 @@ def read_reference_file(path: Path, root: Path | None = None) -> tuple[list[Refe
     else:
         return None, [source.at_line(rules.INVALID_REFERENCE_FILE, 1,
                                      _("{name} is neither CSL-JSON (.json) nor BibTeX (.bib).").format(name=path.name), "", 1)]
-    references = []
+    references, starts = [], _line_starts(text)
     for item in items:
         reference, finding = _reference(source, item)
         if reference is not None:
-            reference._file, reference._position = path.name, _id_position(text, item)
+            reference._file, reference._position = path.name, _id_position(text, starts, item)
             references.append(reference)
         if finding is not None:
             findings.append(finding)
     return references, findings
 
 
-def _id_position(text: str, item: Located) -> tuple[int, int]:
-    """Where the entry's id is written (`"id": "…"` in JSON), else where the entry starts."""
-    lines = text.split("\n")
-    offset = sum(len(line) + 1 for line in lines[:item.line - 1]) + (item.column or 1) - 1
+def _line_starts(text: str) -> list[int]:
+    """The offset in `text` where each line starts."""
+    return [0] + [m.end() for m in re.finditer("\n", text)]
+
+
+def _id_position(text: str, starts: list[int], item: Located) -> tuple[int, int]:
+    """Where the entry's id is written (`"id": "…"` in JSON), else where the entry starts. `starts`: the
+    text's line starts, found once for all its entries."""
+    offset = starts[min(item.line, len(starts)) - 1] + (item.column or 1) - 1
     found = re.compile(rf'"id"\s*:\s*"{re.escape(str(item.value.get("id")))}"').search(text, offset)
     if found is None:
         return item.line, item.column or 1
-    start = text.rfind("\n", 0, found.start()) + 1
-    return text.count("\n", 0, found.start()) + 1, found.start() - start + 1
+    line = bisect.bisect_right(starts, found.start())
+    return line, found.start() - starts[line - 1] + 1
 
 
 def _reference(source: Source, item: Located) -> tuple[Reference | None, Diagnostic | None]:

@@ -6,6 +6,7 @@ import difflib
 import os
 import re
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,9 @@ from ..model.assessment import (EARLIEST, EVIDENCE_COLUMNS, LATEST, Assessment, 
 from ..model.certainty import Certainty, Rating
 from . import reader
 from .inventory import EVIDENCE_FILES, REFERENCE_FILES, take_stock
-from .reader import Loaded, Source, Table, clip, excerpt, read_bytes, read_table, read_text, read_yaml
+from .reader import (Loaded, Source, Table, clip, excerpt, forget_folders, read_bytes, read_table, read_text,
+                     read_yaml)
+
 
 def validation_findings(source: Source, error: ValidationError, model: type[BaseModel]) -> list[Diagnostic]:
     """pydantic's errors in the author's terms, each at the position of the offending value."""
@@ -146,15 +149,22 @@ def read_assessment(folder: Path) -> tuple[Assessment, list[Diagnostic]]:
     """Read and validate every file of an assessment folder; all findings, not just the first, in the
     assessment's language. The model holds what could be read: a file that could not be stands in it as
     empty, named in `unread`."""
+    forget_folders()
     first = read_yaml(folder / "assessment.yaml", folder)  # read once: it names the language of the rest
     named = first.data.get("language") if isinstance(first.data, dict) and not first.diagnostics else None
     with i18n.language(named):
         return _read_assessment(folder, first)
 
 
-def _read_assessment(folder: Path, first: Loaded) -> tuple[Assessment, list[Diagnostic]]:
+@cache
+def _adapter(model: Any) -> Any:
+    """The validator of `model`, made once per process: making one costs more than validating a file."""
     from pydantic import TypeAdapter
 
+    return TypeAdapter(model)
+
+
+def _read_assessment(folder: Path, first: Loaded) -> tuple[Assessment, list[Diagnostic]]:
     findings: list[Diagnostic] = []
     sources: dict[str, Source] = {}
     unread: set[str] = set()
@@ -168,7 +178,7 @@ def _read_assessment(folder: Path, first: Loaded) -> tuple[Assessment, list[Diag
         findings.extend(loaded.diagnostics)
         if not loaded.diagnostics:
             try:
-                return TypeAdapter(model).validate_python(loaded.data)
+                return _adapter(model).validate_python(loaded.data)
             except ValidationError as exc:
                 findings.extend(validation_findings(loaded.source, exc, schema_model))
         unread.add(name)
@@ -257,6 +267,7 @@ def _read_sections(folder: Path, paths: list[Path], findings: list[Diagnostic]) 
         findings.extend(problems)
         if text is None:
             continue
+        source.text = text
         text = _without_comments(text)
         title, first_line = "", 1
         lines = text.split("\n")
