@@ -115,7 +115,7 @@ class Environment:
         for name, version in library_versions().items():
             d.add(name, version.encode())
         for path in code_files():
-            d.add_file(f"code/{path.name}", path)
+            d.add_file(f"code/{path.relative_to(CODE).as_posix()}", path)
         for path in report_templates():
             d.add_file(f"templates/{path.relative_to(TEMPLATES).as_posix()}", path)
         from .model.styles import style_files  # house styles (issue 11): a changed style.yaml rebuilds its reports
@@ -241,7 +241,7 @@ def _tools_digest() -> str:
     for name, version in library_versions().items():
         d.add(name, version.encode())
     for path in code_files():
-        d.add_file(path.name, path)
+        d.add_file(f"code/{path.relative_to(CODE).as_posix()}", path)
     for path in font_files():
         d.add_file(path.name, path)
     return d.hexdigest()
