@@ -101,7 +101,8 @@ def read_bytes(path: Path, root: Path | None, limit: int) -> tuple[bytes | None,
     except (RuntimeError, OSError):  # a link loop: RuntimeError up to Python 3.12, OSError after
         return refuse(rules.NOT_A_FILE, _("{name} is a link that leads back to itself.").format(name=path.name),
                       _("Replace the link by the file itself."))
-    if root is not None and not resolved.is_relative_to(_resolved(root)):
+    # made absolute first: the same relative name is another folder once the working folder changes
+    if root is not None and not resolved.is_relative_to(_resolved(Path(os.path.abspath(root)))):
         # Said without the target: whether a file exists outside the folder is none of the report's business.
         return refuse(rules.OUTSIDE_FOLDER, _("{name} leads outside the assessment folder.").format(name=path.name),
                       _("Copy the file into the assessment folder; a link or a path out of it is never read."))
