@@ -239,6 +239,13 @@ PICO_QUESTION = rule(
     "Several PICOs usually each answer their own question, which the report prints above the PICO's table; a "
     "PICO headed by its title alone is allowed, so this is a note.",
     "- id: p2\n  population: …", "- id: p2\n  question: Vilken effekt har … hos barn?\n  population: …")
+STYLE_FILE_UNREADABLE = rule(
+    "HTA223", "style-file-unreadable", E, "The house style's report.css cannot be read: not UTF-8, too large, not a "
+    "plain file, a link out of the style's folder, or not readable.",
+    "The stylesheet gives every report of the style its look on the web page; left out in silence, the reports "
+    "would be published looking unlike the style. Each assessment in the style is told, with the file and line.",
+    "templates/styles/vgr/report.css saved as Windows-1252, or a link to ../../shared/site.css",
+    "report.css saved as UTF-8, as a file of its own in the style's folder")
 # --- Searches -------------------------------------------------------------------------------------
 LINE_NUMBERS = rule(
     "HTA301", "search-line-numbers", E, "Search lines are not numbered 1, 2, 3, … in order.",
