@@ -183,7 +183,8 @@ def test_shape_rule_passes_on_the_fixed_case(case, tmp_path, monkeypatch, capsys
 def test_every_shape_rule_has_a_failing_and_a_passing_case():
     from hta.rules import RULES
 
-    shape_rules = {r.name for code, r in RULES.items() if 210 <= int(code[3:]) <= 249}
+    # a house style's unreadable report.css needs a style folder beside the assessment: test_style_stylesheet.py
+    shape_rules = {r.name for code, r in RULES.items() if 210 <= int(code[3:]) <= 249} - {"style-file-unreadable"}
     assert shape_rules == {p.name for p in PASSING}
     assert shape_rules <= {p.name for p in (FIXTURES / "broken").iterdir()}
 
