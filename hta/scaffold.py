@@ -195,6 +195,8 @@ def check_name(name: str) -> None:
         problem = _("is {length} characters long; the longest usable name has {longest}").format(length=len(name), longest=LONGEST_NAME)
     elif not _NAME.fullmatch(name):
         problem = _("is not a usable folder name: use lower-case letters, digits and hyphens")
+    elif name in ("report", "failed"):  # `hta check` would say HTA952 of it (build.reserved_name)
+        problem = _("is a name hta keeps for its own files (report.json and failed.json beside every report)")
     else:
         return
     shown = name if len(name) <= 40 else name[:37] + "..."

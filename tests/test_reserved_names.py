@@ -38,3 +38,13 @@ def test_an_assessment_named_report_never_writes_over_the_index_file(tmp_path, m
     failed = json.loads((tmp_path / "out" / "report" / "failed.json").read_text(encoding="utf-8"))
     assert failed["name"] == "report" and [e.split(": ")[1].split()[0] for e in failed["errors"]] == ["HTA952"]
     assert "report" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+
+
+def test_new_refuses_a_name_hta_keeps_for_its_own_files(tmp_path, monkeypatch, capsys):
+    from hta.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "report", "--title", "T"]) == 2
+    assert not (tmp_path / "assessments" / "report").exists()
+    assert '"report" is a name hta keeps for its own files (report.json and failed.json beside every report); ' \
+           "nothing was written." in capsys.readouterr().err
