@@ -445,7 +445,7 @@ def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None):
     for source in assessment.pictures():
         target = resources / "figures" / source.name
         target.parent.mkdir(exist_ok=True)
-        shutil.copyfile(source, target)
+        target.write_bytes(assessment.picture_bytes[source])  # what the reader read and the checks decoded
         images[f"{RESOURCES}/figures/{source.name}"] = target
     job = convert.Job(out, assessment.name, Path(RESOURCES) / bibliography.name, Path(RESOURCES) / csl.name,
                       {f.stem: f for f in figures.values()} | appraisal, images,
