@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 from . import i18n, rules
 from .diagnostics import Diagnostic, HtaError, display_path, has_errors
 from .i18n import N_, _
-from .library import STATE
-from .publish import LOG, output_lock, remove, staging_folder, swap_in
+from .library.index import STATE
+from .library.publish import LOG, output_lock, remove, staging_folder, swap_in
 
 if TYPE_CHECKING:  # reading, checking and writing are imported where used: a library built before needs none
-    from .model import Assessment
+    from .model.assessment import Assessment
 
 FORMATS = ("html", "docx", "pdf")
 HTML, WORD, PDF = N_("the web page"), N_("the Word file"), N_("the PDF")  # each output as a finding names it
@@ -100,8 +100,8 @@ def read_and_check(folder: Path) -> tuple[Assessment | None, list[Diagnostic]]:
     missing = missing_assessment_file(folder)
     if missing is not None:
         return None, [missing]
-    from .checks import run_checks
-    from .validate import read_assessment
+    from .check.assessment import run_checks
+    from .load.validate import read_assessment
 
     assessment, findings = read_assessment(folder)
     # every check runs on what could be read; a file that could not be stands in the model as absent, and
@@ -144,7 +144,7 @@ def reserved_name(outcome: Outcome) -> bool:
     report.json, failed.json) is told to take another name: renaming hta's files would break every published
     library and CI artifact that has them, and the record keeps its name. Compared without case, as the file
     systems of Windows and macOS shares compare names."""
-    from .library import FAILED, MANIFEST
+    from .library.index import FAILED, MANIFEST
 
     own = next((f for f in (MANIFEST, FAILED) if f.casefold() == f"{outcome.name}.json".casefold()), None)
     if own is None:
@@ -160,9 +160,10 @@ def reserved_name(outcome: Outcome) -> bool:
 
 
 #: What workers use, imported once in the process they are forked from (this one imports them only when
-#: it reads or writes an assessment itself).
-WORKER_MODULES = ("hta.checks", "hta.validate", "hta.render", "hta.convert", "hta.html", "hta.docx", "hta.flow",
-                  "hta.cache")
+#: it reads or writes an assessment itself): to check, and to build.
+CHECK_MODULES = ("hta.check.assessment", "hta.load.validate")
+WORKER_MODULES = (*CHECK_MODULES, "hta.render.qmd", "hta.convert.convert", "hta.convert.html", "hta.word.docx",
+                  "hta.render.flow", "hta.cache")
 
 #: Fewer assessments than this are checked in this process: starting the workers costs about as much as
 #: checking this many.
@@ -178,7 +179,7 @@ def _read_and_check_many(folders: list[Path], jobs: int, findings_only: bool) ->
 
     size = -(-len(folders) // (jobs * 4))  # four runs a worker: one slow run leaves the others busy
     runs = [(folders[i:i + size], findings_only) for i in range(0, len(folders), size)]
-    done = run(_read_and_check_run, runs, jobs, lambda d: None, WORKER_MODULES)
+    done = run(_read_and_check_run, runs, jobs, lambda d: None, CHECK_MODULES)
     for d in done:
         if d.error is not None:
             raise d.error  # a bug of hta itself: what an author can cause is a finding
@@ -199,8 +200,9 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
           force: bool = False, index: bool = True) -> list[Outcome]:
     """Read and check all assessments, then write the reports of those without errors, each as a whole:
     only those whose inputs changed since their last build (all with `force`), `jobs` at a time."""
-    from . import cache, convert
-    from .library import write_index
+    from . import cache
+    from .convert import convert
+    from .library.index import write_index
     from .parallel import run
 
     if out_root.exists() and not out_root.is_dir():
@@ -270,7 +272,7 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
 def record_failures(outcomes: list[Outcome], out_root: Path) -> None:
     """Beside each report, whether its latest version was built: the index lists a failed assessment too, and
     says which findings keep it (and its last good report, still there) from being rebuilt."""
-    from .library import clear_failure, entry_of, write_failure
+    from .library.index import clear_failure, entry_of, write_failure
 
     for outcome in outcomes:
         if any(d.code == rules.SAME_OUTPUT_FOLDER.code for d in outcome.diagnostics):
@@ -304,7 +306,7 @@ def expected_outputs(out_root: Path, name: str) -> list[Path]:
 def _current(out_root: Path, name: str, digest: str) -> bool:
     """The report of `name` is complete and was made from the inputs whose digest is `digest`."""
     from . import cache
-    from .library import MANIFEST
+    from .library.index import MANIFEST
 
     return cache.is_current(out_root / name, expected_outputs(out_root, name) + [out_root / name / MANIFEST], digest)
 
@@ -323,9 +325,10 @@ def write_report(assessment: Assessment, out_root: Path, engine: str, digest: st
     """The .qmd with its resources, HTML, Word, PDF and report.json (with how many `findings` its check
     gave), written beside the outputs and swapped in; the digest of its inputs goes in with them (`.inputs`),
     so a report is current only when complete."""
-    from . import cache, fonts
-    from .library import write_manifest
-    from .record import write_record
+    from . import cache
+    from .convert import fonts
+    from .library.index import write_manifest
+    from .library.record import write_record
 
     fonts.keep_cuts_in(out_root / cache.CACHE / "font")
     target = out_root / assessment.name
@@ -334,7 +337,7 @@ def write_report(assessment: Assessment, out_root: Path, engine: str, digest: st
         job = write_qmd(assessment, staging, out_root)
         outputs = convert_qmd(job, assessment, engine, lambda: write_word_resources(job, out_root), side_by_side)
         write_manifest(assessment, staging, findings)
-        write_record(assessment, staging)  # <name>.json: the report as data (hta/record.py)
+        write_record(assessment, staging)  # <name>.json: the report as data (hta/library/record.py)
         if digest:
             cache.remember(staging, digest)
         swap_in(staging, target)
@@ -366,7 +369,7 @@ def making(output: str):
 def failure_finding(assessment: Assessment, exc: Exception, out_root: Path) -> Diagnostic:
     """A failure while writing, as a finding: which output, which file most likely, and for a developer the
     command and what the converter said (the whole traceback goes to `_build/.hta/build.log`)."""
-    from .convert import ConversionError, LimitExceeded
+    from .convert.convert import ConversionError, LimitExceeded
 
     output = _(exc.output if isinstance(exc, OutputFailed) else N_("the report"))
     cause = exc.__cause__ if isinstance(exc, OutputFailed) and exc.__cause__ else exc
@@ -404,11 +407,12 @@ def _texts(assessment: Assessment) -> list[Path]:
 def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None):
     """The .qmd and everything it names (figures, bibliography, style, templates) under `out`; what does not
     depend on the assessment alone (flow PNGs, the Word reference document) comes from `out_root`'s cache."""
-    from . import cache, convert
-    from .flow import diagram, diagram_svg
-    from .labels import TEMPLATES, labels_for
-    from .render import RESOURCES, Figure, render_qmd
-    from .styles import style_file
+    from . import cache
+    from .convert import convert
+    from .render.flow import diagram, diagram_svg
+    from .model.labels import TEMPLATES, labels_for
+    from .render.qmd import RESOURCES, Figure, render_qmd
+    from .model.styles import style_file
 
     labels = labels_for(assessment.meta.language)
     out.mkdir(parents=True, exist_ok=True)
@@ -425,7 +429,7 @@ def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None):
         figures[search.id] = Figure(stem, svg, b"", laid_out.description)  # its PNG: write_word_resources
         (out / f"{stem}.svg").write_text(svg, encoding="utf-8")
 
-    from .appraisal_figures import write_figures  # the appraisal figures, per tool rated per domain
+    from .render.appraisal_figures import write_figures  # the appraisal figures, per tool rated per domain
     appraisal = write_figures(assessment, out, lambda svg: cache.flow_png(svg, out_root or out.parent))
 
     bibliography = resources / "references.json"
@@ -460,7 +464,7 @@ def write_word_resources(job, out_root: Path) -> None:
     from dataclasses import replace
 
     from . import cache
-    from .render import RESOURCES
+    from .render.qmd import RESOURCES
 
     for stem, figure in job.figures.items():
         if figure.png:
@@ -477,9 +481,10 @@ def convert_qmd(job, assessment: Assessment, engine: str, meanwhile=None, side_b
     if given, makes what the writers need beyond the .qmd. With `side_by_side`, for a build with cores to
     spare, the converters run at the same time and `meanwhile` while pandoc reads; else one after another,
     as a build of one core (`-j 1`) or a worker among others does."""
-    from . import convert, docx, html
-    from .labels import labels_for
-    from .render import RESOURCES
+    from .convert import convert, html
+    from .word import docx
+    from .model.labels import labels_for
+    from .render.qmd import RESOURCES
 
     labels = labels_for(assessment.meta.language)
     if convert.choose_engine(engine) == "quarto":

@@ -37,7 +37,7 @@ def hta_version() -> str:
 
 
 def pandoc_version() -> str:
-    from .convert import pandoc_version as version
+    from .convert.convert import pandoc_version as version
 
     return version()
 
@@ -69,7 +69,7 @@ def label_file(language: str) -> Path:
 
 def font_files() -> list[Path]:
     """The family's files and the certainty symbols' face."""
-    from .fonts import font_files as files, symbol_font_file
+    from .convert.fonts import font_files as files, symbol_font_file
 
     return [*files(), symbol_font_file()]
 
@@ -77,7 +77,7 @@ def font_files() -> list[Path]:
 def code_files() -> list[Path]:
     """hta's own modules and message catalogues: a developer's change counts like a new version, though the
     number stays."""
-    return sorted(CODE.glob("*.py")) + sorted(CODE.glob("locale/*/LC_MESSAGES/*.mo"))
+    return sorted(CODE.rglob("*.py")) + sorted(CODE.glob("locale/*/LC_MESSAGES/*.mo"))
 
 
 class _Digest:
@@ -115,10 +115,10 @@ class Environment:
         for name, version in library_versions().items():
             d.add(name, version.encode())
         for path in code_files():
-            d.add_file(f"code/{path.name}", path)
+            d.add_file(f"code/{path.relative_to(CODE).as_posix()}", path)
         for path in report_templates():
             d.add_file(f"templates/{path.relative_to(TEMPLATES).as_posix()}", path)
-        from .styles import style_files  # house styles (issue 11): a changed style.yaml rebuilds its reports
+        from .model.styles import style_files  # house styles (issue 11): a changed style.yaml rebuilds its reports
 
         for name, path in style_files():
             d.add_file(f"styles/{name}", path)
@@ -163,7 +163,7 @@ INDEX_INPUTS = "index.inputs"  # in out_root/.hta: the digest of what the index 
 def index_digest(out_root: Path, environment: Environment) -> str:
     """What the index is made from: every report's entry as the index reads it, its templates and labels,
     and the shared environment (code, versions)."""
-    from .library import entries
+    from .library.index import entries
 
     d = _Digest()
     d.add("environment", environment.digest.encode())
@@ -176,7 +176,7 @@ def index_digest(out_root: Path, environment: Environment) -> str:
 
 
 def index_is_current(out_root: Path, digest: str) -> bool:
-    from .library import STATE
+    from .library.index import STATE
 
     stamp = out_root / STATE / INDEX_INPUTS
     return (stamp.is_file() and stamp.read_text(encoding="ascii").strip() == digest
@@ -184,7 +184,7 @@ def index_is_current(out_root: Path, digest: str) -> bool:
 
 
 def remember_index(out_root: Path, digest: str) -> None:
-    from .library import STATE
+    from .library.index import STATE
 
     _write_atomically(out_root / STATE / INDEX_INPUTS, (digest + "\n").encode("ascii"))
 
@@ -241,7 +241,7 @@ def _tools_digest() -> str:
     for name, version in library_versions().items():
         d.add(name, version.encode())
     for path in code_files():
-        d.add_file(path.name, path)
+        d.add_file(f"code/{path.relative_to(CODE).as_posix()}", path)
     for path in font_files():
         d.add_file(path.name, path)
     return d.hexdigest()
@@ -265,14 +265,14 @@ def cached_file(folder: Path, key: str, suffix: str, make: Callable[[], bytes]) 
 
 def flow_png(svg: str, out_root: Path) -> bytes:
     """The Word PNG of a flow diagram, drawn once per distinct SVG and kept under `out_root/.hta/cache/png/`."""
-    from . import flow
+    from .render import flow
 
     return cached_file(out_root / CACHE / "png", svg, ".png", lambda: flow.flow_png(svg))
 
 
 @cache
 def _reference_doc(out_root: Path) -> bytes:
-    from . import docx
+    from .word import docx
 
     def make() -> bytes:
         with tempfile.TemporaryDirectory() as tmp:

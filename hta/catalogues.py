@@ -46,7 +46,7 @@ class Message:
 def extract(files: list[Path] | None = None) -> dict[str, Message]:
     """Every message the code marks, by msgid, in the order first met."""
     found: dict[str, Message] = {}
-    for path in files or sorted(CODE.glob("*.py")):
+    for path in files or sorted(CODE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         for node in ast.walk(tree):
             for strings in _marked(node):
@@ -54,9 +54,15 @@ def extract(files: list[Path] | None = None) -> dict[str, Message]:
                                                                ["", ""] if len(strings) > 1 else [""]))
                 # the file alone, as xgettext --add-location=file: a line number would change the catalogues
                 # with every edit of the code around a message
-                if f"hta/{path.name}" not in message.places:
-                    message.places.append(f"hta/{path.name}")
+                if _place(path) not in message.places:
+                    message.places.append(_place(path))
     return found
+
+
+def _place(path: Path) -> str:
+    """A module as the catalogues name it: hta/check/shapes.py (a file elsewhere: hta/<its name>)."""
+    path = path.resolve()
+    return path.relative_to(CODE.parent).as_posix() if path.is_relative_to(CODE) else f"hta/{path.name}"
 
 
 def _marked(node: ast.AST) -> list[tuple[str, ...]]:
@@ -81,12 +87,12 @@ def non_literal_calls(files: list[Path] | None = None) -> list[str]:
     """`_(f"…")` and `_("…" + x)`: calls whose text cannot be a catalogue key (a variable holding an `N_`
     text is fine)."""
     bad = []
-    for path in files or sorted(CODE.glob("*.py")):
+    for path in files or sorted(CODE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         for node in ast.walk(tree):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "N_", "ngettext")
                     and node.args and isinstance(node.args[0], (ast.JoinedStr, ast.BinOp))):
-                bad.append(f"hta/{path.name}:{node.lineno}")
+                bad.append(f"{_place(path)}:{node.lineno}")
     return bad
 
 

@@ -38,7 +38,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true",
                    help=_("convert every assessment again, even those whose inputs did not change since their last build"))
     b.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
-                   help=_("build N assessments at once in worker processes (default: one per core; 1: one after another)"))
+                   help=_("use N cores: N assessments at once in worker processes, or one assessment's converters side by side (default: one per core; 1: one thing after another)"))
     b.add_argument("--shard", metavar="K/N", default=None,
                    help=_("build only the K-th of N stable parts of the library (for N CI runners); then assemble the index with --index-only"))
     b.add_argument("--index-only", action="store_true",
@@ -147,7 +147,7 @@ def check(args) -> int:
     for outcome in check_all(_folders(args.assessments), jobs=default_jobs(), findings_only=not args.show_suppressed):
         findings += outcome.diagnostics
         if args.show_suppressed and outcome.assessment is not None:
-            from .suppressions import marks
+            from .check.suppressions import marks
 
             from . import i18n
 
@@ -171,7 +171,7 @@ def build(args) -> int:
     from .diagnostics import HtaError
 
     if args.index_only:
-        from .library import write_index
+        from .library.index import write_index
 
         if not args.out.is_dir():
             raise HtaError(_("{out} does not exist; --index-only lists the reports already built there.").format(out=args.out))
@@ -266,7 +266,7 @@ def new(args) -> int:
 
 def refs(args) -> int:
     from .diagnostics import HtaError, has_errors
-    from .references import format_report, import_references
+    from .load.references import format_report, import_references
 
     if not (args.assessment / "assessment.yaml").is_file():
         raise HtaError(_("{assessment} is not an assessment folder (no assessment.yaml); stand in one, or name it with --assessment.").format(assessment=args.assessment))
@@ -274,7 +274,7 @@ def refs(args) -> int:
     if missing:
         raise HtaError(_("{path} does not exist.").format(path=missing[0]))
     from . import i18n
-    from .load import read_yaml
+    from .load.reader import read_yaml
 
     meta = read_yaml(args.assessment / "assessment.yaml", args.assessment).data
     # what the import says is about the assessment's references: in the assessment's language

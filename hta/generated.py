@@ -9,13 +9,13 @@ from pathlib import Path
 from pydantic import TypeAdapter
 
 from . import i18n
-from .aspects import Economic, Ethics, Organisational
-from .certainty import Rating
 from .diagnostics import SEVERITY_WORDS
 from .i18n import _
-from .model import Conclusions, Metadata, Pico, Search
-from .record import Record
-from .styles import Style
+from .library.record import Record
+from .model.aspects import Economic, Ethics, Organisational
+from .model.assessment import Conclusions, Metadata, Pico, Search
+from .model.certainty import Rating
+from .model.styles import Style
 from .rules import RULES
 
 REPO = Path(__file__).resolve().parent.parent

@@ -83,7 +83,7 @@ PICTURE_OUTSIDE = rule(
     "The report shows only pictures that belong to the assessment; a path elsewhere on the computer, or a web address, would not be in the report.",
     "![Figur](C:/Users/anna/Desktop/figur.png)", "![Figur](figures/figur.png)")
 
-# --- Files: what the one reader refuses (hta/load.py), and what the folder holds ------------------
+# --- Files: what the one reader refuses (hta/load/reader.py), and what the folder holds ------------------
 OUTSIDE_FOLDER = rule(
     "HTA012", "outside-folder", E, "A file of the assessment leads outside its folder: a link to a file elsewhere, or a path with `..`.",
     "Whatever an assessment's files hold is published; a link out of the folder would publish a file of the computer that builds it.",
@@ -531,6 +531,6 @@ CONVERSION_FAILED = rule(
 CONVERSION_LIMIT = rule(
     "HTA961", "conversion-limit", E, "A converter ran past its time or memory limit and was stopped.",
     "Each pandoc run and each Typst compile is bounded (`PANDOC_SECONDS`, `PANDOC_MEMORY`, `TYPST_SECONDS`, "
-    "`TYPST_MEMORY` in `hta/convert.py`), so that one file cannot stall the build for everyone. The finding names the "
-    "largest text of the assessment, the usual cause: binary data pasted into a section, or one enormous line.",
+    "`TYPST_MEMORY` in `hta/convert/convert.py`), so that one file cannot stall the build for everyone. The finding "
+    "names the largest text of the assessment, the usual cause: binary data pasted into a section, or one enormous line.",
     "sections/results.md holding 20 kB of random bytes", "sections/results.md holding the results as prose")

@@ -15,9 +15,9 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from .diagnostics import HtaError
-from .labels import TEMPLATES
-from .model import REQUIRED_SECTIONS, SectionKey, slug
 from .i18n import _
+from .model.assessment import REQUIRED_SECTIONS, SectionKey, slug
+from .model.labels import TEMPLATES
 
 NEW = TEMPLATES / "new"
 COMMENTS = TEMPLATES / "new-comments"
@@ -37,14 +37,14 @@ def new_assessment(parent: Path, name: str, title: str, language: str = "sv", sh
                    style: str = "dalarna") -> Path:
     """Create `parent/name` from templates/new/, with title and language filled in; refuse to overwrite
     anything. The folder appears whole or not at all: it is written beside its place and renamed into it."""
-    from .labels import available_languages
+    from .model.labels import available_languages
 
     check_name(name)
     if language not in available_languages():
         raise HtaError(_("no labels for the language \"{language}\": use one of {languages}.").format(language=language, languages=", ".join(available_languages())))
     if shape not in SHAPES:
         raise HtaError(_('no PICO shape "{shape}": use one of {shapes}.').format(shape=shape, shapes=", ".join(SHAPES)))
-    from .styles import available_styles, find_style
+    from .model.styles import available_styles, find_style
 
     if find_style(style) is None:
         raise HtaError(_('no house style "{style}": use one of {styles}.').format(
@@ -157,9 +157,9 @@ def scaffold_files(title: str, language: str, schemas: str, shape: str = "interv
                    style: str = "dalarna") -> dict[Path, str]:
     """Every file of a new assessment, by its path in the folder: templates/new/ rendered with the
     language's comments, pico.yaml in the chosen shape, and one file per section the house style prints."""
-    from .labels import labels_for
-    from .render import environment
-    from .styles import find_style, read_style
+    from .model.labels import labels_for
+    from .render.qmd import environment
+    from .model.styles import find_style, read_style
 
     env = environment().overlay()
     env.filters["comment"] = lambda text: "\n".join(f"# {line}".rstrip() for line in str(text).split("\n"))

@@ -62,7 +62,7 @@ def mark_out_of_date(outcome, out: Path) -> None:
 def out_of_date(outcome, out: Path) -> str:
     """What a failed rebuild leaves: the last good report, which no longer shows the latest edit."""
     from .diagnostics import Severity
-    from .library import MANIFEST
+    from .library.index import MANIFEST
 
     errors = [d for d in outcome.diagnostics if d.severity is Severity.ERROR]
     because = (ngettext("the {count} error above keeps it from being rebuilt",

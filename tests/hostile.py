@@ -9,8 +9,8 @@ import urllib.parse
 from html.parser import HTMLParser
 from pathlib import Path
 
-# What the page itself is made of, and what the sanitiser lets an author's Markdown produce (hta/html.py).
-# <wbr> is the page's own: it lets a PICO label break after its slashes on a phone (hta/webpage.py).
+# What the page itself is made of, and what the sanitiser lets an author's Markdown produce (hta/convert/html.py).
+# <wbr> is the page's own: it lets a PICO label break after its slashes on a phone (hta/convert/webpage.py).
 PAGE_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "main", "wbr"}
 SAFE_URL = re.compile(r"(https?:|mailto:|#|data:image/(png|jpeg|gif|svg\+xml);base64,)", re.I)
 
@@ -22,7 +22,7 @@ class _Active(HTMLParser):
         self.styles = 0
 
     def handle_starttag(self, tag, attrs):
-        from hta.html import ALLOWED_TAGS
+        from hta.convert.html import ALLOWED_TAGS
 
         if tag == "style":
             self.styles += 1

@@ -13,7 +13,7 @@ import pytest
 from conftest import REFERENCE, built_once
 from reports import image_descriptions, pdf_text, read_html, svg_images, words
 
-from hta.appraisal import Amstar2Counts, domain_id, tool_named, tools
+from hta.model.appraisal import Amstar2Counts, domain_id, tool_named, tools
 
 FIXTURE = Path(__file__).parent / "fixtures" / "appraisal"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -152,8 +152,8 @@ def test_the_reference_assessment_gets_no_appraisal_figure(reference_build):
 
 
 def test_the_synthetic_fixture_passes_hta_check():
-    from hta.checks import run_checks
-    from hta.validate import read_assessment
+    from hta.check.assessment import run_checks
+    from hta.load.validate import read_assessment
 
     assessment, findings = read_assessment(FIXTURE)
     assert assessment.meta.status.value == "example" and "Syntetiska" in assessment.meta.source
@@ -222,7 +222,7 @@ def _contrast(a: str, b: str) -> float:
 
 
 def test_every_symbol_reads_against_its_fill_and_every_outline_against_the_page():
-    from hta.appraisal_figures import COLOURS, OUTLINE
+    from hta.render.appraisal_figures import COLOURS, OUTLINE
 
     for tone, (fill, ink) in COLOURS.items():
         assert _contrast(fill, ink) >= 4.5, tone  # WCAG AA for text
@@ -233,8 +233,8 @@ def test_every_symbol_reads_against_its_fill_and_every_outline_against_the_page(
     ("nb", "Berg 2020: D1 noe bekymring, D2 lav, D3 høy, D4 lav, D5 noe bekymring, samlet vurdering høy."),
     ("en", "Berg 2020: D1 some concerns, D2 low, D3 high, D4 low, D5 some concerns, overall high.")])
 def test_figures_speak_the_report_language(language, expected):
-    from hta.appraisal_figures import figures_of
-    from hta.validate import read_assessment
+    from hta.render.appraisal_figures import figures_of
+    from hta.load.validate import read_assessment
 
     assessment, _findings = read_assessment(FIXTURE)
     assessment.meta.language = language
@@ -248,8 +248,8 @@ def test_a_study_label_is_text_in_the_svg_and_in_the_markdown(tmp_path):
     import json
     import shutil
 
-    from hta.appraisal_figures import drawing_svg, figures_of, report_blocks
-    from hta.validate import read_assessment
+    from hta.render.appraisal_figures import drawing_svg, figures_of, report_blocks
+    from hta.load.validate import read_assessment
 
     folder = tmp_path / "fall"
     shutil.copytree(FIXTURE, folder)

@@ -25,9 +25,9 @@ OPENERS = ["- x", "+ x", "* x", "> x", "1) x", "1. x", "a) x", "(a) x", "i. x", 
 
 @pytest.mark.parametrize("value", OPENERS)
 def test_escaped_data_reads_back_as_exactly_the_text_typed(value):
-    from hta.convert import run_pandoc
-    from hta.inert import READ_FORMAT
-    from hta.render import escape_markdown
+    from hta.convert.convert import run_pandoc
+    from hta.convert.inert import READ_FORMAT
+    from hta.render.qmd import escape_markdown
 
     ast = json.loads(run_pandoc([f"--from={READ_FORMAT}", "--to=json"], Path.cwd(), escape_markdown(value)))
     [block] = ast["blocks"]
@@ -37,7 +37,7 @@ def test_escaped_data_reads_back_as_exactly_the_text_typed(value):
 
 
 def test_the_inert_filter_leaves_no_raw_code_no_unsafe_link_and_no_attribute_that_could_run():
-    from hta.inert import make_inert
+    from hta.convert.inert import make_inert
 
     attr = ["x", ["c", "bad class\""], [["onclick", "alert(1)"], ["style", "color:red"], ["width", "50%"]]]
     ast = {"blocks": [

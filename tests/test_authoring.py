@@ -233,7 +233,7 @@ def test_reports_render_with_the_labels_of_their_language(language, headings, tm
 
 
 def test_adding_a_language_is_adding_one_labels_file():
-    from hta.labels import LABELS, Labels, available_languages, labels_for
+    from hta.model.labels import LABELS, Labels, available_languages, labels_for
 
     assert available_languages() == sorted(p.stem for p in LABELS.glob("*.yaml"))
     for language in available_languages():

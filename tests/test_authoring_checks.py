@@ -99,7 +99,7 @@ def test_typed_number_check_reports_only_the_real_counts(tmp_path, monkeypatch, 
     ("s. 12", [(12, "name")]),
 ])
 def test_each_kind_of_number_is_told_apart(text, kinds):
-    from hta.prose_numbers import numbers
+    from hta.check.prose_numbers import numbers
 
     assert [(n.value, n.kind.value) for n in numbers(text)] == kinds
 
@@ -244,10 +244,10 @@ def test_new_writes_comments_and_defaults_in_the_chosen_language(language, says,
 
 @pytest.mark.parametrize("language", ["sv", "nb", "en"])
 def test_new_creates_every_section_each_saying_what_belongs_there(language, tmp_path, monkeypatch, capsys):
-    from hta.labels import labels_for
-    from hta.model import REQUIRED_SECTIONS, SectionKey
+    from hta.model.labels import labels_for
+    from hta.model.assessment import REQUIRED_SECTIONS, SectionKey
 
-    from hta.styles import default_style
+    from hta.model.styles import default_style
 
     folder = new(tmp_path, monkeypatch, capsys, language)
     labels = labels_for(language)
@@ -278,8 +278,8 @@ def test_optional_sections_holding_only_their_comment_are_left_out_of_the_report
 
 
 def test_every_report_language_has_a_catalogue_for_hta_new():
-    from hta.labels import available_languages
-    from hta.model import SectionKey
+    from hta.model.labels import available_languages
+    from hta.model.assessment import SectionKey
     from hta.scaffold import comments_for
 
     for language in available_languages():

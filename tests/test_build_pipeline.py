@@ -12,7 +12,7 @@ from conftest import REFERENCE, copy_assessment, replace_once
 from reports import docx_text, image_descriptions, pdf_text, read_html, svg_images, words
 
 from hta.build import build, convert_qmd
-from hta.convert import quarto_path
+from hta.convert.convert import quarto_path
 
 
 def _formats(folder):
@@ -55,8 +55,8 @@ def test_outputs_are_converted_from_the_qmd_alone(reference_build, tmp_path):
     """Whatever the .qmd says is what every format shows: no engine reads the data behind it."""
     out = tmp_path / reference_build.name
     shutil.copytree(reference_build, out)
-    from hta.convert import Job
-    from hta.validate import read_assessment
+    from hta.convert.convert import Job
+    from hta.load.validate import read_assessment
 
     assessment, _ = read_assessment(REFERENCE)
     qmd = out / f"{out.name}.qmd"

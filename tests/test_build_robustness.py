@@ -122,7 +122,7 @@ def test_a_reader_during_a_build_only_ever_sees_complete_sets(tmp_path):
 
 def test_without_an_atomic_exchange_the_set_is_still_replaced_whole(tmp_path, monkeypatch):
     """On a system or file system without renameat2, the old folder is renamed aside, then the new one in."""
-    from hta import publish
+    from hta.library import publish
     from hta.build import build
 
     root = library(tmp_path, ("a",))
@@ -161,7 +161,7 @@ def test_a_second_build_waits_for_the_first_and_says_so(tmp_path):
 # --- a failure stays with its assessment -------------------------------------------------------------------
 
 def _fail_typst_for_b(monkeypatch):
-    from hta import convert
+    from hta.convert import convert
 
     real = convert.typst_to_pdf
 
@@ -175,7 +175,7 @@ def _fail_typst_for_b(monkeypatch):
 
 
 def _fail_word_for_b(monkeypatch):
-    from hta import docx
+    from hta.word import docx
 
     real = docx.finish_docx
 
@@ -227,7 +227,7 @@ def test_a_failed_rebuild_keeps_the_complete_old_set(tmp_path, monkeypatch, caps
     ("TYPST_MEMORY", 16 * 2**20, "Typst needed more than"),
 ], ids=["pandoc-time", "pandoc-memory", "typst-time", "typst-memory"])
 def test_a_converter_past_its_bound_is_a_finding_naming_the_likeliest_file(limit, value, said, tmp_path, monkeypatch):
-    from hta import convert
+    from hta.convert import convert
     from hta.build import build
 
     folder = tmp_path / "fall"

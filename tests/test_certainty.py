@@ -15,7 +15,7 @@ from conftest import REFERENCE, REPO, built_once, replace_once
 from reports import pdf_text, read_html, styled_copy, svg_images, words
 
 from hta.cli import main
-from hta.notation import Level, read_level
+from hta.model.notation import Level, read_level
 
 FIXTURE = Path(__file__).parent / "fixtures" / "certainty"
 

@@ -90,7 +90,7 @@ def test_swedish_excel_csv_reads_correctly(tmp_path, monkeypatch, capsys):
     for encoding in ("utf-8-sig", "cp1252"):
         (folder / "evidence.csv").write_bytes(rows.replace("–", "-").encode(encoding))
         assert run_check(tmp_path, monkeypatch, capsys, "fall")[:2] == (0, "")
-        from hta.validate import read_assessment
+        from hta.load.validate import read_assessment
 
         assessment, findings = read_assessment(folder)
         assert findings == []
@@ -101,7 +101,7 @@ def test_swedish_excel_csv_reads_correctly(tmp_path, monkeypatch, capsys):
 def test_evidence_table_as_xlsx_reads_like_the_csv(tmp_path):
     import pandas as pd
 
-    from hta.validate import read_assessment
+    from hta.load.validate import read_assessment
 
     folder = tmp_path / "fall"
     shutil.copytree(MINIMAL, folder)

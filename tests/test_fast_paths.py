@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from conftest import REFERENCE
 from test_reading_properties import SETTINGS, mutations
 
-from hta import load
+from hta.load import reader
 
 YAML_FILES = sorted(p.name for p in REFERENCE.glob("*.yaml"))
 
@@ -25,25 +25,25 @@ YAML_FILES = sorted(p.name for p in REFERENCE.glob("*.yaml"))
 def _both_ways(text: str) -> tuple[object, object]:
     """What parse_yaml makes of `text` through libyaml, and through ruamel's parser alone."""
     results = []
-    for c_parser in (None if load._LIBYAML_DIFFERS.search(text) else load._c_parser(), None):
-        source = load.Source(Path("fil.yaml"))
-        loaded = load._parse_yaml_events(text, source, c_parser)
+    for c_parser in (None if reader._LIBYAML_DIFFERS.search(text) else reader._c_parser(), None):
+        source = reader.Source(Path("fil.yaml"))
+        loaded = reader._parse_yaml_events(text, source, c_parser)
         if loaded is None:  # libyaml stopped at an error: parse_yaml reads the file with ruamel's parser
-            source = load.Source(Path("fil.yaml"))
-            loaded = load._parse_yaml_events(text, source, None)
+            source = reader.Source(Path("fil.yaml"))
+            loaded = reader._parse_yaml_events(text, source, None)
         results.append((loaded.data, [d.text() for d in loaded.diagnostics], source.positions))
     return results[0], results[1]
 
 
 def test_libyaml_is_installed_so_yaml_takes_the_fast_path():
-    assert load._c_parser() is not None
+    assert reader._c_parser() is not None
 
 
 @settings(max_examples=300, **SETTINGS)
 @given(data=st.data(), name=st.sampled_from(YAML_FILES))
 def test_yaml_read_through_libyaml_is_what_ruamel_reads_of_the_reference_mutated(data, name):
     content = data.draw(mutations((REFERENCE / name).read_bytes()))
-    text, problems = load.decode_text(content, load.Source(Path("fil.yaml")))
+    text, problems = reader.decode_text(content, reader.Source(Path("fil.yaml")))
     if text is None:
         return
     fast, pure = _both_ways(text)
@@ -107,7 +107,7 @@ _PROSE = st.lists(st.sampled_from(
 @settings(max_examples=3000, **SETTINGS)
 @given(before=_PROSE)
 def test_what_stands_before_a_number_is_read_as_the_patterns_over_the_whole_line_read_it(before):
-    from hta import prose_numbers as p
+    from hta.check import prose_numbers as p
 
     assert p._range_before(before) == bool(p._RANGE_BEFORE.search(before))
     assert p._age_before(before) == bool(p._AGE_BEFORE.search(before))
@@ -121,7 +121,7 @@ def test_what_stands_before_a_number_is_read_as_the_patterns_over_the_whole_line
 def test_every_word_a_number_is_named_by_fits_the_window_searched_for_it():
     import re
 
-    from hta import prose_numbers as p
+    from hta.check import prose_numbers as p
 
     for pattern in (p._MONTH_BEFORE, p._CURRENCY_BEFORE, p._NAME_BEFORE, p._AGE_WORD, p._AGE_LINK):
         words = re.search(r"\(\?:([^()]*)\)", pattern.pattern)[1].split("|")

@@ -6,10 +6,10 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from hta import flow
-from hta.flow import flow_png, flow_svg
-from hta.labels import labels_for
-from hta.model import Search
+from hta.render import flow
+from hta.render.flow import flow_png, flow_svg
+from hta.model.labels import labels_for
+from hta.model.assessment import Search
 
 SVG = "{http://www.w3.org/2000/svg}"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

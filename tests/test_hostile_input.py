@@ -295,7 +295,7 @@ def test_the_library_index_links_to_a_report_whatever_its_folder_is_called(unclo
 # --- Typst ---------------------------------------------------------------------------------------------
 
 def test_typst_refuses_a_package_import_before_any_download(tmp_path):
-    from hta.convert import ConversionError, typst_to_pdf
+    from hta.convert.convert import ConversionError, typst_to_pdf
 
     source = tmp_path / "x.typ"
     source.write_text('#import "@preview/example:0.1.0": add\nText\n', encoding="utf-8")
@@ -305,7 +305,7 @@ def test_typst_refuses_a_package_import_before_any_download(tmp_path):
 
 
 def test_typst_reads_nothing_outside_the_output_folder(tmp_path):
-    from hta.convert import ConversionError, typst_to_pdf
+    from hta.convert.convert import ConversionError, typst_to_pdf
 
     (tmp_path / "hemlig.txt").write_text(SECRET, encoding="utf-8")
     out = tmp_path / "out"

@@ -157,7 +157,7 @@ def test_printed_html_has_a4_pages_numbered_with_the_dnr_and_status(library, bro
 
 
 def test_a_title_cannot_break_out_of_the_print_rules():
-    from hta.webpage import css_string, print_rules
+    from hta.convert.webpage import css_string, print_rules
 
     hostile = 'Ketamin"; } body { display: none } </style><script>alert(1)</script>'
     rules = print_rules(hostile, "Dnr: X/1", "UTKAST")

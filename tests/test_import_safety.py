@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from conftest import SHARED
 from hta.cli import main
-from hta.exports import Problem, parse_bibtex, parse_csl_json, parse_json, parse_nbib, parse_ris
-from hta.references import import_references
+from hta.load.exports import Problem, parse_bibtex, parse_csl_json, parse_json, parse_nbib, parse_ris
+from hta.load.references import import_references
 
 EXPORTS = SHARED / "fixtures" / "references"
 

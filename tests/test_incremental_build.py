@@ -148,7 +148,7 @@ def test_changing_one_input_rebuilds_exactly_the_assessments_it_affects(library,
 def test_changing_the_engine_option_rebuilds_every_assessment(library, monkeypatch):
     real = build_module.write_report
     # there is no Quarto here: the engine option changes the digest; pandoc still does the converting
-    from hta import convert
+    from hta.convert import convert
 
     monkeypatch.setattr(convert, "quarto_path", lambda: "/usr/local/bin/quarto")
     monkeypatch.setattr(build_module, "write_report",
@@ -166,7 +166,7 @@ def test_an_unchanged_library_rebuilds_nothing_and_keeps_its_files(library):
 
 
 def test_the_index_is_written_again_only_when_what_it_lists_or_how_it_looks_changed(library, tmp_path, monkeypatch):
-    from hta import library as library_module
+    from hta.library import index as library_module
 
     real, written = library_module.write_index, []
     monkeypatch.setattr(library_module, "write_index", lambda root: written.append(root) or real(root))

@@ -228,7 +228,7 @@ def test_incoming_translations_of_another_branch_are_merged_in(tmp_path, monkeyp
     monkeypatch.setattr(catalogues, "INCOMING", incoming)
     original = catalogues.extract
     monkeypatch.setattr(catalogues, "extract", lambda files=None: original(
-        sorted(catalogues.CODE.glob("*.py")) + [code]))
+        sorted(catalogues.CODE.rglob("*.py")) + [code]))
     files = catalogues.catalogue_files()
     po = files[catalogues.po_path("sv")].decode("utf-8")
     assert 'msgid "the report\'s title is missing."\nmsgstr "rapportens titel saknas."' in po

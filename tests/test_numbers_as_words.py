@@ -13,9 +13,9 @@ import pytest
 from conftest import REPO, SEED_000
 from reports import docx_text, pdf_text, read_html, words
 
-from hta.labels import available_languages, labels_for
-from hta.numerals import CountForm, count_form, in_words, starts_sentence, write_count
-from hta.render import fill_counts
+from hta.model.labels import available_languages, labels_for
+from hta.model.numerals import CountForm, count_form, in_words, starts_sentence, write_count
+from hta.render.qmd import fill_counts
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

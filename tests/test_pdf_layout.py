@@ -99,7 +99,7 @@ def _decoy_home(home: Path) -> Path:
     PDF that let the system's fonts in would set its text in them."""
     from fontTools.ttLib import TTFont
 
-    from hta.fonts import font_files
+    from hta.convert.fonts import font_files
 
     fonts = home / ".fonts"
     fonts.mkdir(parents=True)
@@ -120,7 +120,7 @@ def _decoy_home(home: Path) -> Path:
 _COMPILE = """
 import sys
 from pathlib import Path
-from hta.convert import typst_to_pdf
+from hta.convert.convert import typst_to_pdf
 typst_to_pdf(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]))
 """
 
@@ -130,7 +130,7 @@ _SYSTEM_FAMILIES = "import typst; print(sorted(typst.Fonts(include_embedded_font
 def test_pdf_is_the_same_whatever_fonts_the_system_has(reference_build, tmp_path):
     """The reference PDF is rebuilt from its Typst source on a machine whose home holds fonts named
     Arimo, Arial and Liberation Sans, and on one with no fonts of its own: all three files are the same bytes."""
-    from hta.validate import read_assessment
+    from hta.load.validate import read_assessment
 
     assessment, _ = read_assessment(REFERENCE)
     epoch = str(int(assessment.meta.document_time().timestamp()))
@@ -270,7 +270,7 @@ def test_search_strings_and_hit_counts_read_whole_from_the_pdf(reference_build):
     """Each search line's terms, read from the PDF's Söktermer column, is the string in searches.yaml
     (lines broken only at spaces, nothing hyphenated); each hit count is one word in its own column, right of
     every term."""
-    from hta.validate import read_assessment
+    from hta.load.validate import read_assessment
 
     assessment, _ = read_assessment(REFERENCE)
     expected_terms = [" ".join(f"{line.terms} {line.filter or ''}".split())
@@ -332,6 +332,6 @@ def test_no_heading_or_caption_ends_a_pdf_page(reference_build, example_build):
 
 def test_the_letters_taken_as_printable_without_the_font_are_in_the_font():
     """`hta check` knows these printable without opening the font; the font must really have every one."""
-    from hta.fonts import SURELY_PRINTABLE, printable
+    from hta.convert.fonts import SURELY_PRINTABLE, printable
 
     assert SURELY_PRINTABLE <= printable()

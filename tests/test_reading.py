@@ -106,7 +106,7 @@ def test_a_picture_linked_inside_the_folder_is_read(fall, capsys):
     (fall / "bilder" / "bild.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
     (fall / "figures" / "bild.svg").symlink_to(Path("..") / "bilder" / "bild.svg")
 
-    from hta.validate import read_assessment
+    from hta.load.validate import read_assessment
 
     assessment, findings = read_assessment(fall)
     assert findings == [] and assessment.pictures() == [fall / "figures" / "bild.svg"]
@@ -153,7 +153,7 @@ def test_a_symlink_loop_as_assessment_yaml_is_a_finding(fall, capsys):
     (fall / "assessment.yaml").unlink()
     (fall / "assessment.yaml").symlink_to("assessment.yaml")
 
-    from hta.validate import read_assessment
+    from hta.load.validate import read_assessment
 
     assessment, findings = read_assessment(fall)
     assert assessment.unread == {"assessment.yaml"}  # the rest is read and checked; nothing is built
@@ -175,7 +175,7 @@ def test_a_sections_folder_that_is_a_link_loop_is_a_finding(fall, capsys):
     shutil.rmtree(fall / "sections")
     (fall / "sections").symlink_to("sections")
 
-    from hta.validate import read_assessment
+    from hta.load.validate import read_assessment
 
     _, findings = read_assessment(fall)
     assert [(d.path, d.code, d.line, d.column) for d in findings] == [("fall/sections", "HTA013", 1, 1)]
@@ -208,9 +208,9 @@ def test_a_folder_in_place_of_a_yaml_file_is_a_finding(fall, capsys):
     ("figures/bild.png", "PICTURE_LIMIT", b"\x89PNG\r\n\x1a\n" + bytes(3000)),
 ], ids=["text", "picture"])
 def test_a_file_over_its_size_limit_is_refused(fall, capsys, monkeypatch, name, limit, content):
-    import hta.load
+    from hta.load import reader
 
-    monkeypatch.setattr(hta.load, limit, 2000)
+    monkeypatch.setattr(reader, limit, 2000)
     (fall / name).parent.mkdir(exist_ok=True)
     (fall / name).write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
 
@@ -224,9 +224,9 @@ def test_a_file_over_its_size_limit_is_refused(fall, capsys, monkeypatch, name, 
 def test_a_workbook_that_unpacks_past_its_limit_is_refused(fall, capsys, monkeypatch):
     import zipfile
 
-    import hta.load
+    from hta.load import reader
 
-    monkeypatch.setattr(hta.load, "WORKBOOK_UNPACKED_LIMIT", 100_000)
+    monkeypatch.setattr(reader, "WORKBOOK_UNPACKED_LIMIT", 100_000)
     (fall / "evidence.csv").unlink()
     with zipfile.ZipFile(fall / "evidence.xlsx", "w", zipfile.ZIP_DEFLATED) as workbook:
         workbook.writestr("xl/worksheets/sheet1.xml", " " * 200_000)  # a few hundred bytes packed
@@ -238,13 +238,13 @@ def test_a_workbook_that_unpacks_past_its_limit_is_refused(fall, capsys, monkeyp
 
 
 def test_the_limits_are_documented():
-    from hta import load
+    from hta.load import reader
 
     doc = (Path(__file__).resolve().parents[1] / "docs" / "assessment-format.md").read_text(encoding="utf-8")
     section = doc.split("## Limits", 1)[1]
-    for megabytes in (load.TEXT_LIMIT, load.WORKBOOK_LIMIT, load.WORKBOOK_UNPACKED_LIMIT, load.PICTURE_LIMIT):
+    for megabytes in (reader.TEXT_LIMIT, reader.WORKBOOK_LIMIT, reader.WORKBOOK_UNPACKED_LIMIT, reader.PICTURE_LIMIT):
         assert f"{megabytes // (1024 * 1024)} MB" in section
-    assert f"{load.MAX_DEPTH} levels" in section
+    assert f"{reader.MAX_DEPTH} levels" in section
 
 
 # --- UTF-8, strictly ---------------------------------------------------------------------------------------
@@ -344,7 +344,7 @@ def test_yaml_values_are_those_a_yaml_library_reads(path):
 
     from ruamel.yaml import YAML
 
-    from hta.load import read_yaml
+    from hta.load.reader import read_yaml
 
     def dates_as_text(value):
         if isinstance(value, dict):
@@ -359,7 +359,7 @@ def test_yaml_values_are_those_a_yaml_library_reads(path):
 
 
 def test_an_alias_bomb_is_refused_before_it_expands(tmp_path):
-    from hta.load import read_yaml
+    from hta.load.reader import read_yaml
 
     lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 12)]  # 9**12 values if expanded
@@ -375,7 +375,7 @@ def test_an_alias_bomb_is_refused_before_it_expands(tmp_path):
 @pytest.mark.parametrize("text", ["x: " + "[" * 500 + "]" * 500, "x:\n" + "".join("  " * n + f"- k{n}:\n" for n in range(300))],
                          ids=["flow", "block"])
 def test_nesting_hundreds_of_levels_deep_is_a_finding(tmp_path, text):
-    from hta.load import read_yaml
+    from hta.load.reader import read_yaml
 
     (tmp_path / "djup.yaml").write_text(text + "\n", encoding="utf-8")
 
@@ -639,7 +639,7 @@ def test_every_finding_of_every_broken_fixture_has_a_line_and_a_column():
 
 @pytest.mark.parametrize("version", ["1.3", "2.0", "x", ""])
 def test_a_yaml_version_that_does_not_exist_is_a_finding(tmp_path, version):
-    from hta.load import read_yaml
+    from hta.load.reader import read_yaml
 
     path = tmp_path / "pico.yaml"
     path.write_text(f"# kommentar\n%YAML {version}\n---\n- population: Vuxna\n", encoding="utf-8")

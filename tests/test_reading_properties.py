@@ -79,7 +79,7 @@ def written(place: Path, name: str, content: bytes) -> Path:
 # --- Each loader, over arbitrary bytes and over mutations of real files --------------------------------------------
 
 def _yaml(place: Path, content: bytes) -> None:
-    from hta.load import read_yaml
+    from hta.load.reader import read_yaml
 
     loaded = read_yaml(written(place, "fil.yaml", content), place)
     assert_located(loaded.diagnostics)
@@ -118,7 +118,7 @@ def test_yaml_the_reader_accepts_has_the_values_ruamel_builds(place, data, name)
     """Differential: where the reader's own builder accepts a file, ruamel's safe loader builds the same values."""
     from ruamel.yaml import YAML
 
-    from hta.load import read_yaml
+    from hta.load.reader import read_yaml
 
     content = data.draw(mutations((REFERENCE / name).read_bytes()))
     loaded = read_yaml(written(place, "fil.yaml", content), place)
@@ -131,7 +131,7 @@ def test_yaml_the_reader_accepts_has_the_values_ruamel_builds(place, data, name)
 
 
 def _section(place: Path, content: bytes) -> None:
-    from hta.load import read_text
+    from hta.load.reader import read_text
 
     text, findings = read_text(written(place, "background.md", content), place)
     assert_located(findings)
@@ -153,8 +153,8 @@ def test_a_section_of_the_reference_mutated_is_text_or_findings(place, data):
 
 
 def _table(place: Path, name: str, content: bytes) -> None:
-    from hta.load import read_table
-    from hta.validate import evidence_rows
+    from hta.load.reader import read_table
+    from hta.load.validate import evidence_rows
 
     table, findings = read_table(written(place, name, content), place)
     assert_located(findings)
@@ -193,7 +193,7 @@ def test_an_xlsx_from_any_bytes_or_mutated_is_rows_or_findings(place, workbook, 
 
 
 def _references(place: Path, name: str, content: bytes) -> None:
-    from hta.references import read_reference_file
+    from hta.load.references import read_reference_file
 
     references, findings = read_reference_file(written(place, name, content), place)
     assert_located(findings)
@@ -235,8 +235,8 @@ FILES = sorted(str(p.relative_to(REFERENCE)) for p in REFERENCE.rglob("*") if p.
 @given(data=st.data(), name=st.sampled_from(FILES))
 def test_the_reference_assessment_mutated_gives_a_model_or_located_findings(copy, data, name):
     """read_assessment then run_checks, as `hta check` does: what could be read is checked, located findings."""
-    from hta.checks import run_checks
-    from hta.validate import read_assessment
+    from hta.check.assessment import run_checks
+    from hta.load.validate import read_assessment
 
     original = (REFERENCE / name).read_bytes()
     (copy / name).write_bytes(data.draw(mutations(original)))
@@ -296,9 +296,9 @@ YAML_FILES = ["assessment.yaml", "pico.yaml", "searches.yaml", "conclusions.yaml
 def test_the_reference_assessment_with_values_changed_gives_a_model_or_located_findings(copy, data, name):
     """Structured mutations: the file still parses, its values are wrong. JSON is YAML, so a changed YAML file
     is written as JSON."""
-    from hta.checks import run_checks
-    from hta.load import read_yaml
-    from hta.validate import read_assessment
+    from hta.check.assessment import run_checks
+    from hta.load.reader import read_yaml
+    from hta.load.validate import read_assessment
 
     original = (REFERENCE / name).read_bytes()
     value = json.loads(original) if name.endswith(".json") else read_yaml(REFERENCE / name, REFERENCE).data

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hta.exports import ParsedEntry, Problem, parse_bibtex, parse_csl_json, parse_nbib, parse_ris
-from hta.references import Added, ImportReport, Merged, format_report, import_references, read_reference_file
+from hta.load.exports import ParsedEntry, Problem, parse_bibtex, parse_csl_json, parse_nbib, parse_ris
+from hta.load.references import Added, ImportReport, Merged, format_report, import_references, read_reference_file
 
 EXPORTS = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "references"
 

@@ -333,7 +333,7 @@ def test_every_pico_shape_in_the_format_doc_is_a_valid_pico_yaml():
     from pydantic import TypeAdapter
     from ruamel.yaml import YAML
 
-    from hta.model import Pico
+    from hta.model.assessment import Pico
 
     blocks = _yaml_blocks("### Every shape of a PICO", "## searches.yaml")
     picos = [p for block in blocks for p in TypeAdapter(list[Pico]).validate_python(YAML(typ="safe").load(block))]
@@ -345,9 +345,9 @@ def test_every_pico_shape_in_the_format_doc_is_a_valid_pico_yaml():
 def test_the_aspect_and_style_examples_in_the_format_doc_are_valid():
     from ruamel.yaml import YAML
 
-    from hta.aspects import Economic, Ethics, Organisational
-    from hta.model import Metadata
-    from hta.styles import Style
+    from hta.model.aspects import Economic, Ethics, Organisational
+    from hta.model.assessment import Metadata
+    from hta.model.styles import Style
 
     blocks = [YAML(typ="safe").load(b) for b in _yaml_blocks("### House styles", "## Editor support")]
     Style.model_validate(blocks[0])
@@ -377,7 +377,7 @@ def test_a_style_may_bring_its_own_typst_template(tmp_path, monkeypatch):
     from pypdf import PdfReader
 
     from hta.build import build
-    from hta.labels import TEMPLATES
+    from hta.model.labels import TEMPLATES
 
     typst = (TEMPLATES / "report.typst").read_text(encoding="utf-8")
     marked = typst.replace("#set page(\n", '#set document(keywords: ("testregionens mall",))\n#set page(\n', 1)
@@ -399,7 +399,7 @@ def test_a_style_may_bring_its_own_typst_template(tmp_path, monkeypatch):
     ({"numbered": ["Smärta", {"name": "Livskvalitet", "items": ["EQ-5D"]}]}, ["smarta", "livskvalitet"]),
 ])
 def test_key_outcomes_are_the_primary_critical_or_prioritised_ones(outcomes, key):
-    from hta.model import Pico
+    from hta.model.assessment import Pico
 
     pico = Pico.model_validate({"population": "P", "intervention": "I", "control": "C", "outcomes": outcomes})
     assert [o.id for o in pico.key_outcomes()] == key

@@ -50,8 +50,8 @@ def test_a_picture_outside_the_folder_is_refused(tmp_path):
 def test_conversion_reads_no_file_the_text_names_even_unchecked(reference_build, tmp_path):
     """Should a .qmd name a local file (edited by hand, or past the checks), no format takes it in."""
     from hta.build import convert_qmd
-    from hta.convert import Job
-    from hta.validate import read_assessment
+    from hta.convert.convert import Job
+    from hta.load.validate import read_assessment
 
     from conftest import REFERENCE
 
@@ -69,7 +69,7 @@ def test_conversion_reads_no_file_the_text_names_even_unchecked(reference_build,
 
 
 def test_a_picture_in_figures_appears_in_every_format(tmp_path):
-    from hta.flow import flow_png
+    from hta.render.flow import flow_png
 
     folder = tmp_path / "fall"
     shutil.copytree(MINIMAL, folder)

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from hta import fonts
+from hta.convert import fonts
 
 OMEGA = "\u03a9"  # in the family, but not among the common letters: a page with it needs a cut of its own
 
@@ -18,7 +18,7 @@ OMEGA = "\u03a9"  # in the family, but not among the common letters: a page with
 @pytest.fixture(autouse=True)
 def fresh_process(monkeypatch):
     """Each test sees nothing derived from the font earlier in this process, and leaves nothing behind."""
-    from hta import metrics
+    from hta.word import metrics
 
     for remembered in (fonts._web_font_css, fonts._cut_basis, metrics.advances):
         remembered.cache_clear()
@@ -36,7 +36,7 @@ def cmaps(css: str) -> list[set[int]]:
             for data in re.findall(r"base64,([A-Za-z0-9+/=]+)", css)]
 
 
-STALE = "the shipped files are stale: run `python -m hta.fonts` and commit templates/webfont/"
+STALE = "the shipped files are stale: run `python -m hta.convert.fonts` and commit templates/webfont/"
 
 
 def test_the_shipped_common_cut_is_current_and_holds_the_common_letters_only():
@@ -103,7 +103,7 @@ def test_a_kept_cut_is_not_used_once_what_it_was_made_from_changes(tmp_path, mon
 def test_the_shipped_advance_widths_are_current_and_those_of_the_font():
     from fontTools.ttLib import TTFont
 
-    from hta import metrics
+    from hta.word import metrics
 
     names = {metrics.advances_name(bold, italic) for bold in (False, True) for italic in (False, True)}
     assert {p.name for p in fonts.SHIPPED_CUTS.glob("*.json")} == names, STALE
@@ -120,7 +120,7 @@ def test_the_shipped_advance_widths_are_current_and_those_of_the_font():
 def test_advance_widths_measured_once_are_kept_and_read_by_a_later_process(tmp_path, monkeypatch):
     import json
 
-    from hta import metrics
+    from hta.word import metrics
 
     fonts.keep_cuts_in(tmp_path)
     monkeypatch.setattr(fonts, "SHIPPED_CUTS", tmp_path / "nothing shipped")

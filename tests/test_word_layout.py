@@ -34,7 +34,7 @@ def docx_xml(path: Path, part: str) -> str:
 
 
 def reference_data():
-    from hta.validate import read_assessment
+    from hta.load.validate import read_assessment
 
     assessment, _ = read_assessment(REFERENCE)
     assert assessment is not None
@@ -51,7 +51,7 @@ def fontconfig(tmp_path_factory) -> Path:
     from fontTools.ttLib import TTFont
     from fontTools.varLib import instancer
 
-    from hta.fonts import font_files
+    from hta.convert.fonts import font_files
 
     folder = tmp_path_factory.mktemp("fonts")
     for path in font_files():
@@ -248,7 +248,7 @@ def test_running_header_with_dnr_and_short_title_from_page_two(laid_out):
 @needs_libreoffice
 def test_drafts_and_examples_are_marked_on_every_page(status, fontconfig, tmp_path):
     from hta.build import build
-    from hta.labels import labels_for
+    from hta.model.labels import labels_for
 
     folder = copy_assessment(REFERENCE.parent.parent / "tests" / "fixtures" / "minimal", tmp_path / "src")
     replace_once(folder / "assessment.yaml", "status: for-decision", f"status: {status}")
@@ -435,8 +435,8 @@ def test_flow_png_never_draws_with_a_system_font():
     the renderer never looked at the system's fonts."""
     import resvg_py
 
-    from hta.flow import flow_png
-    from hta.fonts import font_files
+    from hta.render.flow import flow_png
+    from hta.convert.fonts import font_files
 
     def svg(text: str) -> str:
         return (f'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40">'
@@ -451,7 +451,7 @@ def test_flow_png_never_draws_with_a_system_font():
 
 
 def test_flow_png_draws_text_that_asks_for_another_family_in_the_projects():
-    from hta.flow import flow_png
+    from hta.render.flow import flow_png
 
     def svg(family: str) -> str:
         return (f'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40">'
@@ -480,7 +480,7 @@ def test_property_elements_keep_the_order_word_requires(reference_build):
     only this shows it."""
     from lxml import etree
 
-    from hta.ooxml import ORDER
+    from hta.word.ooxml import ORDER
 
     docx = reference_build / f"{NAME}.docx"
     with zipfile.ZipFile(docx) as z:

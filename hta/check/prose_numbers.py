@@ -1,0 +1,205 @@
+"""Which numbers typed in prose are counts: the reading behind HTA501 (typed-number).
+
+A statement is full of numbers that are not counts of the searches: amounts ("20 000 kr"), doses
+("0,5 mg/kg"), shares ("20 %"), durations and ages ("12 veckor", "65 år"), years and dates, ranges
+("20–30"), decimals, ordinals ("2:a", "3rd", "2. mai"), names of things ("Studie 2", "punkt 1", "tabell 3"),
+list numbering, citations ("[2–4]") and tables. Each is recognised by what stands next to it. Whatever is
+left is a count, and only a count can be a typed copy of the data. Digits grouped by a space, a no-break
+space or a narrow no-break space are one number: "20 000" is twenty thousand, not 20. docs/checks.md
+(HTA501) says the same for authors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Kind(str, Enum):
+    """What a number in prose is."""
+
+    COUNT = "count"
+    AMOUNT = "amount"  # a unit, a currency or a share follows or precedes it: kr, SEK, %, mg, år, veckor …
+    YEAR = "year"
+    DATE = "date"
+    RANGE = "range"  # 20–30, 20-30
+    DECIMAL = "decimal"  # 2,5 or 2.5
+    ORDINAL = "ordinal"  # 2:a, 3:e, 3rd, 2. mai
+    NAME = "name"  # Studie 2, punkt 1, tabell 3, fas 3, typ 2: a label, not a quantity
+    WORD = "part of a word"  # B12, COVID-19, 65-åriga, RD21/01987
+    AGE = "age"  # ålder 65, aged 65, 65+
+
+
+@dataclass(frozen=True)
+class ProseNumber:
+    """One number as it stands in a line of prose: its value, its columns (0-based, end exclusive), its kind."""
+
+    value: int
+    start: int
+    end: int
+    kind: Kind
+
+
+_S = r"[\s\u00a0\u202f]"  # a space, a no-break space or a narrow no-break space
+# Digits grouped in threes by one of those spaces are one number; otherwise a run of digits.
+_TOKEN = re.compile(rf"\d{{1,3}}(?:[\u00a0\u202f ]\d{{3}})+(?!\d)|\d+")
+_LETTER = r"A-Za-zÀ-ÖØ-öø-ÿµ"
+
+_MONTHS = ("januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december|"
+           "januar|februar|mai|august|desember|"
+           "january|february|march|may|june|july|october|"
+           "jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dec|des")
+# Units, currencies and words of size after a number: sv, nb, en. A unit may be followed by /kg, /dygn …
+_UNITS = (r"%|‰|procent|prosent|percent|per\s+cent|procentenheter|prosentpoeng|percentage\s+points?|"
+          r"kr|kronor|krona|kroner|sek|nok|dkk|eur|euro|usd|dollar\w*|€|\$|£|"
+          r"tusen|thousand|miljon\w*|million\w*|miljard\w*|milliard\w*|billion\w*|mnkr|mkr|tkr|"
+          r"mg|µg|μg|mcg|ng|g|kg|gram|mmol|µmol|mol|ml|dl|cl|l|liter|litre\w*|iu|ie|e|enheter|units?|"
+          r"mmhg|kpa|cm|mm|m|km|kcal|kj|gy|msv|bpm|°c?|grader|degrees|"
+          r"sekund|sekunder|s|seconds?|min|minut\w*|minutes?|h|tim\w*|timer|hours?|dygn|døgn\w*|"
+          r"dag|dagar|dagen|dager|dagene|days?|veck\w*|uke|uker|ukene|weeks?|mån|månad\w*|måned\w*|months?|"
+          r"år|års|åren|året|åring\w*|years?|yrs?|"
+          r"gång\w*|ganger|gang|times|x|poäng|poeng|points?|doser|doses?|tabletter|tablets?|"
+          r"cykler|sykluser|cycles?|sessioner|sessions?|behandlingar|behandlinger|treatments?")
+_UNIT_AFTER = re.compile(rf"{_S}*(?:{_UNITS})(?![{_LETTER}])", re.I)
+_CURRENCY_BEFORE = re.compile(rf"(?:kr|sek|nok|dkk|eur|usd|€|\$|£){_S}*$", re.I)
+_MONTH_AFTER = re.compile(rf"\.?{_S}*(?:{_MONTHS})(?![{_LETTER}])", re.I)
+_MONTH_BEFORE = re.compile(rf"(?<![{_LETTER}])(?:{_MONTHS})\.?{_S}*$", re.I)
+# A word that names a thing by its number: "Studie 2", "punkt 1", "tabell 3", "fas 3", "vecka 12".
+_NAME_BEFORE = re.compile(
+    rf"(?<![{_LETTER}])(?:studie|studien|study|tabell|tabellen|table|figur|figuren|figure|fig|bilaga|vedlegg|"
+    r"appendix|kapitel|kapittel|chapter|kap|avsnitt|section|punkt|punkten|point|pkt|fas|fase|phase|typ|type|"
+    r"grad|grade|stadium|stage|steg|nivå|level|version|versjon|nr|nummer|number|no|sid|side|page|s\.|p\.|pp\.|"
+    r"vecka|veckan|uke|week|dag|dagen|day|sökning|sökningen|søk|søket|search|pico|rad|raden|linje|line|"
+    r"kl|klockan|klokken|§|#|nivå|klass|class|omgång|runde|round|arm|del|part|fråga|spørsmål|question)"
+    rf"\.?{_S}*$", re.I)
+# what _age_before decides, without scanning the line
+_AGE_BEFORE = re.compile(rf"(?<![{_LETTER}])(?:ålder|åldern|alder|alderen|age|aged|åldrarna){_S}*(?:över|under|over|på|of)?{_S}*$", re.I)
+_CONNECTOR = re.compile(rf"{_S}*(?:[-–—]|till|til|to|och|og|and|eller|or|à){_S}*", re.I)
+_COUNT_NOUN = re.compile(rf"{_S}*(?:träffar|artiklar|studier|referenser|hits|records|studies|articles|treff|"
+                         rf"artikler|referanser)(?![{_LETTER}])", re.I)
+
+# Parts of a line that hold no prose numbers at all: placeholders, citations, code, links, numeric
+# citations [2–4], footnotes, pictures' and links' targets, web addresses.
+_NOT_PROSE = re.compile(r"\{\{.*?\}\}|\[[^\[\]]*@[^\[\]]*\]|`[^`]*`|\]\([^)]*\)|https?://\S+|www\.\S+|"
+                        r"\[\s*\d[\d\s,–\-]*\]|\^[^^\s]*\^|\[\^[^\]]*\]|\d{4}-\d{2}-\d{2}")
+_NOT_DIGIT = re.compile(r"\D")
+_DIGIT = re.compile(r"\d")
+_LIST_NUMBER = re.compile(r"^\s*\d+[.)](?=\s)")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
+_TABLE = re.compile(r"^\s*(?:\||\+[-=+:]+\+?\s*$)")
+
+
+def blank(line: str) -> str:
+    """The line with everything that holds no prose numbers replaced by spaces, columns kept."""
+    line = _NOT_PROSE.sub(lambda m: " " * len(m[0]), line)
+    return _LIST_NUMBER.sub(lambda m: " " * len(m[0]), line)
+
+
+def numbers(line: str) -> list[ProseNumber]:
+    """Every number of one line of prose with what it is. Headings ("Studie 2", "PICO 1") and table rows
+    name and tabulate; no number in them is read as a count."""
+    if not _DIGIT.search(line) or _HEADING.match(line) or _TABLE.match(line):
+        return []  # most lines have no digit: not read further
+    text = blank(line)
+    # a run of more than 30 digits is no count (and Python refuses to convert one of thousands)
+    found = [(m, int(digits)) for m in _TOKEN.finditer(text) if len(digits := _NOT_DIGIT.sub("", m[0])) <= 30]
+    kinds = [_kind(text, m.start(), m.end(), value) for m, value in found]
+    # "mellan 20 och 30 mg", "20 till 30 år": the first number is what the second is.
+    for i in range(len(found) - 2, -1, -1):
+        (m, _m_end), (n, _n_end) = found[i], found[i + 1]
+        if kinds[i] is Kind.COUNT and kinds[i + 1] is not Kind.COUNT and _CONNECTOR.fullmatch(text[m.end():n.start()]):
+            kinds[i] = Kind.RANGE if kinds[i + 1] is Kind.RANGE else kinds[i + 1]
+    return [ProseNumber(value, m.start(), m.end(), kind) for (m, value), kind in zip(found, kinds)]
+
+
+def counts(line: str) -> list[ProseNumber]:
+    """The numbers of a line that are counts."""
+    return [n for n in numbers(line) if n.kind is Kind.COUNT]
+
+
+def followed_by_count_noun(line: str, number: ProseNumber) -> bool:
+    """"12 träffar", "8 studies": a count of what searches find, whatever its size."""
+    return bool(_COUNT_NOUN.match(line, number.end))
+
+
+def _kind(text: str, start: int, end: int, value: int) -> Kind:
+    before, after = text[:start], text[end:]
+    # A pattern of fixed length L that ends at `$` can only match in the last L + 1 characters (`$` also
+    # stands before a final line break): searched there alone, a long line is not scanned once per number.
+    if _DECIMAL_BEFORE.search(before[-3:]) or _DECIMAL_AFTER.match(after):
+        return Kind.DECIMAL
+    if _range_before(before) or _RANGE_AFTER.match(after):
+        return Kind.RANGE
+    if _WORD_BEFORE.search(before[-2:]) or _WORD_AFTER.match(after) and not _UNIT_AFTER.match(after):
+        return Kind.WORD  # B12, COVID-19, RD21/01987, 65-åriga, 5HT, 12a
+    if _ORDINAL_SUFFIX.match(after) or _ORDINAL_DOT.match(after):
+        return Kind.ORDINAL  # 2:a, 3:e, "2. mai", "3. linje"
+    if _DATE_AFTER.match(after) or _DATE_BEFORE.search(before[-3:]):
+        return Kind.DATE  # 14:30, 13/1, 1.3
+    if _MONTH_AFTER.match(after) or _ends_with(_MONTH_BEFORE, before):
+        return Kind.DATE
+    if _UNIT_AFTER.match(after) or _ends_with(_CURRENCY_BEFORE, before):
+        return Kind.AMOUNT
+    if _age_before(before) or after.startswith("+"):
+        return Kind.AGE
+    if _ends_with(_NAME_BEFORE, before):
+        return Kind.NAME
+    if len(text[start:end]) == 4 and 1800 <= value <= 2100 and not _COUNT_NOUN.match(after):
+        return Kind.YEAR
+    return Kind.COUNT
+
+
+# What stands next to a number in _kind, compiled once (a library's check reads thousands of numbers).
+_DECIMAL_BEFORE = re.compile(r"\d[.,]$")
+_DECIMAL_AFTER = re.compile(r"[.,]\d")
+_RANGE_BEFORE = re.compile(rf"\d{_S}*[-–—]{_S}*$")  # what _range_before decides, without scanning the line
+_RANGE_AFTER = re.compile(rf"{_S}*[-–—]{_S}*\d")
+_WORD_BEFORE = re.compile(rf"[{_LETTER}\d_/\\-]$")
+_WORD_AFTER = re.compile(rf"[-/\\_]?[{_LETTER}]")
+_ORDINAL_SUFFIX = re.compile(r":[a-zåäöe]\b|:(?:a|e|de|te)\b", re.I)
+_ORDINAL_DOT = re.compile(r"\.\s+[a-zåäöæø]")
+_DATE_AFTER = re.compile(r"[:.]\d")
+_DATE_BEFORE = re.compile(r"\d[:/]$")
+_SPACE = re.compile(_S)
+_DIGIT = re.compile(r"\d")
+# The patterns above that end in `{_S}*$` start with one word of at most this many characters (and a
+# lookbehind): a match ends at the text's last character that is no space, so it starts this close to it.
+WORD_WINDOW = 24
+_AGE_WORD = re.compile(rf"(?<![{_LETTER}])(?:ålder|åldern|alder|alderen|age|aged|åldrarna)$", re.I)
+_AGE_LINK = re.compile(r"(?:över|under|over|på|of)$", re.I)
+
+
+def _unspaced_end(text: str, end: int) -> int:
+    """Where the run of spaces that `text[:end]` ends with starts."""
+    while end and _SPACE.match(text, end - 1):
+        end -= 1
+    return end
+
+
+def _ends_with(pattern: re.Pattern[str], before: str) -> bool:
+    """`pattern.search(before)` for a pattern `WORD{_S}*$`, searched only where WORD can stand: on a long
+    line, the search from its start took most of the time of `hta check`."""
+    end = _unspaced_end(before, len(before))
+    return pattern.search(before, max(0, end - WORD_WINDOW), end) is not None
+
+
+def _range_before(before: str) -> bool:
+    """_RANGE_BEFORE matches `before`: a digit, then a dash, each maybe followed by spaces."""
+    dash = _unspaced_end(before, len(before))
+    if not dash or before[dash - 1] not in "-–—":
+        return False
+    digit = _unspaced_end(before, dash - 1)
+    return bool(digit) and _DIGIT.match(before, digit - 1) is not None
+
+
+def _age_before(before: str) -> bool:
+    """_AGE_BEFORE matches `before`: "ålder", "aged" …, maybe then "över", "of" …, and spaces between."""
+    end = _unspaced_end(before, len(before))
+    if _AGE_WORD.search(before, max(0, end - WORD_WINDOW), end):
+        return True
+    link = _AGE_LINK.search(before, max(0, end - WORD_WINDOW), end)
+    if link is None:
+        return False
+    word_end = _unspaced_end(before, link.start())
+    return _AGE_WORD.search(before, max(0, word_end - WORD_WINDOW), word_end) is not None

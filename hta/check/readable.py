@@ -1,0 +1,210 @@
+"""What the converters will make of an author's files, found out before the build: the citations and links
+pandoc reads in prose, whether a CSL style and the pictures can be used, and characters no format holds."""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..i18n import _
+
+# C0 controls but tab, line feed and carriage return, and the two non-characters XML refuses.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+RAW_CODE = re.compile(r"\{=[A-Za-z]\w*\}")  # `x`{=typst}, ```{=openxml}: read as text, shown as code
+
+
+@dataclass
+class Reading:
+    """The citations and links of one piece of prose, as pandoc's Markdown reader finds them."""
+
+    citations: list[str] = field(default_factory=list)  # keys, in order: [@a], a bare @a, @{a}
+    links: list[str] = field(default_factory=list)  # link targets, in order
+
+
+# pandoc's citation key: a letter, digit or _, then those or single inner punctuation; @ must not follow a
+# word character (an e-mail address is no citation). @{key} takes any key.
+_CITATION = re.compile(r"(?<![A-Za-z0-9_])@(?:\{([^}\s]+)\}|([A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&\-+?<>~/](?=[A-Za-z0-9_]))*))")
+_LINK = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]*)|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>|^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)", re.M)
+_CODE = re.compile(r"^(```|~~~).*?^\1|(`+).+?\2", re.M | re.S)  # fenced blocks and code spans
+
+
+def read_prose(text: str) -> Reading:
+    """Citations and links as pandoc reads them, found without running pandoc: `hta check` of a whole
+    library must take seconds, and a converter's bounds belong to the build. Code is blanked first, as
+    pandoc reads neither inside it."""
+    if "`" in text or "~~~" in text:  # most prose has no code: not scanned for it
+        text = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)
+    # a citation holds an @, a link a [ or <: text without them is not scanned for them
+    return Reading(citations=[m[1] or m[2] for m in _CITATION.finditer(text)] if "@" in text else [],
+                   links=[m[1] or m[2] or m[3] for m in _LINK.finditer(text) if (m[1] or m[2] or m[3])]
+                   if "[" in text or "<" in text else [])
+
+
+def key_positions(text: str, key: str) -> Iterator[tuple[int, int]]:
+    """(line offset, column) of each place `@key` or `@{key}` is written in `text`."""
+    pattern, found = _key_pattern(key), []
+    # every place is one of the key as written: those are found by plain search, and the pattern (whose
+    # lookbehind sees the text before where it is tried) says which are citations
+    for written in ("@" + key, "@{" + key + "}"):
+        at = text.find(written)
+        while at != -1:
+            if pattern.match(text, at) or (at and text[at - 1] == "-" and pattern.match(text, at - 1)):
+                found.append(at)
+            at = text.find(written, at + 1)
+    for at in sorted(found):
+        yield text.count("\n", 0, at), at - (text.rfind("\n", 0, at) + 1) + 1
+
+
+@lru_cache(maxsize=4096)  # compiled once per key, not once per key and piece of prose: there are thousands
+def _key_pattern(key: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![A-Za-z0-9_])-?@(\{" + re.escape(key) + r"\}|" + re.escape(key)
+                      + r"(?![A-Za-z0-9_]|[:.#$%&\-+?<>~/][A-Za-z0-9_]))")
+
+
+def text_positions(text: str, needle: str) -> Iterator[tuple[int, int]]:
+    for offset, line in enumerate(text.split("\n")):
+        start = line.find(needle)
+        while start != -1:
+            yield offset, start + 1
+            start = line.find(needle, start + 1)
+
+
+# --- Citation styles ---------------------------------------------------------------------------------
+
+CSL_NS = "{http://purl.org/net/xbiblio/csl}"
+_TRIAL = """---
+references:
+- id: trial
+  type: book
+  title: Trial
+  author: [{family: Andersson, given: Anna}]
+  issued: {date-parts: [[2020]]}
+---
+[@trial]
+"""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a file cannot be used, and where in it (1-based; None when it is the whole file)."""
+
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+
+def csl_problem(path: Path) -> Problem | None:
+    """Whether `path` is an independent CSL style pandoc can format with; the first reason it is not.
+    A style found good is remembered by its content for the rest of the run: a library's assessments
+    mostly share one, and pandoc (in its sandbox) reads nothing but the style. A bad one is tried again
+    each time, so that its message is about its own file."""
+    import hashlib
+
+    content = path.read_bytes()
+    digest = hashlib.sha256(content).digest()
+    if digest in _GOOD_STYLES:
+        return None
+    problem = _csl_problem(path, content)
+    if problem is None:
+        _GOOD_STYLES.add(digest)
+    return problem
+
+
+_GOOD_STYLES: set[bytes] = set()  # the SHA-256 of each style pandoc has formatted citations with
+
+
+def _csl_problem(path: Path, content: bytes) -> Problem | None:
+    import io
+    import xml.etree.ElementTree as ET
+
+    from ..convert.convert import ConversionError, run_pandoc
+
+    try:
+        root = ET.parse(io.BytesIO(content)).getroot()
+    except ET.ParseError as exc:
+        line, column = exc.position
+        reason = re.sub(r": line \d+, column \d+$", "", str(exc))
+        return Problem(_("the citation style is not well-formed XML: {first_line}.").format(first_line=_first_line(reason)), line, column + 1)
+    if root.tag != f"{CSL_NS}style":
+        return Problem(_("the citation style's root element is <{element}>, not a CSL <style>.").format(element=root.tag.split('}')[-1]), 1, 1)
+    if root.find(f"{CSL_NS}citation/{CSL_NS}layout") is None:
+        return Problem(_("the citation style has no <citation> layout: it is a dependent style, or incomplete."), 1, 1)
+    try:
+        run_pandoc(["--from=markdown", "--to=plain", "--citeproc", f"--csl={path.resolve()}"], path.parent, _TRIAL)
+    except ConversionError as exc:
+        return Problem(_("pandoc cannot format citations with it: {first_line}.").format(first_line=_first_line(str(exc).split(chr(10), 1)[-1])), 1, 1)
+    return None
+
+
+def _first_line(text: str) -> str:
+    line = text.strip().split("\n")[0].strip().rstrip(".")
+    return line if len(line) <= 160 else line[:159] + "…"
+
+
+# --- Pictures ----------------------------------------------------------------------------------------
+
+MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
+         ".gif": (b"GIF87a", b"GIF89a")}
+KIND = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".svg": "SVG"}
+
+
+def picture_problem(path: Path, content: bytes) -> Problem | None:
+    """Whether the picture (`content`, as the reader read `path`) is what its name says and decodes where it
+    is hardest to: Typst (the PDF), and for SVG also the PNG rendering Word gets."""
+    suffix = path.suffix.lower()
+    kind = KIND[suffix]
+    if suffix in MAGIC and not content.startswith(MAGIC[suffix]):
+        return Problem(_("{name} is not a {kind} picture (its first bytes say otherwise).").format(name=path.name, kind=kind))
+    # Typst first: alone in a folder, an SVG that links another file (a picture elsewhere on the computer)
+    # fails here, before the renderer for Word, which would follow the link, ever sees it.
+    problem = _typst_problem(path, content, kind)
+    if problem or suffix != ".svg":
+        return problem
+    from ..render.flow import flow_png
+
+    try:
+        flow_png(content.decode("utf-8"))
+    except Exception as exc:  # resvg raises plain exceptions on what it cannot parse; UnicodeDecodeError too
+        return Problem(_("{name} cannot be read as SVG: {first_line}.").format(name=path.name, first_line=_first_line(str(exc))))
+    return None
+
+
+def _typst_problem(path: Path, content: bytes, kind: str) -> Problem | None:
+    import typst
+
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / f"picture{path.suffix.lower()}"
+        target.write_bytes(content)
+        try:
+            typst.compile(f'#image("{target.name}")'.encode(), root=folder, format="pdf",
+                          package_path=folder, package_cache_path=folder)
+        except typst.TypstError as exc:
+            return Problem(_("{name} cannot be decoded as {kind}: {first_line}.").format(name=path.name, kind=kind, first_line=_first_line(exc.message)))
+    return None
+
+
+# --- Characters --------------------------------------------------------------------------------------
+
+def strings(value: Any, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """Every text value of a model, list or mapping, with the path of keys and indexes to it."""
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from strings(getattr(value, name), loc + (name,))
+        for name, extra in (value.model_extra or {}).items():
+            yield from strings(extra, loc + (name,))
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from strings(item, loc + (i,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings(item, loc + (key,))

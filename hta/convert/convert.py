@@ -1,0 +1,444 @@
+"""`.qmd` → HTML, Word and PDF: pandoc (from the pypandoc-binary wheel) by default, Quarto when asked."""
+
+from __future__ import annotations
+
+import base64
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..i18n import _
+
+if TYPE_CHECKING:
+    from ..render.qmd import Figure
+
+
+# Bounds of one converter run, so that one input cannot stall or exhaust the machine the build runs on.
+# The reference assessment needs about 0.3 s and 200 MB per pandoc run and 0.5 s and 60 MB for Typst;
+# the limits leave room for reports many times its size on a slow, shared CI machine.
+PANDOC_SECONDS = 120  # wall-clock seconds of one pandoc run
+PANDOC_MEMORY = "1g"  # pandoc's heap, as its runtime's `+RTS -M` option takes it (k, m, g)
+TYPST_SECONDS = 120  # wall-clock seconds of one Typst compile, in its worker process
+TYPST_MEMORY = 2 * 2**30  # bytes of address space of the Typst worker (RLIMIT_AS)
+QUARTO_SECONDS = 300  # one `quarto render`: it runs pandoc and Typst itself, unbounded by the above
+
+
+class ConversionError(Exception):
+    """pandoc, Quarto or Typst failed. `str()` says so in a line; `command` and `stderr` are for developers."""
+
+    def __init__(self, message: str, command: list[str] | str = "", stderr: str = "") -> None:
+        super().__init__(message)
+        self.command = command if isinstance(command, str) else " ".join(command)
+        self.stderr = stderr
+
+
+class LimitExceeded(ConversionError):
+    """A converter ran past its time or memory bound and was stopped."""
+
+
+@cache
+def pandoc_path() -> str:
+    """The pandoc of the pypandoc-binary wheel, or the one PYPANDOC_PANDOC names, as pypandoc would choose.
+    Found without asking pypandoc, which runs `pandoc --version` on every candidate it knows of (a tenth
+    of a second in every process that converts or checks)."""
+    if os.environ.get("PYPANDOC_PANDOC"):
+        return os.environ["PYPANDOC_PANDOC"]
+    spec = importlib.util.find_spec("pypandoc")
+    bundled = Path(spec.origin).parent / "files" / "pandoc" if spec and spec.origin else None
+    if bundled and bundled.is_file():
+        return str(bundled)
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()
+
+
+@cache
+def pandoc_version() -> str:
+    """The version pandoc says it is ("3.9"), for the build digest."""
+    said = subprocess.run([pandoc_path(), "--version"], capture_output=True, text=True, check=True).stdout
+    return said.split("\n", 1)[0].split()[-1]
+
+
+def run_pandoc(args: list[str], cwd: Path, stdin: str | None = None, epoch: int = 0) -> str:
+    """Run pandoc in its sandbox: it reads only the files named here, never one an author's text names.
+    SOURCE_DATE_EPOCH fixes the dates pandoc writes into a Word file. Bounded by PANDOC_SECONDS and
+    PANDOC_MEMORY (pandoc's runtime stops with "Heap exhausted" past it)."""
+    command = _pandoc_command(args)
+    try:
+        result = subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, text=True, encoding="utf-8",
+                                env=_pandoc_env(epoch), timeout=PANDOC_SECONDS)
+    except subprocess.TimeoutExpired:  # subprocess.run has killed it
+        raise _pandoc_too_slow(command) from None
+    _check_pandoc(command, result.returncode, result.stderr)
+    return result.stdout
+
+
+def _pandoc_command(args: list[str]) -> list[str]:
+    return [pandoc_path(), "+RTS", f"-M{PANDOC_MEMORY}", "-RTS", "--sandbox", *args]
+
+
+def _pandoc_env(epoch: int) -> dict[str, str]:
+    return os.environ | {"SOURCE_DATE_EPOCH": str(epoch)}
+
+
+def _pandoc_too_slow(command: list[str]) -> LimitExceeded:
+    return LimitExceeded(_("pandoc took longer than {PANDOC_SECONDS} s").format(PANDOC_SECONDS=PANDOC_SECONDS), command)
+
+
+def _check_pandoc(command: list[str], returncode: int, stderr: str) -> None:
+    if "Heap exhausted" in stderr:
+        raise LimitExceeded(_("pandoc needed more than {upper}B of memory").format(upper=PANDOC_MEMORY.upper()), command, stderr)
+    if returncode != 0:
+        raise ConversionError(_("pandoc failed (exit status {returncode})").format(returncode=returncode), command, stderr)
+
+
+@dataclass(frozen=True)
+class Job:
+    """What one conversion needs: the folder holding the .qmd and its resources, and the output stem."""
+
+    folder: Path
+    stem: str
+    bibliography: Path
+    csl: Path
+    figures: dict[str, Figure]  # generated figures, by the stem the .qmd names them with
+    images: dict[str, Path] = field(default_factory=dict)  # the author's pictures, by their .qmd target
+    epoch: int = 0  # the documents' date, seconds since 1970 (see Metadata.document_time)
+
+    @property
+    def qmd(self) -> Path:
+        return self.folder / f"{self.stem}.qmd"
+
+    def output(self, extension: str) -> Path:
+        return self.folder / f"{self.stem}.{extension}"
+
+    def svg_target(self, target: str) -> str:
+        """HTML and Typst show our figures as the SVG files beside the .qmd, the author's pictures as they are."""
+        return target + ".svg" if target in self.figures else target
+
+    def citeproc(self) -> list[str]:
+        return ["--citeproc", f"--bibliography={self.bibliography}", f"--csl={self.csl}"]
+
+
+def read_ast(job: Job) -> dict:
+    """The .qmd parsed once into pandoc's JSON AST, citations resolved and made inert (see `inert`): each
+    output format is written from it, so no writer sees author text as code, the bibliography included."""
+    return Reading(job).ast()
+
+
+class Reading:
+    """pandoc reading the .qmd, started at once in a process of its own: what this process does meanwhile
+    (the Word resources) costs no time. Its input and output are files, so it never waits for this process
+    to empty a pipe."""
+
+    def __init__(self, job: Job) -> None:
+        from .inert import READ_FORMAT
+
+        # The front matter is hta's; the body holds the authors' text. Read apart, and the body without YAML
+        # blocks, a `---` block in a section can neither set metadata (title, bibliography, csl) nor stop pandoc.
+        front, body = split_front_matter(job.qmd.read_text(encoding="utf-8"))
+        self._files = [job.folder / name for name in (RESOURCES_METADATA, READ_BODY, READ_AST, READ_ERRORS)]
+        metadata, body_file, self._ast, self._errors = self._files
+        metadata.write_text(front, encoding="utf-8")
+        body_file.write_text(body, encoding="utf-8")
+        self.command = _pandoc_command([f"--from={READ_FORMAT}", f"--metadata-file={RESOURCES_METADATA}", "--to=json",
+                                        *job.citeproc(), f"--output={READ_AST}", READ_BODY])
+        with self._errors.open("wb") as errors:
+            self._process = subprocess.Popen(self.command, cwd=job.folder, stdin=subprocess.DEVNULL,
+                                             stdout=subprocess.DEVNULL, stderr=errors, env=_pandoc_env(job.epoch))
+
+    def ast(self) -> dict:
+        from .inert import make_inert
+
+        try:
+            try:
+                returncode = self._process.wait(timeout=PANDOC_SECONDS)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+                raise _pandoc_too_slow(self.command) from None
+            _check_pandoc(self.command, returncode, self._errors.read_text(encoding="utf-8", errors="replace"))
+            return make_inert(json.loads(self._ast.read_text(encoding="utf-8")))
+        finally:
+            for path in self._files:
+                path.unlink(missing_ok=True)
+
+
+# written for pandoc's reading of the .qmd, removed after
+RESOURCES_METADATA, READ_BODY = "resources/front-matter.yaml", "resources/body.md"
+READ_AST, READ_ERRORS = "resources/ast.json", "resources/read-errors.txt"
+
+
+def split_front_matter(qmd: str) -> tuple[str, str]:
+    """The .qmd's YAML front matter (between its first two `---` lines) and the Markdown after it."""
+    if not qmd.startswith("---\n"):
+        return "", qmd
+    end = qmd.find("\n---\n", 3)
+    if end == -1:
+        return "", qmd
+    return qmd[4:end + 1], qmd[end + 5:]
+
+
+def with_images(ast: dict, resolve, job: Job, drop_banner: bool = False) -> str:
+    """The AST with each image target rewritten by `resolve(target) -> str`, our figures described in
+    words for screen readers, and the banner div dropped for formats whose template prints it itself.
+    An image that is neither generated nor one of the author's pictures becomes its alt text: nothing
+    outside the build is ever read."""
+
+    def walk(node):
+        if isinstance(node, list):
+            return [walk(x) for x in node if not (drop_banner and _is_banner(x))]
+        if isinstance(node, dict):
+            if node.get("t") == "Image":
+                attr, alt, (target, title) = node["c"]
+                if target in job.figures:
+                    alt = [{"t": "Str", "c": job.figures[target].description}]
+                elif target not in job.images:
+                    return {"t": "Span", "c": [["", [], []], walk(alt)]}
+                return {"t": "Image", "c": [attr, walk(alt), [resolve(target), title]]}
+            return {k: walk(v) for k, v in node.items()}
+        return node
+
+    return json.dumps(walk(ast), ensure_ascii=False)
+
+
+def _is_banner(node) -> bool:
+    return isinstance(node, dict) and node.get("t") == "Div" and "hta-banner" in node["c"][0][1]
+
+
+def to_docx(job: Job, ast: dict, reference_doc: Path) -> Path:
+    # Word gets the PNG rendering inline: pandoc would need rsvg-convert to embed an SVG.
+    def resolve(target: str) -> str:
+        if target in job.figures:
+            return data_uri(job.figures[target].png, "image/png")
+        return image_data_uri(job.images[target], for_word=True)
+
+    out = job.output("docx")
+    run_pandoc(["--from=json", "--to=docx", f"--reference-doc={reference_doc}",
+                f"--output={out.name}"], job.folder, with_images(ast, resolve, job), job.epoch)
+    return out
+
+
+def to_html_body(job: Job, ast: dict) -> str:
+    """The report body as an HTML fragment; the page around it comes from templates/report.html.j2."""
+    return run_pandoc(["--from=json", "--to=html5", "--section-divs"], job.folder,
+                      with_images(ast, job.svg_target, job))
+
+
+def to_typst(job: Job, ast: dict, template: Path) -> Path:
+    out = job.output("typ")
+    # citations are already text (read_ast ran citeproc): no #cite() that would need a Typst bibliography
+    source = for_typst(with_images(ast, job.svg_target, job, drop_banner=True))
+    run_pandoc(["--from=json", "--to=typst-citations", "--standalone", f"--template={template}",
+                f"--output={out.name}"], job.folder, source)
+    return out
+
+
+def for_typst(ast_json: str) -> str:
+    """The AST as the Typst template needs it. Each image becomes Typst code that carries its alt text:
+    pandoc 3.9's Typst writer drops it, and an accessible PDF (PDF/UA-1) needs it; an image with no alt
+    text is decoration (a PDF artifact). Table columns lose the widths the Markdown's dashes gave them,
+    and each table names how the template shades it."""
+
+    def walk(node, pico: bool = False):
+        if isinstance(node, list):
+            return [walk(x, pico) for x in node]
+        if isinstance(node, dict):
+            if node.get("t") == "Image":
+                attr, alt, (target, _title) = node["c"]
+                return {"t": "RawInline", "c": ["typst", _typst_image(target, _plain(alt), dict(attr[2]))]}
+            if node.get("t") == "Div" and "pico" in node["c"][0][1]:
+                pico = True
+            if node.get("t") == "Table":
+                # every column `auto`: the template sizes the columns to their content; the header row is
+                # shaded, and in the PICO table (in a div .pico) also the first column, which labels the rows
+                (name, classes, attributes), caption, colspecs, head, *rest = node["c"]
+                colspecs = [[alignment, {"t": "ColWidthDefault"}] for alignment, _width in colspecs]
+                fill = "hta-label-fill" if pico else "hta-header-fill"  # functions in report.typst
+                attr = [name, classes, [*attributes, ["typst:fill", fill]]]
+                node = {"t": "Table", "c": [attr, caption, colspecs, head, *rest]}
+            return {k: walk(v, pico) for k, v in node.items()}
+        return node
+
+    return json.dumps(walk(json.loads(ast_json)), ensure_ascii=False)
+
+
+def _typst_image(target: str, alt: str, attributes: dict[str, str]) -> str:
+    arguments = [typst_string(target)]
+    for name in ("width", "height"):
+        if length := _typst_length(attributes.get(name, "")):
+            arguments.append(f"{name}: {length}")
+    if not alt.strip():
+        return f"#pdf.artifact(box(image({', '.join(arguments)})));"
+    arguments.insert(1, f"alt: {typst_string(alt)}")
+    # the trailing semicolon ends the code, so text right after the picture stays text
+    return f"#box(image({', '.join(arguments)}));"
+
+
+def _typst_length(value: str) -> str | None:
+    """A Markdown width or height as a Typst length: 50%, 5cm, 2in, 120px; anything else is left out."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(%|cm|mm|in|pt|px)\s*", value)
+    if not match:
+        return None
+    number, unit = match.groups()
+    return f"{float(number) * 0.75:g}pt" if unit == "px" else f"{number}{unit}"
+
+
+def typst_string(text: str) -> str:
+    """A Typst string literal holding `text` exactly."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + '"'
+
+
+def _plain(inlines) -> str:
+    """The text of pandoc inlines, as a screen reader would say it."""
+    if isinstance(inlines, list):
+        return "".join(_plain(x) for x in inlines)
+    if isinstance(inlines, dict):
+        kind, content = inlines.get("t"), inlines.get("c")
+        if kind == "Str":
+            return content
+        if kind in ("Space", "SoftBreak", "LineBreak"):
+            return " "
+        if kind in ("Code", "Math"):
+            return content[1]
+        if kind == "Quoted":
+            return '"' + _plain(content[1]) + '"'
+        return _plain(content)
+    return ""
+
+
+MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+               ".svg": "image/svg+xml"}
+
+
+def data_uri(content: bytes, media_type: str) -> str:
+    return f"data:{media_type};base64," + base64.b64encode(content).decode()
+
+
+def image_data_uri(path: Path, for_word: bool = False) -> str:
+    """A picture as a data: URI; for Word an SVG goes as PNG, which every Word and LibreOffice shows."""
+    if path.suffix.lower() == ".svg" and for_word:
+        from ..render.flow import flow_png
+
+        return data_uri(flow_png(path.read_text(encoding="utf-8")), "image/png")
+    return data_uri(path.read_bytes(), MEDIA_TYPES[path.suffix.lower()])
+
+
+# A Typst package import names its package as a string "@namespace/name:version". Text pandoc writes has
+# every @ escaped (\@), code shown as code is raw (between backticks), and raw Typst never reaches the
+# writer (see `inert`): only the template could hold one, and it must not, as Typst would download it.
+_PACKAGE = re.compile(r'"@[^"/]+/[^":]+:')
+_RAW = re.compile(r"(`+)[\s\S]*?\1")
+
+
+def imports_package(typst_source: str) -> bool:
+    return bool(_PACKAGE.search(_RAW.sub("", typst_source.replace("\\`", ""))))
+
+
+def start_typst() -> subprocess.Popen:
+    """A Typst worker process, started before its source is written: it loads Typst meanwhile."""
+    return subprocess.Popen([sys.executable, "-c", _TYPST_WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, encoding="utf-8")
+
+
+def typst_to_pdf(source: Path, pdf: Path, timestamp: int | None = None, worker: subprocess.Popen | None = None) -> Path:
+    """Compile in a worker process (`worker` if one was started), so that TYPST_SECONDS and TYPST_MEMORY
+    bound it: Typst runs in-process as a Rust extension that neither a thread nor a signal can stop. A source
+    naming a package is refused before Typst could go to the network for it."""
+    if imports_package(source.read_text(encoding="utf-8")):
+        if worker:
+            worker.kill()
+            worker.communicate()
+        raise ConversionError(_("typst refused {name}: it imports a package, and the build uses none").format(name=source.name))
+    worker = worker or start_typst()
+    task = json.dumps([str(source), str(pdf), timestamp, TYPST_MEMORY])
+    try:
+        stderr = worker.communicate(task, timeout=TYPST_SECONDS)[1]
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.communicate()
+        raise LimitExceeded(_("Typst took longer than {TYPST_SECONDS} s").format(TYPST_SECONDS=TYPST_SECONDS), worker.args) from None
+    if worker.returncode != 0:
+        # past RLIMIT_AS, Rust aborts ("memory allocation of … failed") and Python raises MemoryError
+        if "memory allocation of" in stderr or "MemoryError" in stderr:
+            raise LimitExceeded(_("Typst needed more than {value} MB of memory").format(value=TYPST_MEMORY // 2**20), worker.args,
+                                stderr)
+        raise ConversionError(_("Typst failed"), worker.args, stderr)
+    return pdf
+
+
+_TYPST_WORKER = "import sys; from hta.convert.convert import typst_worker; sys.exit(typst_worker())"
+
+
+def typst_worker() -> int:
+    """The worker's side: load Typst, read the task from stdin, bound its memory, compile, and say a compile
+    error on stderr (exit status 1)."""
+    import resource
+
+    import typst  # noqa: F401 -- loaded before the limit, which then bounds the compile alone
+
+    source, pdf, timestamp, memory = json.loads(sys.stdin.read())
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    try:
+        _compile_typst(Path(source), Path(pdf), timestamp)
+    except MemoryError:
+        raise  # its traceback on stderr says "MemoryError": typst_to_pdf reports the bound
+    except Exception as exc:  # typst raises its own error types for compile failures
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+#: Archival (PDF/A-2, level a: tagged) and accessible (PDF/UA-1) in one file; Typst checks both as it writes.
+PDF_STANDARDS = ["a-2a", "ua-1"]
+
+
+def _compile_typst(source: Path, pdf: Path, timestamp: int | None) -> None:
+    """The output folder is Typst's root (`read()` and `image()` reach nothing outside it); no packages; only
+    the project's fonts, the system's hidden, so every machine makes the same file."""
+    import typst
+
+    from .fonts import font_paths
+
+    with tempfile.TemporaryDirectory() as empty:  # no local packages, no cached ones
+        typst.compile(str(source), output=str(pdf), root=str(source.parent), timestamp=timestamp,
+                      package_path=empty, package_cache_path=empty, font_paths=font_paths(),
+                      ignore_system_fonts=True, pdf_standards=PDF_STANDARDS)
+
+
+# --- Quarto -----------------------------------------------------------------------------------------
+
+def quarto_path() -> str | None:
+    return shutil.which("quarto")
+
+
+def choose_engine(requested: str) -> str:
+    """'auto' is Quarto when it is installed, pandoc otherwise."""
+    if requested == "auto":
+        return "quarto" if quarto_path() else "pandoc"
+    return requested
+
+
+def quarto_render(job: Job, formats: list[str]) -> None:
+    """Render the same .qmd with Quarto; its options are in the .qmd's front matter."""
+    quarto = quarto_path()
+    if quarto is None:
+        raise ConversionError(_("the quarto engine was asked for, but `quarto` is not on PATH"))
+    for fmt in formats:
+        command = [quarto, "render", job.qmd.name, "--to", fmt]
+        try:
+            result = subprocess.run(command, cwd=job.folder, capture_output=True, text=True, timeout=QUARTO_SECONDS)
+        except subprocess.TimeoutExpired:
+            raise LimitExceeded(_("Quarto took longer than {QUARTO_SECONDS} s").format(QUARTO_SECONDS=QUARTO_SECONDS), command) from None
+        if result.returncode != 0:
+            raise ConversionError(_("Quarto failed (exit status {returncode})").format(returncode=result.returncode), command, result.stderr)
+

@@ -1,0 +1,1 @@
+"""Render: the typed assessment as the report's `.qmd` Markdown, its tables and its figures."""
