@@ -193,18 +193,25 @@ def _typst_problem(path: Path, content: bytes, kind: str) -> Problem | None:
 
 # --- Characters --------------------------------------------------------------------------------------
 
-def strings(value: Any, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
+def strings(value: Any, loc: tuple = ()) -> list[tuple[tuple, str]]:
     """Every text value of a model, list or mapping, with the path of keys and indexes to it."""
-    if isinstance(value, str):
-        yield loc, value
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from strings(getattr(value, name), loc + (name,))
-        for name, extra in (value.model_extra or {}).items():
-            yield from strings(extra, loc + (name,))
-    elif isinstance(value, (list, tuple)):
-        for i, item in enumerate(value):
-            yield from strings(item, loc + (i,))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from strings(item, loc + (key,))
+    found: list[tuple[tuple, str]] = []
+
+    # a list filled by plain recursion: nested generators pass each value up through every level
+    def walk(value: Any, loc: tuple) -> None:
+        if isinstance(value, str):
+            found.append((loc, value))
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                walk(getattr(value, name), loc + (name,))
+            for name, extra in (value.model_extra or {}).items():
+                walk(extra, loc + (name,))
+        elif isinstance(value, (list, tuple)):
+            for i, item in enumerate(value):
+                walk(item, loc + (i,))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, loc + (key,))
+
+    walk(value, loc)
+    return found

@@ -19,7 +19,7 @@ import stat
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from .. import rules
 from ..diagnostics import Diagnostic, display_path
@@ -340,10 +340,23 @@ def _not_for_libyaml(event: Any) -> bool:
     """Whether an event is one libyaml may spell otherwise than ruamel (it reads `!!!int` as another tag,
     and places a value left empty at the colon, ruamel at what follows), or one that is a finding or a
     directive anyway: rare in an assessment, so left to ruamel's parser."""
-    return (getattr(event, "value", None) == "" and not getattr(event, "style", None)  # plain: libyaml says ""
-            or getattr(event, "tag", None) is not None or getattr(event, "anchor", None) is not None
-            or getattr(event, "version", None) is not None or bool(getattr(event, "tags", None))
-            or type(event).__name__ == "AliasEvent")
+    doubt = _libyaml_doubts().get(type(event))
+    return doubt is not None and doubt(event)
+
+
+@cache
+def _libyaml_doubts() -> dict[type, Callable[[Any], bool]]:
+    """What `_not_for_libyaml` asks of each kind of event (the ends of a stream, document, mapping or list
+    carry nothing to doubt): asked by kind, as a file has hundreds of events."""
+    from ruamel.yaml import events
+
+    def node(event: Any) -> bool:
+        return event.tag is not None or event.anchor is not None
+
+    return {events.ScalarEvent: lambda e: e.value == "" and not e.style or node(e),  # plain: libyaml says ""
+            events.MappingStartEvent: node, events.SequenceStartEvent: node,
+            events.DocumentStartEvent: lambda e: e.version is not None or bool(e.tags),
+            events.AliasEvent: lambda e: True}
 
 
 def _pure_yaml() -> Any:
