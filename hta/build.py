@@ -134,7 +134,29 @@ def check_all(folders: list[Path], out_root: Path = Path("_build"), reuse=None, 
                     _("{shown} would both be built into {out}.").format(shown=shown, out=display_path(out_root / outcome.name)),
                     _("Build them one at a time with different --out folders, or rename one of the folders.")))
             outcome.reused, outcome.outputs = False, []
+        if reserved_name(outcome):
+            outcome.reused, outcome.outputs = False, []
     return outcomes
+
+
+def reserved_name(outcome: Outcome) -> bool:
+    """An assessment whose `<name>.json` would be one of the files hta keeps beside every report (the index's
+    report.json, failed.json) is told to take another name: renaming hta's files would break every published
+    library and CI artifact that has them, and the record keeps its name. Compared without case, as the file
+    systems of Windows and macOS shares compare names."""
+    from .library.index import FAILED, MANIFEST
+
+    own = next((f for f in (MANIFEST, FAILED) if f.casefold() == f"{outcome.name}.json".casefold()), None)
+    if own is None:
+        return False
+    with i18n.language(outcome.language):
+        outcome.diagnostics.append(rules.RESERVED_NAME.at(
+            display_path(outcome.folder / ASSESSMENT_FILE), 1, 1,
+            _("the assessment folder is named {name}: its {record} would be the {own} hta writes beside every "
+              "report.").format(name=outcome.name, record=f"{outcome.name}.json", own=own),
+            _("Rename the folder, for instance after the report's subject: hta keeps the names report and "
+              "failed for its own files.")))
+    return True
 
 
 #: What workers use, imported once in the process they are forked from (this one imports them only when
@@ -427,7 +449,7 @@ def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None):
     for source in assessment.pictures():
         target = resources / "figures" / source.name
         target.parent.mkdir(exist_ok=True)
-        shutil.copyfile(source, target)
+        target.write_bytes(assessment.picture_bytes[source])  # what the reader read and the checks decoded
         images[f"{RESOURCES}/figures/{source.name}"] = target
     job = convert.Job(out, assessment.name, Path(RESOURCES) / bibliography.name, Path(RESOURCES) / csl.name,
                       {f.stem: f for f in figures.values()} | appraisal, images,

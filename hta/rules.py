@@ -239,6 +239,13 @@ PICO_QUESTION = rule(
     "Several PICOs usually each answer their own question, which the report prints above the PICO's table; a "
     "PICO headed by its title alone is allowed, so this is a note.",
     "- id: p2\n  population: …", "- id: p2\n  question: Vilken effekt har … hos barn?\n  population: …")
+STYLE_FILE_UNREADABLE = rule(
+    "HTA223", "style-file-unreadable", E, "The house style's report.css cannot be read: not UTF-8, too large, not a "
+    "plain file, a link out of the style's folder, or not readable.",
+    "The stylesheet gives every report of the style its look on the web page; left out in silence, the reports "
+    "would be published looking unlike the style. Each assessment in the style is told, with the file and line.",
+    "templates/styles/vgr/report.css saved as Windows-1252, or a link to ../../shared/site.css",
+    "report.css saved as UTF-8, as a file of its own in the style's folder")
 # --- Searches -------------------------------------------------------------------------------------
 LINE_NUMBERS = rule(
     "HTA301", "search-line-numbers", E, "Search lines are not numbered 1, 2, 3, … in order.",
@@ -508,6 +515,12 @@ SAME_OUTPUT_FOLDER = rule(
     "The output folder is named after the assessment's folder; the second report would replace the first. Neither is "
     "built, and nothing is written for them.",
     "hta build region-a/rapport region-b/rapport", "hta build region-a/rapport --out _build-a")
+RESERVED_NAME = rule(
+    "HTA952", "reserved-name", E, "An assessment folder is named `report` or `failed`, names hta keeps for its own files.",
+    "Beside every report hta writes `report.json` (what the library's index lists) and, when a build fails, "
+    "`failed.json`; the report's data is `<name>.json`. An assessment named `report` would write its data over the "
+    "index's file. Compared without case, as Windows and macOS compare file names.",
+    "assessments/report/assessment.yaml", "assessments/ketamin-smarta/assessment.yaml")
 CONVERSION_FAILED = rule(
     "HTA960", "conversion-failed", E, "pandoc, Typst, Quarto or the Word post-processing failed on an assessment that passed `hta check`.",
     "The other assessments, the summary and the index are still written, and this assessment keeps its previous "

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .diagnostics import HtaError
 from .i18n import _
-from .model.assessment import REQUIRED_SECTIONS, SectionKey
+from .model.assessment import REQUIRED_SECTIONS, SectionKey, slug
 from .model.labels import TEMPLATES
 
 NEW = TEMPLATES / "new"
@@ -96,6 +96,9 @@ class Defaults(BaseModel):
     specificity: str
     finding_example: str
     judgement_example: str
+    downgrade_explanation: str
+    harm_example: str
+    not_assessed_reason: str
 
 
 class AssessmentComments(BaseModel):
@@ -137,6 +140,7 @@ class Comments(BaseModel):
     pico: str
     shapes: ShapeComments
     searches: str
+    certainty: str
     conclusions: str
     optional: str = Field(description="Added to the comment of a section the report may leave out.")
     sections: dict[SectionKey, str]
@@ -159,6 +163,7 @@ def scaffold_files(title: str, language: str, schemas: str, shape: str = "interv
 
     env = environment().overlay()
     env.filters["comment"] = lambda text: "\n".join(f"# {line}".rstrip() for line in str(text).split("\n"))
+    env.filters["slug"] = slug  # an outcome's id as pico.yaml makes it from its name (certainty.yaml's example)
     c = comments_for(language)
     labels = labels_for(language)
 
@@ -190,6 +195,8 @@ def check_name(name: str) -> None:
         problem = _("is {length} characters long; the longest usable name has {longest}").format(length=len(name), longest=LONGEST_NAME)
     elif not _NAME.fullmatch(name):
         problem = _("is not a usable folder name: use lower-case letters, digits and hyphens")
+    elif name in ("report", "failed"):  # `hta check` would say HTA952 of it (build.reserved_name)
+        problem = _("is a name hta keeps for its own files (report.json and failed.json beside every report)")
     else:
         return
     shown = name if len(name) <= 40 else name[:37] + "..."

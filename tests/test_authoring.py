@@ -139,6 +139,27 @@ def test_new_sets_the_report_language(tmp_path, monkeypatch, capsys):
     assert status == 2 and 'no labels for the language "fi"' in out
 
 
+@pytest.mark.parametrize("language", ["sv", "nb", "en"])
+def test_new_writes_a_commented_certainty_yaml_without_a_rating_and_still_checks_clean(language, tmp_path, monkeypatch,
+                                                                                       capsys):
+    """An empty list: hta never invents a rating. The commented example, once uncommented, is of the format."""
+    import jsonschema
+    from ruamel.yaml import YAML
+
+    assert run(tmp_path, monkeypatch, capsys, f'new ny-fraga --title "Ny" --language {language}')[0] == 0
+    folder = tmp_path / "assessments" / "ny-fraga"
+    lines = (folder / "certainty.yaml").read_text(encoding="utf-8").splitlines()
+    schema = folder / lines[0].split("=", 1)[1]
+    assert schema.resolve().name == "certainty.schema.json"
+    assert YAML(typ="safe").load("\n".join(lines)) == []
+    example = YAML(typ="safe").load("\n".join(line[2:] for line in lines[lines.index("[]") + 1:]))
+    assert len(example) == 2
+    jsonschema.validate(example, json.loads(schema.read_text(encoding="utf-8")))
+
+    status, out = run(tmp_path, monkeypatch, capsys, "check assessments/ny-fraga")
+    assert status == 0 and " error: " not in out and "certainty.yaml" not in out
+
+
 def test_new_refuses_to_overwrite_an_assessment(tmp_path, monkeypatch, capsys):
     run(tmp_path, monkeypatch, capsys, 'new ny-fraga --title "En"')
     status, out = run(tmp_path, monkeypatch, capsys, 'new ny-fraga --title "Två"')

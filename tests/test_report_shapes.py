@@ -135,6 +135,28 @@ def test_organisational_aspects_and_the_ethics_checklist_are_tables(shapes):
     in_every_format(shapes, "numbered", "Lokaler Eksisterende poliklinikk", "Gis alle pasienter lik tilgang? Ja, innenfor regionen")
 
 
+def test_an_ethics_answer_keeps_its_paragraphs_and_line_breaks_in_every_format(shapes):
+    """ethics.yaml's third answer is a block (`|`): two lines, an empty line, a third. Its `*uten*` is the
+    author's text, printed as typed."""
+    from docx import Document
+    from lxml import html as lxml_html
+
+    first, second, third = "Ja, for de fleste.", "Unntak: pasienter *uten* fast bopel.", "Tiltaket vurderes igjen etter ett år."
+    [answer] = [row.cells[-1] for t in Document(shapes / "numbered" / "numbered.docx").tables for row in t.rows
+                if row.cells[0].text.startswith("Kan tiltaket påvirke")]
+    assert [p.text for p in answer.paragraphs] == [f"{first}\n{second}", third]  # a line break, then a paragraph
+
+    page = lxml_html.fromstring((shapes / "numbered" / "numbered.html").read_bytes())
+    [cell] = page.xpath('//td[contains(., "Ja, for de fleste.")]')
+    for br in cell.iter("br"):
+        br.tail = "<br>" + (br.tail or "")
+    assert [" ".join(p.text_content().split()) for p in cell.xpath("./p")] == [f"{first}<br> {second}", third]
+
+    lines = [line.strip() for line in pdf_text(shapes / "numbered" / "numbered.pdf").splitlines()]
+    start = lines.index(first)
+    assert lines[start:start + 3] == [first, second, third]
+
+
 def test_skane_style_puts_the_summary_first_and_heads_its_conclusions(shapes):
     headings = docx_headings(shapes / "numbered" / "numbered.docx")
     assert headings.index("Sammendrag") < headings.index("Problemstilling") < headings.index("PICO")
@@ -183,7 +205,8 @@ def test_shape_rule_passes_on_the_fixed_case(case, tmp_path, monkeypatch, capsys
 def test_every_shape_rule_has_a_failing_and_a_passing_case():
     from hta.rules import RULES
 
-    shape_rules = {r.name for code, r in RULES.items() if 210 <= int(code[3:]) <= 249}
+    # a house style's unreadable report.css needs a style folder beside the assessment: test_style_stylesheet.py
+    shape_rules = {r.name for code, r in RULES.items() if 210 <= int(code[3:]) <= 249} - {"style-file-unreadable"}
     assert shape_rules == {p.name for p in PASSING}
     assert shape_rules <= {p.name for p in (FIXTURES / "broken").iterdir()}
 

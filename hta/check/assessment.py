@@ -665,7 +665,7 @@ def citation_style(a: Assessment) -> Iterator[Diagnostic]:
 @check
 def pictures_decode(a: Assessment) -> Iterator[Diagnostic]:
     for path in a.pictures():
-        problem = picture_problem(path)
+        problem = picture_problem(path, a.picture_bytes[path])
         if problem:
             yield rules.NOT_A_PICTURE.at(display_path(path), 1, 1, problem.message,
                                          _("Export the picture again as PNG, JPEG or SVG, and name it by its kind."))

@@ -156,17 +156,16 @@ MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (
 KIND = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".svg": "SVG"}
 
 
-def picture_problem(path: Path) -> Problem | None:
-    """Whether the picture is what its name says and decodes where it is hardest to: Typst (the PDF), and for
-    SVG also the PNG rendering Word gets."""
+def picture_problem(path: Path, content: bytes) -> Problem | None:
+    """Whether the picture (`content`, as the reader read `path`) is what its name says and decodes where it
+    is hardest to: Typst (the PDF), and for SVG also the PNG rendering Word gets."""
     suffix = path.suffix.lower()
-    content = path.read_bytes()
     kind = KIND[suffix]
     if suffix in MAGIC and not content.startswith(MAGIC[suffix]):
         return Problem(_("{name} is not a {kind} picture (its first bytes say otherwise).").format(name=path.name, kind=kind))
     # Typst first: alone in a folder, an SVG that links another file (a picture elsewhere on the computer)
     # fails here, before the renderer for Word, which would follow the link, ever sees it.
-    problem = _typst_problem(path, kind)
+    problem = _typst_problem(path, content, kind)
     if problem or suffix != ".svg":
         return problem
     from ..render.flow import flow_png
@@ -178,14 +177,12 @@ def picture_problem(path: Path) -> Problem | None:
     return None
 
 
-def _typst_problem(path: Path, kind: str) -> Problem | None:
-    import shutil
-
+def _typst_problem(path: Path, content: bytes, kind: str) -> Problem | None:
     import typst
 
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / f"picture{path.suffix.lower()}"
-        shutil.copyfile(path, target)
+        target.write_bytes(content)
         try:
             typst.compile(f'#image("{target.name}")'.encode(), root=folder, format="pdf",
                           package_path=folder, package_cache_path=folder)

@@ -201,7 +201,8 @@ def _read_assessment(folder: Path, first: Loaded) -> tuple[Assessment, list[Diag
     sections = _read_sections(folder, listing.sections, findings)
     unread |= {f"sections/{p.name}" for p in listing.sections if SectionKey(p.stem) not in sections}
     unread |= {m for m in listing.meant if SectionKey(m[len("sections/"):-3]) not in sections}
-    figures = _read_pictures(folder, listing.pictures, findings)
+    pictures = _read_pictures(folder, listing.pictures, findings)
+    figures = list(pictures)
     unread |= {f"figures/{p.name}" for p in listing.pictures if p not in figures}
     evidence = _read_evidence(folder, findings, sources)
     references, complete = _read_references(folder, findings, sources)
@@ -216,6 +217,7 @@ def _read_assessment(folder: Path, first: Loaded) -> tuple[Assessment, list[Diag
             unread.add("csl")
     assessment = Assessment(folder, meta, picos, searches, conclusions, sections, evidence or [], references, sources,
                             figures, certainty, frozenset(unread))
+    assessment.picture_bytes = pictures
     _read_shapes(assessment, validated, findings)
     return assessment, findings
 
@@ -284,14 +286,15 @@ def _without_comments(text: str) -> str:
     return re.sub(r"<!--(?:(?!<!--).)*?-->", lambda m: "\n" * m[0].count("\n"), text, flags=re.S)
 
 
-def _read_pictures(folder: Path, paths: list[Path], findings: list[Diagnostic]) -> list[Path]:
-    """The pictures of figures/ that the reader accepts: plain files inside the folder, within the size limit."""
-    accepted = []
+def _read_pictures(folder: Path, paths: list[Path], findings: list[Diagnostic]) -> dict[Path, bytes]:
+    """The pictures of figures/ that the reader accepts (plain files inside the folder, within the size limit),
+    each with the content it read: nothing reads them by path again."""
+    accepted = {}
     for path in paths:
         content, problems = read_bytes(path, folder, reader.PICTURE_LIMIT)
         findings.extend(problems)
         if content is not None:
-            accepted.append(path)
+            accepted[path] = content
     return accepted
 
 

@@ -395,6 +395,9 @@ class Assessment:
     # the house style named by `style:` (styles.py; None: the default), and the structured aspects (aspects.py)
     style: Style | None = None
     aspects: Aspects = field(default_factory=_no_aspects)
+    # each accepted picture's content as the reader read it: what the checks decode and the build copies, so a
+    # file swapped in after the check never reaches a report
+    picture_bytes: dict[Path, bytes] = field(default_factory=dict)
 
     def was_read(self, *parts: str) -> bool:
         """Whether every one of `parts` was read, so that a check on them says something new."""

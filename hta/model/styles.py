@@ -19,7 +19,7 @@ from typing import Any, Literal
 from pydantic import Field, PrivateAttr, field_validator
 from pydantic_core import PydanticCustomError
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, display_path
 from .assessment import SectionKey, Strict
 from .labels import TEMPLATES, Labels
 
@@ -119,6 +119,7 @@ class Style(Strict):
         default_factory=dict, description="Per language (sv, en, nb), how the summary-of-findings tables write "
         "certainty: the column's heading, the words for the levels, and whether symbols are printed.")
     _folder: Path = PrivateAttr(Path())  # where the style was read from (set by the reader)
+    _css: str = PrivateAttr("")  # its report.css as the reader read it: what the page gets, never read again
 
     @property
     def folder(self) -> Path:
@@ -161,8 +162,9 @@ def style_folders() -> list[Path]:
 
 def style_files() -> list[tuple[str, Path]]:
     """Every file of every style hta can find, as (where/name/file, path): what a build's outputs depend on."""
+    # a file this account may not read is left to the reader, whose finding says so (HTA223): no traceback here
     return [(f"{k}/{path.relative_to(folder).as_posix()}", path) for k, folder in enumerate(style_folders())
-            if folder.is_dir() for path in sorted(folder.rglob("*")) if path.is_file()]
+            if folder.is_dir() for path in sorted(folder.rglob("*")) if path.is_file() and os.access(path, os.R_OK)]
 
 
 def available_styles() -> list[str]:
@@ -179,19 +181,27 @@ def find_style(name: str) -> Path | None:
 
 def read_style(folder: Path) -> tuple[Style | None, list[Diagnostic]]:
     """A style's style.yaml, read through the one reader and validated: a malformed style is findings."""
-    return _read_style(folder, _stamp(folder))
+    from ..i18n import current
+
+    # its findings are in the language of the assessment that asks: a style read for a Swedish one is read
+    # again for an English one
+    return _read_style(folder, _stamp(folder), current())
 
 
-def _stamp(folder: Path) -> tuple[float, int]:
-    try:
-        info = (folder / "style.yaml").stat()
-        return info.st_mtime, info.st_size
-    except OSError:
-        return 0.0, 0
+def _stamp(folder: Path) -> tuple[tuple[float, int], ...]:
+    """When style.yaml and report.css last changed: a style read before is read again when either has."""
+    stamps = []
+    for name in ("style.yaml", "report.css"):
+        try:
+            info = (folder / name).lstat()
+            stamps.append((info.st_mtime, info.st_size))
+        except OSError:
+            stamps.append((0.0, 0))
+    return tuple(stamps)
 
 
 @cache
-def _read_style(folder: Path, stamp: Any) -> tuple[Style | None, list[Diagnostic]]:
+def _read_style(folder: Path, stamp: Any, language: str) -> tuple[Style | None, list[Diagnostic]]:
     from pydantic import ValidationError
 
     from ..load.reader import read_yaml
@@ -205,7 +215,37 @@ def _read_style(folder: Path, stamp: Any) -> tuple[Style | None, list[Diagnostic
     except ValidationError as exc:
         return None, validation_findings(loaded.source, exc, Style)
     style._folder = folder
-    return style, []
+    style._css, problems = _read_css(folder, style.name)
+    return style, problems
+
+
+def _read_css(folder: Path, name: str) -> tuple[str, list[Diagnostic]]:
+    """The style's report.css through the one reader, confined to the style's folder; a file that cannot be
+    read is a finding of every assessment in the style, never left out in silence."""
+    from .. import rules
+    from ..i18n import _
+    from ..load.reader import read_text
+
+    path = folder / "report.css"
+    if not os.path.lexists(path):
+        return "", []
+    text, problems = read_text(path, folder)
+    if text is not None:
+        return text, []
+    shown = display_path(folder)
+    # the reader speaks of an assessment folder; here the folder that confines the file is the style's
+    own_words = {rules.OUTSIDE_FOLDER.code: (_("report.css leads outside the style's folder."),
+                                             _("Put the stylesheet itself in {folder}; a link out of the style's "
+                                               "folder is never read.").format(folder=shown)),
+                 rules.NOT_A_FILE.code: (None, _("Put the stylesheet itself in {folder}.").format(folder=shown))}
+    findings = []
+    for d in problems:
+        message, hint = own_words.get(d.code, (None, None))
+        findings.append(rules.STYLE_FILE_UNREADABLE.at(
+            d.path, d.line, d.column, _('the house style "{style}" cannot use its report.css: {problem}').format(
+                style=name, problem=message or d.message),
+            hint or d.hint or _("Make the file readable for the account that runs hta.")))
+    return "", findings
 
 
 def default_style() -> Style:
@@ -223,11 +263,6 @@ def style_file(assessment: Any, name: str) -> Path | None:
 
 
 def style_css(style: Style) -> str:
-    """The style's own report.css, if it has one, read through the one reader."""
-    from ..load.reader import read_text
-
-    path = style.folder / "report.css"
-    if not path.is_file():
-        return ""
-    text, problems = read_text(path, style.folder)
-    return text or ""
+    """The style's own report.css, if it has one, as the reader read it with style.yaml (a file it could not
+    read is a finding of `hta check`)."""
+    return style._css

@@ -75,14 +75,16 @@ def fill_counts(text: str, values: dict, labels: Labels) -> str:
 def grid_table(rows: list[tuple[str, str]], header: tuple[str, str]) -> str:
     """A two-column pandoc grid table: the only Markdown table whose cells hold several lines. Its header row
     names the columns, so that Word, the PDF and a screen reader know it as a table with headers."""
-    cells = [(a, b.split("\n")) for a, b in [header, *rows]]
-    left = max(len(a) for a, _ in cells) + 2
+    from itertools import zip_longest
+
+    cells = [(a.split("\n"), b.split("\n")) for a, b in [header, *rows]]
+    left = max(len(line) for lines, _ in cells for line in lines) + 2
     right = max(len(line) for _, lines in cells for line in lines) + 2
     border = f"+{'-' * left}+{'-' * right}+"
     out = [border]
-    for n, (label, lines) in enumerate(cells):
-        for i, line in enumerate(lines):
-            out.append(f"| {(label if i == 0 else ''):<{left - 2}} | {line:<{right - 2}} |")
+    for n, (labels, lines) in enumerate(cells):
+        for label, line in zip_longest(labels, lines, fillvalue=""):
+            out.append(f"| {label:<{left - 2}} | {line:<{right - 2}} |")
         out.append(border.replace("-", "=") if n == 0 else border)
     return "\n".join(out)
 

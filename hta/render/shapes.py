@@ -90,12 +90,26 @@ def organisational_table(organisational: Organisational, labels: Labels) -> str:
 
 
 def ethics_table(ethics: Ethics, labels: Labels) -> str:
-    from .qmd import escape_markdown
+    """The checklist as a grid table, the one Markdown table whose cells hold paragraphs: an answer keeps the
+    author's paragraphs and line breaks, escaped line by line (pico_table.cell)."""
+    from .pico_table import cell
+    from .qmd import escape_markdown, grid_table
 
     s = labels.shapes
-    lines = [f"| {escape_markdown(s.ethics_question)} | {escape_markdown(s.ethics_answer)} |", "|:---|:---|"]
-    lines += [f"| {escape_markdown(q.question)} | {escape_markdown(q.answer)} |" for q in ethics.questions]
-    return "\n".join(lines) + f"\n\n: {escape_markdown(s.ethics_caption)} {{#tbl-ethics}}\n"
+    rows = [(_wrapped(escape_markdown(q.question), 30), _wrapped(cell(q.answer), 50)) for q in ethics.questions]
+    header = (escape_markdown(s.ethics_question), escape_markdown(s.ethics_answer))
+    return grid_table(rows, header) + f"\n\n: {escape_markdown(s.ethics_caption)} {{#tbl-ethics}}\n"
+
+
+def _wrapped(markdown: str, width: int) -> str:
+    """Escaped Markdown with its long lines broken at spaces, which in a table cell are spaces still: pandoc
+    sizes a grid table's columns by their longest lines, and an answer written on one long line would leave
+    the question a sliver. A line break the author wrote (a line ending in a backslash) stays at its line's end;
+    a line never begins with markup, as every punctuation mark of author text is escaped."""
+    import textwrap
+
+    return "\n".join("\n".join(textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False)) or line
+                     for line in markdown.split("\n"))
 
 
 def aspect_tables(aspects: Aspects, labels: Labels) -> dict[str, str]:
