@@ -108,6 +108,7 @@ def read_and_check(folder: Path) -> tuple[Assessment | None, list[Diagnostic]]:
     # the checks leave out what would only repeat that (see Assessment.unread)
     with i18n.language(assessment.meta.language):
         findings += run_checks(assessment)
+    assessment.keep_picture_digests()
     return assessment, sorted(set(findings))
 
 
@@ -449,13 +450,28 @@ def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None):
     for source in assessment.pictures():
         target = resources / "figures" / source.name
         target.parent.mkdir(exist_ok=True)
-        target.write_bytes(assessment.picture_bytes[source])  # what the reader read and the checks decoded
+        target.write_bytes(picture_as_checked(assessment, source))
         images[f"{RESOURCES}/figures/{source.name}"] = target
     job = convert.Job(out, assessment.name, Path(RESOURCES) / bibliography.name, Path(RESOURCES) / csl.name,
                       {f.stem: f for f in figures.values()} | appraisal, images,
                       int(assessment.meta.document_time().timestamp()))
     job.qmd.write_text(render_qmd(assessment, figures, csl.name), encoding="utf-8")
     return job
+
+
+def picture_as_checked(assessment: Assessment, path: Path) -> bytes:
+    """The picture read again through the one reader, if it is what the checks decoded; else the build of this
+    assessment stops (the file was replaced while it was built)."""
+    import hashlib
+
+    from .convert.convert import ConversionError
+    from .load.reader import PICTURE_LIMIT, read_bytes
+
+    content, _problems = read_bytes(path, assessment.folder, PICTURE_LIMIT)
+    if content is None or hashlib.sha256(content).hexdigest() != assessment.picture_digests.get(path):
+        said = _("figures/{name} changed after it was checked; build again.").format(name=path.name)
+        raise ConversionError(said, "", said)
+    return content
 
 
 def write_word_resources(job, out_root: Path) -> None:

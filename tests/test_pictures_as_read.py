@@ -1,5 +1,5 @@
 """The author's pictures reach the report as the one reader read them: what `hta check` accepted and decoded is
-what the Word file, the web page and the PDF show, even when the file is replaced after the check."""
+what the Word file, the web page and the PDF show; a picture replaced after the check stops its report."""
 
 from __future__ import annotations
 
@@ -30,31 +30,50 @@ def pdf_image_sizes(path: Path) -> list[tuple[int, int]]:
     return [(int(line.split()[3]), int(line.split()[4])) for line in out.splitlines()[2:] if line.strip()]
 
 
-def test_a_picture_replaced_after_the_check_does_not_reach_the_report(tmp_path, monkeypatch):
-    import hta.build
-
+def report_with_picture(tmp_path: Path, picture: bytes) -> Path:
     folder = tmp_path / "fall"
     shutil.copytree(MINIMAL, folder)
     (folder / "figures").mkdir()
-    checked, swapped = png(4, 3, (200, 30, 30)), png(9, 7, (30, 30, 200))
-    (folder / "figures" / "bild.png").write_bytes(checked)
+    (folder / "figures" / "bild.png").write_bytes(picture)
     with (folder / "sections" / "results.md").open("a", encoding="utf-8") as results:
         results.write("\n![Ett testdiagram](figures/bild.png)\n")
+    return folder
+
+
+def test_the_picture_checked_is_the_picture_in_every_format(tmp_path):
+    from hta.build import build
+
+    checked = png(4, 3, (200, 30, 30))
+    [outcome] = build([report_with_picture(tmp_path, checked)], tmp_path / "out")
+    assert outcome.built, [d.text() for d in outcome.diagnostics]
+    built = tmp_path / "out" / "fall"
+    with zipfile.ZipFile(built / "fall.docx") as docx:
+        assert checked in [docx.read(name) for name in docx.namelist() if name.startswith("word/media/")]
+    assert base64.b64encode(checked).decode() in (built / "fall.html").read_text(encoding="utf-8")
+    assert (4, 3) in pdf_image_sizes(built / "fall.pdf")
+
+
+def test_a_picture_replaced_after_the_check_stops_its_report_and_says_which(tmp_path, monkeypatch):
+    import hta.build
+
+    folder = report_with_picture(tmp_path, png(4, 3, (200, 30, 30)))
     check_all = hta.build.check_all
 
     def check_then_swap(*args, **kwargs):
         outcomes = check_all(*args, **kwargs)
-        (folder / "figures" / "bild.png").write_bytes(swapped)  # after the check, before the report is written
+        (folder / "figures" / "bild.png").write_bytes(png(9, 7, (30, 30, 200)))  # after the check, before writing
         return outcomes
 
     monkeypatch.setattr(hta.build, "check_all", check_then_swap)
     [outcome] = hta.build.build([folder], tmp_path / "out")
-    assert outcome.built, [d.text() for d in outcome.diagnostics]
+    assert not outcome.built
+    [finding] = [d for d in outcome.diagnostics if d.code == "HTA960"]
+    assert finding.path.endswith("figures/bild.png") and "changed after it was checked" in finding.message
+    assert not (tmp_path / "out" / "fall" / "fall.docx").exists()
 
-    built = tmp_path / "out" / "fall"
-    with zipfile.ZipFile(built / "fall.docx") as docx:
-        media = [docx.read(name) for name in docx.namelist() if name.startswith("word/media/")]
-    assert checked in media and swapped not in media
-    page = (built / "fall.html").read_text(encoding="utf-8")
-    assert base64.b64encode(checked).decode() in page and base64.b64encode(swapped).decode() not in page
-    assert (4, 3) in pdf_image_sizes(built / "fall.pdf") and (9, 7) not in pdf_image_sizes(built / "fall.pdf")
+
+def test_a_checked_assessment_keeps_no_picture_in_memory(tmp_path):
+    from hta.build import read_and_check
+
+    assessment, _findings = read_and_check(report_with_picture(tmp_path, png(4, 3, (200, 30, 30))))
+    assert assessment.picture_bytes == {} and list(assessment.picture_digests) == assessment.pictures()

@@ -395,9 +395,18 @@ class Assessment:
     # the house style named by `style:` (styles.py; None: the default), and the structured aspects (aspects.py)
     style: Style | None = None
     aspects: Aspects = field(default_factory=_no_aspects)
-    # each accepted picture's content as the reader read it: what the checks decode and the build copies, so a
-    # file swapped in after the check never reaches a report
+    # each accepted picture's content as the reader read it, which the checks decode; once checked, only its
+    # digest is kept (a library's pictures are not all held at once), and the build copies a picture only if it
+    # reads the same again: a file swapped in after the check never reaches a report
     picture_bytes: dict[Path, bytes] = field(default_factory=dict)
+    picture_digests: dict[Path, str] = field(default_factory=dict)
+
+    def keep_picture_digests(self) -> None:
+        """Each picture's digest in place of its content, once the checks have decoded it."""
+        import hashlib
+
+        self.picture_digests |= {p: hashlib.sha256(b).hexdigest() for p, b in self.picture_bytes.items()}
+        self.picture_bytes = {}
 
     def was_read(self, *parts: str) -> bool:
         """Whether every one of `parts` was read, so that a check on them says something new."""
