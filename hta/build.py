@@ -211,14 +211,16 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
     if engine == "quarto" and convert.quarto_path() is None:
         raise HtaError(_("--engine quarto needs Quarto, and `quarto` is not on PATH; install it from https://quarto.org, or leave out --engine."))
     environment = cache.Environment.current(convert.choose_engine(engine))
+    files: dict[Path, str] = {}  # each folder's files as they were before it was read (cache.folder_digest)
 
     def unchanged(folder: Path) -> Outcome | None:
         """An assessment whose files and code are as at its last check, and whose report is current, is not
-        read again: its findings are those recorded then."""
-        record = None if force else cache.CheckRecord.load(folder, out_root)
+        read again: its findings are those recorded then. Asked of every folder before any is read."""
+        files[folder] = cache.folder_digest(folder)
+        record = None if force else cache.CheckRecord.load(folder, out_root, files[folder])
         if record is None or has_errors(record.diagnostics):
             return None
-        digest = cache.assessment_digest(folder, record.language, _csl(folder, record.csl), environment)
+        digest = cache.assessment_digest(files[folder], record.language, _csl(folder, record.csl), environment)
         if not _current(out_root, folder.name, digest):
             return None
         return Outcome(folder, record.diagnostics, expected_outputs(out_root, folder.name), reused=True)
@@ -229,8 +231,9 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
         if not outcome.buildable:
             continue  # nothing is written for it, its findings neither: they are said again next time
         meta = outcome.assessment.meta
-        cache.CheckRecord(outcome.diagnostics, meta.language, meta.csl).save(outcome.folder, out_root)
-        digest = cache.assessment_digest(outcome.folder, meta.language, report_csl(outcome.assessment), environment)
+        cache.CheckRecord(outcome.diagnostics, meta.language, meta.csl).save(outcome.folder, out_root, files[outcome.folder])
+        digest = cache.assessment_digest(files[outcome.folder], meta.language, report_csl(outcome.assessment),
+                                         environment)
         if not force and _current(out_root, outcome.name, digest):
             outcome.outputs, outcome.reused = expected_outputs(out_root, outcome.name), True
             continue

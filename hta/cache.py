@@ -127,20 +127,27 @@ class Environment:
         return cls(d.hexdigest())
 
 
-def assessment_digest(folder: Path, language: str, csl: Path, environment: Environment) -> str:
-    """Every file of the assessment folder (its path inside the folder and its content), its labels,
-    its CSL style and the shared environment."""
+def folder_digest(folder: Path) -> str:
+    """Every file of the assessment folder: its path inside the folder and its content. Taken before the
+    folder is read, so that a file changed while it is built makes the next build read it again: a report
+    and its findings are recorded under what they could have been made from, never under newer files."""
     d = _Digest()
-    d.add("environment", environment.digest.encode())
-    _add_folder(d, folder)
-    d.add_file("labels", label_file(language))
-    d.add_file("csl", csl)
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []:
+        try:
+            d.add_file("assessment/" + path.relative_to(folder).as_posix(), path)
+        except OSError as exc:  # the reader says what is wrong with it; here it only must not match
+            d.add("unreadable/" + path.relative_to(folder).as_posix(), str(exc).encode())
     return d.hexdigest()
 
 
-def _add_folder(d: _Digest, folder: Path) -> None:
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        d.add_file("assessment/" + path.relative_to(folder).as_posix(), path)
+def assessment_digest(files: str, language: str, csl: Path, environment: Environment) -> str:
+    """The folder's files (`folder_digest`), its labels, its CSL style and the shared environment."""
+    d = _Digest()
+    d.add("environment", environment.digest.encode())
+    d.add("assessment", files.encode())
+    d.add_file("labels", label_file(language))
+    d.add_file("csl", csl)
+    return d.hexdigest()
 
 
 def is_current(out: Path, outputs: list[Path], digest: str) -> bool:
@@ -203,27 +210,28 @@ class CheckRecord:
     csl: str | None  # the assessment's own CSL file, or None for the default style
 
     @staticmethod
-    def _path(folder: Path, out_root: Path) -> Path:
+    def _path(folder: Path, out_root: Path, files: str) -> Path:
         d = _Digest()
         d.add("tools", _tools_digest().encode())
         d.add("hta", hta_version().encode())
         d.add("folder", str(folder).encode())
         d.add("cwd", str(Path.cwd()).encode())
         d.add("language", i18n.cache_key().encode())  # findings are words: the same folder reads otherwise under --lang nb
-        _add_folder(d, folder)
+        d.add("assessment", files.encode())
         return out_root / CACHE / "check" / f"{d.hexdigest()}.json"
 
     @classmethod
-    def load(cls, folder: Path, out_root: Path) -> CheckRecord | None:
-        path = cls._path(folder, out_root)
+    def load(cls, folder: Path, out_root: Path, files: str) -> CheckRecord | None:
+        """The record of checking `folder` when its files were those of `files` (`folder_digest`)."""
+        path = cls._path(folder, out_root, files)
         if not path.is_file():
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
         findings = [Diagnostic(**(d | {"severity": Severity(d["severity"])})) for d in data["diagnostics"]]
         return cls(findings, data["language"], data["csl"])
 
-    def save(self, folder: Path, out_root: Path) -> None:
-        path = self._path(folder, out_root)
+    def save(self, folder: Path, out_root: Path, files: str) -> None:
+        path = self._path(folder, out_root, files)
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {"language": self.language, "csl": self.csl,
                 "diagnostics": [asdict(d) | {"severity": d.severity.value} for d in self.diagnostics]}

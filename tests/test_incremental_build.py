@@ -210,6 +210,25 @@ def test_a_report_is_current_by_content_not_file_times(library):
     assert rebuilt(library) == set()
 
 
+def test_a_file_changed_while_its_assessment_is_built_is_read_again_by_the_next_build(library, monkeypatch):
+    background = library / "src" / "alfa" / "sections" / "background.md"
+    check_all = build_module.check_all
+
+    def check_then_edit(*args, **kwargs):
+        outcomes = check_all(*args, **kwargs)
+        _append(background, "\nSkrivet medan rapporten byggdes.\n")  # read and checked before this sentence
+        return outcomes
+
+    _append(background, "\nEn mening till.\n")
+    monkeypatch.setattr(build_module, "check_all", check_then_edit)
+    assert rebuilt(library) == {"alfa"}
+    monkeypatch.setattr(build_module, "check_all", check_all)
+    # the report lacks the sentence written during the build: it is not current, and is made again with it
+    assert rebuilt(library) == {"alfa"}
+    assert "Skrivet medan rapporten byggdes." in (library / "out" / "alfa" / "alfa.qmd").read_text(encoding="utf-8")
+    assert rebuilt(library) == set()
+
+
 # --- workers --------------------------------------------------------------------------------------
 
 def test_parallel_and_serial_builds_are_byte_identical(built_library, tmp_path):
