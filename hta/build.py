@@ -100,7 +100,7 @@ def read_and_check(folder: Path) -> tuple[Assessment | None, list[Diagnostic]]:
     missing = missing_assessment_file(folder)
     if missing is not None:
         return None, [missing]
-    from .check.assessment import run_checks
+    from .check.run import run_checks
     from .load.validate import read_assessment
 
     assessment, findings = read_assessment(folder)
@@ -162,7 +162,7 @@ def reserved_name(outcome: Outcome) -> bool:
 
 #: What workers use, imported once in the process they are forked from (this one imports them only when
 #: it reads or writes an assessment itself): to check, and to build.
-CHECK_MODULES = ("hta.check.assessment", "hta.load.validate")
+CHECK_MODULES = ("hta.check.run", "hta.load.validate")
 WORKER_MODULES = (*CHECK_MODULES, "hta.render.qmd", "hta.convert.convert", "hta.convert.html", "hta.word.docx",
                   "hta.render.flow", "hta.cache")
 

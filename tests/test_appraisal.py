@@ -152,7 +152,7 @@ def test_the_reference_assessment_gets_no_appraisal_figure(reference_build):
 
 
 def test_the_synthetic_fixture_passes_hta_check():
-    from hta.check.assessment import run_checks
+    from hta.check.run import run_checks
     from hta.load.validate import read_assessment
 
     assessment, findings = read_assessment(FIXTURE)

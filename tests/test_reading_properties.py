@@ -235,7 +235,7 @@ FILES = sorted(str(p.relative_to(REFERENCE)) for p in REFERENCE.rglob("*") if p.
 @given(data=st.data(), name=st.sampled_from(FILES))
 def test_the_reference_assessment_mutated_gives_a_model_or_located_findings(copy, data, name):
     """read_assessment then run_checks, as `hta check` does: what could be read is checked, located findings."""
-    from hta.check.assessment import run_checks
+    from hta.check.run import run_checks
     from hta.load.validate import read_assessment
 
     original = (REFERENCE / name).read_bytes()
@@ -296,7 +296,7 @@ YAML_FILES = ["assessment.yaml", "pico.yaml", "searches.yaml", "conclusions.yaml
 def test_the_reference_assessment_with_values_changed_gives_a_model_or_located_findings(copy, data, name):
     """Structured mutations: the file still parses, its values are wrong. JSON is YAML, so a changed YAML file
     is written as JSON."""
-    from hta.check.assessment import run_checks
+    from hta.check.run import run_checks
     from hta.load.reader import read_yaml
     from hta.load.validate import read_assessment
 

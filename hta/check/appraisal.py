@@ -10,7 +10,7 @@ from ..i18n import _
 from ..load.reader import Source
 from ..model.appraisal import Level, Tool, amstar2_counts, appraisals, domain_cells, read_level, tool_named, tools
 from ..model.assessment import EVIDENCE_COLUMNS, Assessment, EvidenceRow
-from .assessment import check
+from .run import check
 
 
 def scale_words(levels: list[Level], language: str) -> str:

@@ -11,7 +11,7 @@ from ..i18n import _
 from ..model.assessment import Assessment, Bullet
 from ..model.certainty import comparisons, ratings_of
 from ..model.notation import SYMBOL_FORMS, Level, accepted_words
-from .assessment import _source, check
+from .run import check, source_of
 
 
 def _like(word: str, known: set[str]) -> str:
@@ -22,7 +22,7 @@ def _like(word: str, known: set[str]) -> str:
 @check
 def certainty_forms(a: Assessment) -> Iterator[Diagnostic]:
     """Every certainty is read to a level; 'not assessed' says why."""
-    source = _source(a, "certainty.yaml")
+    source = source_of(a, "certainty.yaml")
     for i, rating in enumerate(a.certainty):
         if rating.level is None:
             yield source.at(rules.UNKNOWN_CERTAINTY, (i, "certainty"),
@@ -42,7 +42,7 @@ def rated_outcomes(a: Assessment) -> Iterator[Diagnostic]:
     """Each rating names an outcome of its PICO, once per comparison, and references that exist."""
     if not a.certainty or not a.was_read("pico.yaml"):
         return
-    source = _source(a, "certainty.yaml")
+    source = source_of(a, "certainty.yaml")
     picos = {p.id: p for p in a.picos}
     references = {r.id for r in a.references}
     seen: set[tuple[str, str, str]] = set()
@@ -82,7 +82,7 @@ def key_outcomes_rated(a: Assessment) -> Iterator[Diagnostic]:
     """Once there is a certainty.yaml, every key outcome of every comparison is rated or a knowledge gap."""
     if not a.certainty or not a.was_read("pico.yaml", "certainty.yaml"):
         return
-    source = _source(a, "certainty.yaml")
+    source = source_of(a, "certainty.yaml")
     for pico in a.picos:
         ratings = ratings_of(a.certainty, pico, a.picos)
         for comparison in comparisons(ratings) or [""]:
@@ -116,7 +116,7 @@ def conclusion_links(a: Assessment) -> Iterator[Diagnostic]:
         return
     from ..model.notation import stated_strengths
 
-    source = _source(a, "conclusions.yaml")
+    source = source_of(a, "conclusions.yaml")
     outcome_names = {o.id: o.name for p in a.picos for o in p.all_outcomes()}
     references = {r.id for r in a.references}
     linked = uses_linked_conclusions(a)

@@ -3,7 +3,6 @@ pandoc reads in prose, whether a CSL style and the pictures can be used, and cha
 
 from __future__ import annotations
 
-import json
 import re
 import tempfile
 from collections.abc import Iterator

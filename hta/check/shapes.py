@@ -11,14 +11,14 @@ from ..i18n import _
 from ..load.reader import clip
 from ..model.assessment import Assessment
 from ..model.pico import number_order
-from .assessment import _source, check
+from .run import check, source_of
 
 
 @check
 def pico_shapes(a: Assessment) -> Iterator[Diagnostic]:
     if not a.was_read("pico.yaml"):
         return
-    source = _source(a, "pico.yaml")
+    source = source_of(a, "pico.yaml")
     for i, pico in enumerate(a.picos):
         o = pico.outcomes
         if pico.diagnostic and not pico.reference_standard.strip():
@@ -89,7 +89,7 @@ def _numbers(source, i: int, pico) -> Iterator[Diagnostic]:
 def evidence_per_pico(a: Assessment) -> Iterator[Diagnostic]:
     if not a.was_read("pico.yaml", "evidence") or not a.evidence:
         return
-    source = _source(a, "evidence")
+    source = source_of(a, "evidence")
     ids = [pico.id or str(k) for k, pico in enumerate(a.picos, start=1)]
     for row in a.evidence:
         for name in row.picos():
@@ -99,7 +99,7 @@ def evidence_per_pico(a: Assessment) -> Iterator[Diagnostic]:
                                      _("PICOs: {ids}.").format(ids=", ".join(ids)))
     if len(a.picos) < 2 or not any(row.picos() for row in a.evidence):
         return
-    pico_source = _source(a, "pico.yaml")
+    pico_source = source_of(a, "pico.yaml")
     for i, (pico, key) in enumerate(zip(a.picos, ids)):
         reported = " ".join(row.outcomes for row in a.evidence if key in row.picos()).lower()
         key_ids = {id(x) for x in pico.key_outcomes()}
@@ -120,7 +120,7 @@ def economic_sums(a: Assessment) -> Iterator[Diagnostic]:
     economic = a.aspects.economic
     if economic is None or economic.totals is None:
         return
-    source = _source(a, "economic.yaml")
+    source = source_of(a, "economic.yaml")
     for key in ("current", "expected", "change"):
         typed = getattr(economic.totals, key)
         computed = getattr(economic, key)

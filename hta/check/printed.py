@@ -1,0 +1,161 @@
+"""What reaches the converters and the page: links and raw code, the citation style, pictures,
+characters the font and PDF/A cannot take, and what is kept for the authors and not printed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from .. import rules
+from ..diagnostics import Diagnostic, display_path
+from ..i18n import _
+from ..model.assessment import Assessment
+from .prose import read_all_prose
+from .readable import CONTROL, RAW_CODE, csl_problem, picture_problem, strings, text_positions
+from .references import reference_at
+from .run import check, source_of
+
+
+# --- What reaches the converters -------------------------------------------------------------------
+
+@check
+def prose_as_read(a: Assessment) -> Iterator[Diagnostic]:
+    """Links that would print as their text only, raw code that would print as code."""
+    from ..convert.inert import is_safe_target
+
+    for piece in read_all_prose(a):
+        for target in dict.fromkeys(t for t in piece.reading.links if not is_safe_target(t)):
+            for offset, column in list(text_positions(piece.text, f"]({target}")) or [(0, -1)]:
+                line, column = piece.at(offset, column + 2)
+                yield piece.source.at_line(rules.LINK_TARGET, line,
+                                           _('the link to "{target}" is printed as its text only.').format(target=target[:80]),
+                                           _("Link to an https:// address, a mailto: address or a #place in the report."),
+                                           column if column > 1 else None)
+        for offset, text in enumerate(piece.text.split("\n")):
+            for match in RAW_CODE.finditer(text):
+                line, column = piece.at(offset, match.start() + 1)
+                yield piece.source.at_line(rules.RAW_CODE, line,
+                                           _("{text} marks raw code; it is printed as code, never run.").format(text=match[0]),
+                                           _("Write it in Markdown instead."), column)
+
+
+@check
+def citation_style(a: Assessment) -> Iterator[Diagnostic]:
+    if not a.was_read("assessment.yaml", "csl") or not a.meta.csl:
+        return
+    style = (a.folder / a.meta.csl).resolve()
+    if a.folder.resolve() not in style.parents or not style.is_file():
+        return  # HTA001, in `metadata`
+    problem = csl_problem(style)
+    if problem:
+        yield rules.CITATION_STYLE.at(display_path(style), problem.line, problem.column, problem.message,
+                                      _("Use an independent CSL 1.0 style, or remove `csl:` for Vancouver."))
+
+
+@check
+def pictures_decode(a: Assessment) -> Iterator[Diagnostic]:
+    for path in a.pictures():
+        problem = picture_problem(path, a.picture_bytes[path])
+        if problem:
+            yield rules.NOT_A_PICTURE.at(display_path(path), 1, 1, problem.message,
+                                         _("Export the picture again as PNG, JPEG or SVG, and name it by its kind."))
+
+
+@check
+def control_characters(a: Assessment) -> Iterator[Diagnostic]:
+    def say(char: str) -> tuple[str, str]:
+        return (_("an invisible control character ({code}) is in the text.").format(code=f"U+{ord(char):04X}"),
+                _("Delete it; retype the text around it if it was copied from another program."))
+
+    yield from _characters(a, rules.CONTROL_CHARACTER, lambda text: (m := CONTROL.search(text)) and m.start(), say)
+
+
+@check
+def unprintable_characters(a: Assessment) -> Iterator[Diagnostic]:
+    """The PDF is archival (PDF/A): every letter is set in the report's own font, which must have it."""
+    from ..convert.fonts import can_print, uncommon_characters
+
+    def find(text: str) -> int | None:
+        # ASCII is in every font; past it (C1 controls left by a wrong encoding included) the font is asked
+        return next((m.start() for m in uncommon_characters().finditer(text)
+                     if not m[0].isspace() and not can_print(m[0])), None)
+
+    def say(char: str) -> tuple[str, str]:
+        return (_('the character "{char}" ({code}) has no letter in the report\'s font, so the PDF cannot print it.').format(
+                    char=char, code=f"U+{ord(char):04X}"),
+                _("The font has Latin, Greek, Cyrillic and Hebrew letters and common signs: write the word in Latin letters, "
+                  "or describe the sign in words."))
+
+    yield from _characters(a, rules.UNPRINTABLE_CHARACTER, find, say)
+
+
+def _characters(a: Assessment, rule: rules.Rule, find: Callable[[str], int | None],
+                say: Callable[[str], tuple[str, str]]) -> Iterator[Diagnostic]:
+    """A finding at the first character `find` points at, in each value, section line, evidence row and
+    reference of the assessment."""
+    values, rows, references, whole = _all_values(a)
+    if find(whole) is None:
+        return  # as in most assessments: no value has one, as one scan of them all shows
+    for name, loc, value in values:
+        at = find(value)
+        if at is not None:
+            yield source_of(a, name).at(rule, loc, *say(value[at]))
+    for section in a.sections.values():
+        for offset, line in enumerate(section.text.split("\n")):
+            at = find(line)
+            if at is not None:
+                yield section.source.at_line(rule, section.first_line + offset, *say(line[at]), at + 1)
+    evidence = a.sources.get("evidence")
+    for row, texts in rows:
+        hit = next((v for v in texts if find(v) is not None), None)
+        if evidence is not None and hit is not None:
+            yield evidence.at_line(rule, row.row, *say(hit[find(hit)]))
+    for ref, texts in references:
+        hit = next((v for v in texts if find(v) is not None), None)
+        if hit is not None:
+            yield reference_at(a, ref.id, rule, *say(hit[find(hit)]))
+
+
+def _all_values(a: Assessment) -> tuple[list, list, list, str]:
+    """Every text value of the data files, evidence rows and references, and all of them and the sections
+    in one text (a line break between two, which no check finds): walked once per assessment, as two checks
+    look at each."""
+    if _LAST_VALUES and _LAST_VALUES[0] is a:
+        return _LAST_VALUES[1]
+    values = [(name, loc, value) for name, data in (("assessment.yaml", a.meta), ("pico.yaml", a.picos),
+                                                     ("searches.yaml", a.searches), ("conclusions.yaml", a.conclusions))
+              for loc, value in strings(data)]
+    rows = [(row, [v for _loc, v in strings(row)]) for row in a.evidence]
+    references = [(ref, [v for _loc, v in strings(ref)]) for ref in a.references]
+    whole = "\n".join([v for *_, v in values] + [s.text for s in a.sections.values()]
+                      + [v for _, texts in rows + references for v in texts])
+    found = (values, rows, references, whole)
+    _LAST_VALUES[:] = [a, found]
+    return found
+
+
+_LAST_VALUES: list = []  # [assessment, values] of the assessment checked last
+
+
+@check
+def not_printed(a: Assessment) -> Iterator[Diagnostic]:
+    """The fields kept for the authors alone, where filled: said once a file, at the first, so that nothing
+    meant for readers is lost and a clean assessment is not drowned in notes."""
+    filled: dict[str, list[tuple[tuple, str]]] = {"assessment.yaml": [], "searches.yaml": [], "pico.yaml": []}
+    for key in ("notes", "source"):
+        if a.was_read("assessment.yaml") and getattr(a.meta, key).strip():
+            filled["assessment.yaml"].append(((key,), f"`{key}`"))
+    for i, search in enumerate(a.searches):
+        if search.note.strip():
+            filled["searches.yaml"].append(((i, "note"), _("`note` of {search}").format(search=search.id)))
+    for i, p in enumerate(a.picos):
+        for where, outcome in p.outcomes.located():
+            if outcome.aliases:
+                filled["pico.yaml"].append(((i, "outcomes", *where, "aliases"),
+                                            _('`aliases` of "{outcome}"').format(outcome=outcome.name)))
+    for name, fields in filled.items():
+        if fields:
+            what = ", ".join(f for _loc, f in fields[:3]) + (
+                _(" and {count} more").format(count=len(fields) - 3) if len(fields) > 3 else "")
+            yield source_of(a, name).at(rules.NOT_PRINTED, fields[0][0], _("{fields}: kept for the authors, not printed in "
+                                      "the report.").format(fields=what),
+                                      _("Write what readers should see in a section or the conclusions."))

@@ -1,0 +1,122 @@
+"""References and evidence: every citation known, every reference cited, ratings on their scales."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+
+from .. import rules
+from ..diagnostics import Diagnostic, display_path
+from ..i18n import _
+from ..model.assessment import Assessment
+from .prose import citations
+from .run import check, source_of
+
+
+# --- References --------------------------------------------------------------------------------------
+
+def _did_you_mean(key: str, ids: set[str]) -> str:
+    close = difflib.get_close_matches(key, ids, n=1)
+    return _('Did you mean "{name}"?').format(name=close[0]) if close else _("Add the reference with `hta refs import`.")
+
+
+@check
+def unknown_citations(a: Assessment) -> Iterator[Diagnostic]:
+    if not a.was_read("references"):
+        return  # every citation of a reference in the unreadable file would be unknown
+    ids = {r.id for r in a.references}
+    for source, number, column, key in citations(a):
+        if key not in ids:
+            yield source.at_line(rules.UNKNOWN_CITATION, number, _('"{citation}" is not in the references.').format(citation="@" + key),
+                                 _did_you_mean(key, ids), column)
+    searches = source_of(a, "searches.yaml")
+    for i, search in enumerate(a.searches):
+        listed = [(("exclusions", k, "references", m), key) for k, e in enumerate(search.screening.exclusions)
+                  for m, key in enumerate(e.references)]
+        listed += [(("included", m), key) for m, key in enumerate(search.screening.included)]
+        for loc, key in listed:
+            if key not in ids:
+                yield searches.at(rules.UNKNOWN_CITATION, (i, "screening") + loc,
+                                  _('"{citation}" is not in the references.').format(citation=key), _did_you_mean(key, ids))
+    evidence = a.sources.get("evidence")
+    for row in a.evidence:
+        if row.reference not in ids and evidence is not None:
+            yield evidence.at_line(rules.EVIDENCE_REFERENCE, row.row, _('row {row}: "{reference}" is not in the references.').format(row=row.row, reference=row.reference),
+                                   _did_you_mean(row.reference, ids))
+
+
+@check
+def uncited_references(a: Assessment) -> Iterator[Diagnostic]:
+    if a.unread - {"references"}:
+        return  # a reference may be cited in what could not be read
+    cited = {key for *_, key in citations(a)}
+    cited |= {row.reference for row in a.evidence}
+    for search in a.searches:
+        cited |= set(search.screening.included)
+        cited |= {key for e in search.screening.exclusions for key in e.references}
+    for ref in a.references:
+        if ref.id not in cited:
+            yield reference_at(a, ref.id, rules.UNCITED_REFERENCE, _('"{id}" is never cited.').format(id=ref.id),
+                                _("Cite it in the text, or remove it from the references."))
+
+
+@check
+def reference_identifiers(a: Assessment) -> Iterator[Diagnostic]:
+    seen: dict[tuple[str, str], str] = {}
+    for ref in a.references:
+        for kind, value, pattern in (("DOI", ref.DOI, r"10\.\d{4,9}/\S+"), ("PMID", ref.PMID, r"[1-9]\d{0,9}")):
+            value = str(value).strip()
+            if not value:
+                continue
+            if not re.fullmatch(pattern, value):
+                yield reference_at(a, ref.id, rules.MALFORMED_IDENTIFIER, _('"{id}" has a malformed {kind}: "{value}".').format(id=ref.id, kind=kind, value=value),
+                                    _("A DOI starts with 10. (no https://doi.org/); a PMID is digits only."))
+            key = (kind, value.lower())
+            if key in seen:
+                yield reference_at(a, ref.id, rules.DUPLICATE_REFERENCE,
+                                    _('"{id}" has the same {kind} as "{other}": {value}.').format(
+                                        id=ref.id, kind=kind, other=seen[key], value=value),
+                                    _("Keep one entry and cite it by its id."))
+            seen.setdefault(key, ref.id)
+
+
+def reference_at(a: Assessment, ref_id: str, rule: rules.Rule, message: str, hint: str) -> Diagnostic:
+    """A finding at the line of the reference's entry in its file, as the reader found it."""
+    for ref in a.references:
+        if ref.id == ref_id and ref._file in a.sources:
+            line, column = ref._position
+            return a.sources[ref._file].at_line(rule, line, message, hint, column)
+    return rule.at(display_path(a.folder / "references.json"), None, None, message, hint)
+
+
+# --- Evidence ----------------------------------------------------------------------------------------
+
+# The scales of the appraisal tools councils use, in Swedish and English (compared in lower case).
+APPRAISAL_SCALES: dict[str, set[str]] = {
+    "amstar 2": {"hög", "måttlig", "låg", "kritiskt låg", "high", "moderate", "low", "critically low"},
+    "rob 2": {"låg", "vissa farhågor", "hög", "low", "some concerns", "high"},
+    "robins-i": {"låg", "måttlig", "allvarlig", "kritisk", "ingen information", "low", "moderate", "serious",
+                 "critical", "no information"},
+    "grade": {"hög", "måttlig", "låg", "mycket låg", "high", "moderate", "low", "very low"},
+    "sbu:s granskningsmall": {"låg", "måttlig", "hög"},
+}
+
+
+def rated_per_domain(row) -> bool:
+    """A row rated per domain with a tool of templates/appraisal/: its ratings are checked there (HTA292)."""
+    from ..model.appraisal import domain_cells, tool_named
+
+    return bool(domain_cells(row)) and tool_named(row.appraisal_tool) is not None
+
+
+@check
+def evidence_ratings(a: Assessment) -> Iterator[Diagnostic]:
+    evidence = a.sources.get("evidence")
+    for row in a.evidence:
+        scale = APPRAISAL_SCALES.get(row.appraisal_tool.strip().lower())
+        if scale and not rated_per_domain(row) and row.rating.strip().lower() not in scale and evidence is not None:
+            yield evidence.at_line(rules.EVIDENCE_RATING, row.row,
+                                   _('row {row}: "{rating}" is not on the {tool} scale.').format(
+                                       row=row.row, rating=row.rating, tool=row.appraisal_tool),
+                                   _("Use one of: {values}.").format(values=", ".join(sorted(scale))))
