@@ -274,7 +274,7 @@ def refs(args) -> int:
     if missing:
         raise HtaError(_("{path} does not exist.").format(path=missing[0]))
     from . import i18n
-    from .load.reader import read_yaml
+    from .load.yaml_text import read_yaml
 
     meta = read_yaml(args.assessment / "assessment.yaml", args.assessment).data
     # what the import says is about the assessment's references: in the assessment's language

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from conftest import REFERENCE
 from test_reading_properties import SETTINGS, mutations
 
-from hta.load import reader
+from hta.load import reader, yaml_text
 
 YAML_FILES = sorted(p.name for p in REFERENCE.glob("*.yaml"))
 
@@ -25,18 +25,18 @@ YAML_FILES = sorted(p.name for p in REFERENCE.glob("*.yaml"))
 def _both_ways(text: str) -> tuple[object, object]:
     """What parse_yaml makes of `text` through libyaml, and through ruamel's parser alone."""
     results = []
-    for c_parser in (None if reader._LIBYAML_DIFFERS.search(text) else reader._c_parser(), None):
+    for c_parser in (None if yaml_text._LIBYAML_DIFFERS.search(text) else yaml_text._c_parser(), None):
         source = reader.Source(Path("fil.yaml"))
-        loaded = reader._parse_yaml_events(text, source, c_parser)
+        loaded = yaml_text._parse_yaml_events(text, source, c_parser)
         if loaded is None:  # libyaml stopped at an error: parse_yaml reads the file with ruamel's parser
             source = reader.Source(Path("fil.yaml"))
-            loaded = reader._parse_yaml_events(text, source, None)
+            loaded = yaml_text._parse_yaml_events(text, source, None)
         results.append((loaded.data, [d.text() for d in loaded.diagnostics], source.positions))
     return results[0], results[1]
 
 
 def test_libyaml_is_installed_so_yaml_takes_the_fast_path():
-    assert reader._c_parser() is not None
+    assert yaml_text._c_parser() is not None
 
 
 @settings(max_examples=300, **SETTINGS)

@@ -344,7 +344,7 @@ def test_yaml_values_are_those_a_yaml_library_reads(path):
 
     from ruamel.yaml import YAML
 
-    from hta.load.reader import read_yaml
+    from hta.load.yaml_text import read_yaml
 
     def dates_as_text(value):
         if isinstance(value, dict):
@@ -359,7 +359,7 @@ def test_yaml_values_are_those_a_yaml_library_reads(path):
 
 
 def test_an_alias_bomb_is_refused_before_it_expands(tmp_path):
-    from hta.load.reader import read_yaml
+    from hta.load.yaml_text import read_yaml
 
     lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 12)]  # 9**12 values if expanded
@@ -375,7 +375,7 @@ def test_an_alias_bomb_is_refused_before_it_expands(tmp_path):
 @pytest.mark.parametrize("text", ["x: " + "[" * 500 + "]" * 500, "x:\n" + "".join("  " * n + f"- k{n}:\n" for n in range(300))],
                          ids=["flow", "block"])
 def test_nesting_hundreds_of_levels_deep_is_a_finding(tmp_path, text):
-    from hta.load.reader import read_yaml
+    from hta.load.yaml_text import read_yaml
 
     (tmp_path / "djup.yaml").write_text(text + "\n", encoding="utf-8")
 
@@ -639,7 +639,7 @@ def test_every_finding_of_every_broken_fixture_has_a_line_and_a_column():
 
 @pytest.mark.parametrize("version", ["1.3", "2.0", "x", ""])
 def test_a_yaml_version_that_does_not_exist_is_a_finding(tmp_path, version):
-    from hta.load.reader import read_yaml
+    from hta.load.yaml_text import read_yaml
 
     path = tmp_path / "pico.yaml"
     path.write_text(f"# kommentar\n%YAML {version}\n---\n- population: Vuxna\n", encoding="utf-8")

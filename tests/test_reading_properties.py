@@ -79,7 +79,7 @@ def written(place: Path, name: str, content: bytes) -> Path:
 # --- Each loader, over arbitrary bytes and over mutations of real files --------------------------------------------
 
 def _yaml(place: Path, content: bytes) -> None:
-    from hta.load.reader import read_yaml
+    from hta.load.yaml_text import read_yaml
 
     loaded = read_yaml(written(place, "fil.yaml", content), place)
     assert_located(loaded.diagnostics)
@@ -118,7 +118,7 @@ def test_yaml_the_reader_accepts_has_the_values_ruamel_builds(place, data, name)
     """Differential: where the reader's own builder accepts a file, ruamel's safe loader builds the same values."""
     from ruamel.yaml import YAML
 
-    from hta.load.reader import read_yaml
+    from hta.load.yaml_text import read_yaml
 
     content = data.draw(mutations((REFERENCE / name).read_bytes()))
     loaded = read_yaml(written(place, "fil.yaml", content), place)
@@ -153,7 +153,7 @@ def test_a_section_of_the_reference_mutated_is_text_or_findings(place, data):
 
 
 def _table(place: Path, name: str, content: bytes) -> None:
-    from hta.load.reader import read_table
+    from hta.load.tables import read_table
     from hta.load.validate import evidence_rows
 
     table, findings = read_table(written(place, name, content), place)
@@ -297,7 +297,7 @@ def test_the_reference_assessment_with_values_changed_gives_a_model_or_located_f
     """Structured mutations: the file still parses, its values are wrong. JSON is YAML, so a changed YAML file
     is written as JSON."""
     from hta.check.run import run_checks
-    from hta.load.reader import read_yaml
+    from hta.load.yaml_text import read_yaml
     from hta.load.validate import read_assessment
 
     original = (REFERENCE / name).read_bytes()

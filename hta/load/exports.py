@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..i18n import N_, _
-from .reader import strict_json
+from .json_text import strict_json
 
 # bibtexparser logs every syntax error it meets; they reach the user as findings, so its log
 # would print each one twice.
@@ -82,7 +82,7 @@ def parse_csl_json(text: str) -> tuple[list[ParsedEntry], list[Problem]]:
 def parse_json(text: str) -> list[Located] | Problem:
     """The top-level entries of a JSON file with their positions, which the json module does not give.
 
-    Strict JSON, read by the one strict reader (hta.load.reader.strict_json): `NaN`, `Infinity`, numbers too large
+    Strict JSON, read by the one strict reader (hta.load.json_text.strict_json): `NaN`, `Infinity`, numbers too large
     to hold and deep nesting are a problem at their place, as a syntax error is, so a file holding one is
     never rewritten with it.
     """

@@ -20,8 +20,9 @@ from ..model.assessment import (EARLIEST, EVIDENCE_COLUMNS, LATEST, Assessment, 
 from ..model.certainty import Certainty, Rating
 from . import reader
 from .inventory import EVIDENCE_FILES, REFERENCE_FILES, take_stock
-from .reader import (Loaded, Source, Table, clip, excerpt, forget_folders, read_bytes, read_table, read_text,
-                     read_yaml)
+from .reader import Loaded, Source, clip, excerpt, forget_folders, read_bytes, read_text
+from .tables import Table, read_table
+from .yaml_text import read_yaml
 
 
 def validation_findings(source: Source, error: ValidationError, model: type[BaseModel]) -> list[Diagnostic]:

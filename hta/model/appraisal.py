@@ -130,7 +130,7 @@ def read_level(text: str, levels: list[Level]) -> Level | None:
 @cache
 def tools() -> tuple[Tool, ...]:
     """Every tool file under templates/appraisal/, read through the one reader and validated."""
-    from ..load.reader import read_yaml
+    from ..load.yaml_text import read_yaml
 
     found = []
     for path in sorted(TOOLS.glob("*.yaml")):
@@ -169,7 +169,7 @@ class FigureLabels(_Data):
 
 @cache
 def figure_labels(language: str) -> FigureLabels:
-    from ..load.reader import read_yaml
+    from ..load.yaml_text import read_yaml
 
     data = read_yaml(TOOLS / LABELS_FILE, TOOLS).data
     return FigureLabels.model_validate(data.get(language) or data["en"])

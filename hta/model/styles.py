@@ -204,7 +204,7 @@ def _stamp(folder: Path) -> tuple[tuple[float, int], ...]:
 def _read_style(folder: Path, stamp: Any, language: str) -> tuple[Style | None, list[Diagnostic]]:
     from pydantic import ValidationError
 
-    from ..load.reader import read_yaml
+    from ..load.yaml_text import read_yaml
     from ..load.validate import validation_findings
 
     loaded = read_yaml(folder / "style.yaml", folder)
