@@ -46,6 +46,15 @@ class Outcome:
         return bool(self.outputs)
 
     @property
+    def has_output_folder(self) -> bool:
+        """Whether anything may be written for it under its name: not when another assessment is built into
+        the same folder, nor when the name is that of the library's index."""
+        from .library.index import INDEX_FILES
+
+        return (self.name.casefold() not in {f.casefold() for f in INDEX_FILES}
+                and not any(d.code == rules.SAME_OUTPUT_FOLDER.code for d in self.diagnostics))
+
+    @property
     def buildable(self) -> bool:
         return (self.assessment is not None and not self.assessment.unread
                 and not has_errors(self.diagnostics))
@@ -142,21 +151,29 @@ def check_all(folders: list[Path], out_root: Path = Path("_build"), reuse=None, 
 
 def reserved_name(outcome: Outcome) -> bool:
     """An assessment whose `<name>.json` would be one of the files hta keeps beside every report (the index's
-    report.json, failed.json) is told to take another name: renaming hta's files would break every published
+    report.json, failed.json), or whose report folder would stand where the library's index is written, is told
+    to take another name: renaming hta's files would break every published
     library and CI artifact that has them, and the record keeps its name. Compared without case, as the file
     systems of Windows and macOS shares compare names."""
-    from .library.index import FAILED, MANIFEST
+    from .library.index import FAILED, INDEX_FILES, MANIFEST
 
     own = next((f for f in (MANIFEST, FAILED) if f.casefold() == f"{outcome.name}.json".casefold()), None)
-    if own is None:
+    index = next((f for f in INDEX_FILES if f.casefold() == outcome.name.casefold()), None)
+    if own is None and index is None:
         return False
     with i18n.language(outcome.language):
-        outcome.diagnostics.append(rules.RESERVED_NAME.at(
-            display_path(outcome.folder / ASSESSMENT_FILE), 1, 1,
-            _("the assessment folder is named {name}: its {record} would be the {own} hta writes beside every "
-              "report.").format(name=outcome.name, record=f"{outcome.name}.json", own=own),
-            _("Rename the folder, for instance after the report's subject: hta keeps the names report and "
-              "failed for its own files.")))
+        if own is not None:
+            message = _("the assessment folder is named {name}: its {record} would be the {own} hta writes beside "
+                        "every report.").format(name=outcome.name, record=f"{outcome.name}.json", own=own)
+            hint = _("Rename the folder, for instance after the report's subject: hta keeps the names report and "
+                     "failed for its own files.")
+        else:
+            message = _("the assessment folder is named {name}: its report folder would stand where the library's "
+                        "index ({own}) is written.").format(name=outcome.name, own=index)
+            hint = _("Rename the folder, for instance after the report's subject: hta keeps the names index.html "
+                     "and index.qmd for the library's index.")
+        outcome.diagnostics.append(rules.RESERVED_NAME.at(display_path(outcome.folder / ASSESSMENT_FILE), 1, 1,
+                                                          message, hint))
     return True
 
 
@@ -261,7 +278,7 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
         if progress:
             progress(outcome)
 
-    recorded = [o for o in outcomes if not any(d.code == rules.SAME_OUTPUT_FOLDER.code for d in o.diagnostics)]
+    recorded = [o for o in outcomes if o.has_output_folder]
     with output_lock(out_root) if tasks or recorded else nullcontext():
         run(build_one, tasks, jobs, finished, WORKER_MODULES)
         record_failures(outcomes, out_root)
@@ -279,8 +296,8 @@ def record_failures(outcomes: list[Outcome], out_root: Path) -> None:
     from .library.index import clear_failure, entry_of, write_failure
 
     for outcome in outcomes:
-        if any(d.code == rules.SAME_OUTPUT_FOLDER.code for d in outcome.diagnostics):
-            continue  # it has no output folder of its own: nothing is written for it
+        if not outcome.has_output_folder:
+            continue  # nothing is written for it
         if outcome.built:
             clear_failure(out_root, outcome.name)
         else:

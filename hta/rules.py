@@ -516,10 +516,12 @@ SAME_OUTPUT_FOLDER = rule(
     "built, and nothing is written for them.",
     "hta build region-a/rapport region-b/rapport", "hta build region-a/rapport --out _build-a")
 RESERVED_NAME = rule(
-    "HTA952", "reserved-name", E, "An assessment folder is named `report` or `failed`, names hta keeps for its own files.",
+    "HTA952", "reserved-name", E, "An assessment folder is named `report`, `failed`, `index.html` or `index.qmd`, names hta keeps for its own files.",
     "Beside every report hta writes `report.json` (what the library's index lists) and, when a build fails, "
-    "`failed.json`; the report's data is `<name>.json`. An assessment named `report` would write its data over the "
-    "index's file. Compared without case, as Windows and macOS compare file names.",
+    "`failed.json`; the report's data is `<name>.json`; the library's index is `index.html` and `index.qmd` beside "
+    "the report folders. An assessment named `report` would write its data over the index's file, one named "
+    "`index.html` its report folder where the index is written. Compared without case, as Windows and macOS "
+    "compare file names.",
     "assessments/report/assessment.yaml", "assessments/ketamin-smarta/assessment.yaml")
 CONVERSION_FAILED = rule(
     "HTA960", "conversion-failed", E, "pandoc, Typst, Quarto or the Word post-processing failed on an assessment that passed `hta check`.",

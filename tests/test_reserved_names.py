@@ -48,3 +48,23 @@ def test_new_refuses_a_name_hta_keeps_for_its_own_files(tmp_path, monkeypatch, c
     assert not (tmp_path / "assessments" / "report").exists()
     assert '"report" is a name hta keeps for its own files (report.json and failed.json beside every report); ' \
            "nothing was written." in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["index.html", "Index.qmd"])
+def test_an_assessment_named_as_the_index_is_a_finding_and_the_index_is_still_written(name, tmp_path, monkeypatch,
+                                                                                       capsys):
+    from hta.build import build
+
+    shutil.copytree(MINIMAL, tmp_path / name)
+    status, out, err = run_check(tmp_path, monkeypatch, capsys, name)
+    assert (status, out.splitlines()) == (1, [
+        f"{name}/assessment.yaml:1:1: HTA952 error: the assessment folder is named {name}: its report folder would "
+        f"stand where the library's index ({name.lower()}) is written. Rename the folder, for instance after the "
+        "report's subject: hta keeps the names index.html and index.qmd for the library's index."])
+
+    shutil.copytree(MINIMAL, tmp_path / "fall")
+    named, other = build([tmp_path / name, tmp_path / "fall"], tmp_path / "out")
+    assert not named.built and other.built
+    index = tmp_path / "out" / "index.html"
+    assert index.is_file() and (tmp_path / "out" / "index.qmd").is_file()
+    assert "fall" in index.read_text(encoding="utf-8")

@@ -18,6 +18,7 @@ MANIFEST = "report.json"
 # It travels with the report folder (a shard's artifact) and goes when the report is next built (swap_in
 # replaces the folder) or found buildable again (clear_failure).
 FAILED = "failed.json"
+INDEX_FILES = ("index.html", "index.qmd")  # the library's index, beside the report folders
 STATE = ".hta"  # under the output folder, never published: the build's lock, log and temporary folders
 
 
@@ -112,8 +113,8 @@ def write_index(root: Path, language: str = "sv") -> list[Path]:
     labels = labels_for(language)
     listed = entries(root)
     env = environment()
-    html = _replace(root / "index.html", env.get_template("index.html.j2").render(entries=listed, labels=labels))
-    qmd = _replace(root / "index.qmd", env.get_template("index.qmd.j2").render(entries=listed, labels=labels))
+    html = _replace(root / INDEX_FILES[0], env.get_template("index.html.j2").render(entries=listed, labels=labels))
+    qmd = _replace(root / INDEX_FILES[1], env.get_template("index.qmd.j2").render(entries=listed, labels=labels))
     return [html, qmd]
 
 
