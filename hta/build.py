@@ -49,9 +49,9 @@ class Outcome:
     def has_output_folder(self) -> bool:
         """Whether anything may be written for it under its name: not when another assessment is built into
         the same folder, nor when the name is that of the library's index."""
-        from .library.index import INDEX_FILES
+        from .library.index import index_file_named
 
-        return (self.name.casefold() not in {f.casefold() for f in INDEX_FILES}
+        return (index_file_named(self.name) is None
                 and not any(d.code == rules.SAME_OUTPUT_FOLDER.code for d in self.diagnostics))
 
     @property
@@ -132,8 +132,7 @@ def check_all(folders: list[Path], out_root: Path = Path("_build"), reuse=None, 
     kept = {folder: reuse(folder) for folder in unique} if reuse else {}
     todo = [folder for folder in unique if kept.get(folder) is None]
     checked = dict(zip(todo, _read_and_check_many(todo, jobs, findings_only)))
-    outcomes = [kept.get(folder) or Outcome(folder, checked[folder][0], assessment=checked[folder][1],
-                                            language=checked[folder][2]) for folder in unique]
+    outcomes = [kept.get(folder) or checked[folder] for folder in unique]
     for outcome in outcomes:
         others = [o for o in outcomes if o.name == outcome.name]
         if len(others) > 1:
@@ -155,10 +154,10 @@ def reserved_name(outcome: Outcome) -> bool:
     to take another name: renaming hta's files would break every published
     library and CI artifact that has them, and the record keeps its name. Compared without case, as the file
     systems of Windows and macOS shares compare names."""
-    from .library.index import FAILED, INDEX_FILES, MANIFEST
+    from .library.index import FAILED, MANIFEST, index_file_named
 
     own = next((f for f in (MANIFEST, FAILED) if f.casefold() == f"{outcome.name}.json".casefold()), None)
-    index = next((f for f in INDEX_FILES if f.casefold() == outcome.name.casefold()), None)
+    index = index_file_named(outcome.name)
     if own is None and index is None:
         return False
     with i18n.language(outcome.language):
@@ -188,7 +187,7 @@ WORKER_MODULES = (*CHECK_MODULES, "hta.render.qmd", "hta.convert.convert", "hta.
 PARALLEL_CHECK_FROM = 40
 
 
-def _read_and_check_many(folders: list[Path], jobs: int, findings_only: bool) -> list[tuple[list[Diagnostic], Assessment | None, str | None]]:
+def _read_and_check_many(folders: list[Path], jobs: int, findings_only: bool) -> list[Outcome]:
     """`read_and_check` of each folder, in order; in worker processes for a large library, each given a run
     of folders at a time, so what a worker sets up once (imports, the CSL style) serves many."""
     if jobs <= 1 or len(folders) < PARALLEL_CHECK_FROM:
@@ -204,13 +203,14 @@ def _read_and_check_many(folders: list[Path], jobs: int, findings_only: bool) ->
     return [result for d in done for result in d.result]
 
 
-def _read_and_check_run(folders: list[Path], findings_only: bool) -> list[tuple[list[Diagnostic], Assessment | None, str | None]]:
-    """Each folder's findings, what could be read of it (None with `findings_only`) and its language."""
+def _read_and_check_run(folders: list[Path], findings_only: bool) -> list[Outcome]:
+    """Each folder's outcome: its findings, its language, and what could be read of it (none with
+    `findings_only`)."""
     checked = []
     for folder in folders:
         assessment, findings = read_and_check(folder)
-        language = assessment.meta.language if assessment else None
-        checked.append((findings, None if findings_only else assessment, language))
+        checked.append(Outcome(folder, findings, assessment=None if findings_only else assessment,
+                               language=assessment.meta.language if assessment else None))
     return checked
 
 
@@ -240,10 +240,11 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
         digest = cache.assessment_digest(files[folder], record.language, _csl(folder, record.csl), environment)
         if not _current(out_root, folder.name, digest):
             return None
-        return Outcome(folder, record.diagnostics, expected_outputs(out_root, folder.name), reused=True)
+        return Outcome(folder, record.diagnostics, expected_outputs(out_root, folder.name), language=record.language,
+                       reused=True)
 
     outcomes = check_all(folders, out_root, unchanged, jobs)
-    tasks, waiting = [], []
+    waiting, digests = [], []  # what is converted, and the digest of its inputs
     for outcome in outcomes:
         if not outcome.buildable:
             continue  # nothing is written for it, its findings neither: they are said again next time
@@ -254,12 +255,13 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
         if not force and _current(out_root, outcome.name, digest):
             outcome.outputs, outcome.reused = expected_outputs(out_root, outcome.name), True
             continue
-        tasks.append([outcome.assessment, out_root, engine, digest, outcome.diagnostics])
         waiting.append(outcome)
+        digests.append(digest)
     # cores more than assessments to convert (one alone, most often): each converts with its converters side
     # by side; else each worker converts one thing at a time, and the workers fill the cores
-    for task in tasks:
-        task.append(len(tasks) < jobs)
+    side_by_side = len(waiting) < jobs
+    tasks = [(o.assessment, out_root, engine, digest, o.diagnostics, side_by_side)
+             for o, digest in zip(waiting, digests)]
     # everything is read and checked before anything is written; progress comes in the library's order for
     # those that need no converting, and as each finishes for the others
     if progress:
@@ -572,7 +574,12 @@ def convert_qmd(job, assessment: Assessment, engine: str, meanwhile=None, side_b
             read = pool.submit(reading.ast)
             body = pool.submit(lambda: convert.to_html_body(job, read.result()))
             printed = pool.submit(lambda: write_pdf(read.result(), worker))
-            word = pool.submit(lambda: (resources.result(), write_docx(read.result())))
+
+            def word_when_ready() -> None:  # the Word writer needs the resources and the AST
+                resources.result()
+                write_docx(read.result())
+
+            word = pool.submit(word_when_ready)
             with making(N_("the report (.qmd)")):
                 read.result()
             with making(HTML):
@@ -582,9 +589,7 @@ def convert_qmd(job, assessment: Assessment, engine: str, meanwhile=None, side_b
             with making(PDF):
                 printed.result()
     finally:
-        if worker.returncode is None:  # never given its task: something before it failed
-            worker.kill()
-            worker.communicate()
+        convert.stop(worker)  # never given its task when something before it failed
     return [job.qmd] + [job.output(ext) for ext in FORMATS]
 
 

@@ -80,6 +80,11 @@ def code_files() -> list[Path]:
     return sorted(CODE.rglob("*.py")) + sorted(CODE.glob("locale/*/LC_MESSAGES/*.mo"))
 
 
+def _add_code(d: _Digest) -> None:
+    for path in code_files():
+        d.add_file(f"code/{path.relative_to(CODE).as_posix()}", path)
+
+
 class _Digest:
     """sha256 over named parts, each framed by its length so no two different inputs hash alike."""
 
@@ -114,8 +119,7 @@ class Environment:
         d.add("typst", typst_version().encode())
         for name, version in library_versions().items():
             d.add(name, version.encode())
-        for path in code_files():
-            d.add_file(f"code/{path.relative_to(CODE).as_posix()}", path)
+        _add_code(d)
         for path in report_templates():
             d.add_file(f"templates/{path.relative_to(TEMPLATES).as_posix()}", path)
         from .model.styles import style_files  # house styles (issue 11): a changed style.yaml rebuilds its reports
@@ -248,8 +252,7 @@ def _tools_digest() -> str:
     d.add("typst", typst_version().encode())
     for name, version in library_versions().items():
         d.add(name, version.encode())
-    for path in code_files():
-        d.add_file(f"code/{path.relative_to(CODE).as_posix()}", path)
+    _add_code(d)
     for path in font_files():
         d.add_file(path.name, path)
     return d.hexdigest()

@@ -48,7 +48,7 @@ def mark_out_of_date(outcome, out: Path) -> None:
         return
     text = page.read_text(encoding="utf-8")
     if f'id="{OUT_OF_DATE}"' not in text:
-        with i18n.language(outcome.assessment.meta.language if outcome.assessment else None):
+        with i18n.language(outcome.language):
             notice = _("Out of date: this page is the last good build. The latest edit has errors that keep the "
                        "report from being rebuilt; hta check lists them.")
         banner = f'<div id="{OUT_OF_DATE}" class="hta-banner" role="alert">{html.escape(notice)}</div>'

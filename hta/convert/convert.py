@@ -162,8 +162,7 @@ class Reading:
             try:
                 returncode = self._process.wait(timeout=PANDOC_SECONDS)
             except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+                stop(self._process)
                 raise _pandoc_too_slow(self.command) from None
             _check_pandoc(self.command, returncode, self._errors.read_text(encoding="utf-8", errors="replace"))
             return make_inert(json.loads(self._ast.read_text(encoding="utf-8")))
@@ -344,6 +343,13 @@ def imports_package(typst_source: str) -> bool:
     return bool(_PACKAGE.search(_RAW.sub("", typst_source.replace("\\`", ""))))
 
 
+def stop(process: subprocess.Popen) -> None:
+    """End a converter process that has not been waited for, and reap it."""
+    if process.returncode is None:
+        process.kill()  # a process that has ended meanwhile is only reaped
+        process.communicate()
+
+
 def start_typst() -> subprocess.Popen:
     """A Typst worker process, started before its source is written: it loads Typst meanwhile."""
     return subprocess.Popen([sys.executable, "-c", _TYPST_WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -356,16 +362,14 @@ def typst_to_pdf(source: Path, pdf: Path, timestamp: int | None = None, worker: 
     naming a package is refused before Typst could go to the network for it."""
     if imports_package(source.read_text(encoding="utf-8")):
         if worker:
-            worker.kill()
-            worker.communicate()
+            stop(worker)
         raise ConversionError(_("typst refused {name}: it imports a package, and the build uses none").format(name=source.name))
     worker = worker or start_typst()
     task = json.dumps([str(source), str(pdf), timestamp, TYPST_MEMORY])
     try:
         stderr = worker.communicate(task, timeout=TYPST_SECONDS)[1]
     except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.communicate()
+        stop(worker)
         raise LimitExceeded(_("Typst took longer than {TYPST_SECONDS} s").format(TYPST_SECONDS=TYPST_SECONDS), worker.args) from None
     if worker.returncode != 0:
         # past RLIMIT_AS, Rust aborts ("memory allocation of … failed") and Python raises MemoryError

@@ -19,6 +19,12 @@ MANIFEST = "report.json"
 # replaces the folder) or found buildable again (clear_failure).
 FAILED = "failed.json"
 INDEX_FILES = ("index.html", "index.qmd")  # the library's index, beside the report folders
+
+
+def index_file_named(name: str) -> str | None:
+    """The index file a folder of this name would stand in place of, compared without case (as Windows and
+    macOS compare names), or None."""
+    return next((f for f in INDEX_FILES if f.casefold() == name.casefold()), None)
 STATE = ".hta"  # under the output folder, never published: the build's lock, log and temporary folders
 
 
