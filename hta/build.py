@@ -218,15 +218,30 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
           force: bool = False, index: bool = True) -> list[Outcome]:
     """Read and check all assessments, then write the reports of those without errors, each as a whole:
     only those whose inputs changed since their last build (all with `force`), `jobs` at a time."""
-    from . import cache
     from .convert import convert
-    from .library.index import write_index
-    from .parallel import run
 
     if out_root.exists() and not out_root.is_dir():
         raise HtaError(_("--out {out_root} is a file, not a folder; name a folder (it is created when missing).").format(out_root=display_path(out_root)))
     if engine == "quarto" and convert.quarto_path() is None:
         raise HtaError(_("--engine quarto needs Quarto, and `quarto` is not on PATH; install it from https://quarto.org, or leave out --engine."))
+    convert.ask_pandoc_version()  # answered while the rest is imported
+    from . import cache
+
+    if jobs > 1:
+        cache.start_reference_doc(out_root)
+    try:
+        return _build(folders, out_root, engine, progress, jobs, force, index)
+    finally:
+        cache.wait_for_reference_doc(out_root)
+
+
+def _build(folders: list[Path], out_root: Path, engine: str, progress, jobs: int, force: bool,
+           index: bool) -> list[Outcome]:
+    from . import cache
+    from .convert import convert
+    from .library.index import write_index
+    from .parallel import run
+
     environment = cache.Environment.current(convert.choose_engine(engine))
     files: dict[Path, str] = {}  # each folder's files as they were before it was read (cache.folder_digest)
 

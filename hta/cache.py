@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
+import sys
 import tempfile
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -281,9 +283,39 @@ def flow_png(svg: str, out_root: Path) -> bytes:
     return cached_file(out_root / CACHE / "png", svg, ".png", lambda: flow.flow_png(svg))
 
 
+#: The process making the Word reference document of a first build into each output root's cache.
+_MAKING: dict[Path, subprocess.Popen] = {}
+
+
+def start_reference_doc(out_root: Path) -> None:
+    """On a first build into `out_root` (no cache yet), the Word reference document is made in a process of
+    its own while this one reads and checks: it is the same for every assessment, and the Word file of the
+    first cannot be written before it is there. Its file in the cache is all this process takes from it."""
+    if (out_root / CACHE).exists():
+        return
+    _MAKING[out_root] = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from pathlib import Path; from hta.cache import _reference_doc; "
+                               "_reference_doc(Path(sys.argv[1]))", str(out_root)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_for_reference_doc(out_root: Path) -> None:
+    """The process `start_reference_doc` started has ended. Whatever became of it, `_reference_doc` finds
+    the document in the cache or makes it."""
+    making = _MAKING.pop(out_root, None)
+    if making is not None:
+        try:
+            making.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            making.kill()
+            making.wait()
+
+
 @cache
 def _reference_doc(out_root: Path) -> bytes:
     from .word import docx
+
+    wait_for_reference_doc(out_root)
 
     def make() -> bytes:
         with tempfile.TemporaryDirectory() as tmp:

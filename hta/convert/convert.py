@@ -7,10 +7,12 @@ import importlib.util
 import json
 import os
 import re
+import select
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -62,9 +64,21 @@ def pandoc_path() -> str:
 
 
 @cache
+def ask_pandoc_version() -> subprocess.Popen:
+    """`pandoc --version` started, to be read by `pandoc_version`: a build asks first thing, and pandoc
+    answers while the build's code is imported."""
+    return subprocess.Popen([pandoc_path(), "--version"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+@cache
 def pandoc_version() -> str:
     """The version pandoc says it is ("3.9"), for the build digest."""
-    said = subprocess.run([pandoc_path(), "--version"], capture_output=True, text=True, check=True).stdout
+    process = ask_pandoc_version()
+    said, stderr = process.communicate(timeout=PANDOC_SECONDS)
+    if process.returncode != 0:
+        raise ConversionError(_("pandoc failed (exit status {returncode})").format(returncode=process.returncode),
+                              process.args, stderr)
     return said.split("\n", 1)[0].split()[-1]
 
 
@@ -128,7 +142,7 @@ class Job:
         return ["--citeproc", f"--bibliography={self.bibliography}", f"--csl={self.csl}"]
 
 
-def read_ast(job: Job) -> dict:
+def read_ast(job: Job) -> Ast:
     """The .qmd parsed once into pandoc's JSON AST, citations resolved and made inert (see `inert`): each
     output format is written from it, so no writer sees author text as code, the bibliography included."""
     return Reading(job).ast()
@@ -155,17 +169,17 @@ class Reading:
             self._process = subprocess.Popen(self.command, cwd=job.folder, stdin=subprocess.DEVNULL,
                                              stdout=subprocess.DEVNULL, stderr=errors, env=_pandoc_env(job.epoch))
 
-    def ast(self) -> dict:
+    def ast(self) -> Ast:
         from .inert import make_inert
 
         try:
             try:
-                returncode = self._process.wait(timeout=PANDOC_SECONDS)
+                returncode = wait(self._process, PANDOC_SECONDS)
             except subprocess.TimeoutExpired:
                 stop(self._process)
                 raise _pandoc_too_slow(self.command) from None
             _check_pandoc(self.command, returncode, self._errors.read_text(encoding="utf-8", errors="replace"))
-            return make_inert(json.loads(self._ast.read_text(encoding="utf-8")))
+            return Ast(make_inert(json.loads(self._ast.read_text(encoding="utf-8"))))
         finally:
             for path in self._files:
                 path.unlink(missing_ok=True)
@@ -186,34 +200,80 @@ def split_front_matter(qmd: str) -> tuple[str, str]:
     return qmd[4:end + 1], qmd[end + 5:]
 
 
-def with_images(ast: dict, resolve, job: Job, drop_banner: bool = False) -> str:
-    """The AST with each image target rewritten by `resolve(target) -> str`, our figures described in
-    words for screen readers, and the banner div dropped for formats whose template prints it itself.
-    An image that is neither generated nor one of the author's pictures becomes its alt text: nothing
-    outside the build is ever read."""
+class Ast:
+    """The inert AST of the .qmd, and where the nodes stand that each writer is given otherwise: the images,
+    the banner, the tables. Found in one walk; each writer's JSON is the tree with those nodes swapped in for
+    the moment it is written, not a copy of the whole tree per writer (a report's tree has tens of thousands
+    of nodes). The writers run in threads: one is written at a time."""
 
-    def walk(node):
+    def __init__(self, tree: dict) -> None:
+        self.tree = tree
+        # each node with its content as read, which a writer's stand-ins are made from while another is written
+        self.images: list[tuple[dict, list]] = []
+        self.tables: list[tuple[dict, list, bool]] = []  # and whether the table stands in the PICO div
+        self.banners: list[list] = []  # the lists that hold a banner div
+        self._lock = threading.Lock()
+        self._find(tree, pico=False)
+
+    def _find(self, node, pico: bool) -> None:
         if isinstance(node, list):
-            return [walk(x) for x in node if not (drop_banner and _is_banner(x))]
-        if isinstance(node, dict):
-            if node.get("t") == "Image":
-                attr, alt, (target, title) = node["c"]
-                if target in job.figures:
-                    alt = [{"t": "Str", "c": job.figures[target].description}]
-                elif target not in job.images:
-                    return {"t": "Span", "c": [["", [], []], walk(alt)]}
-                return {"t": "Image", "c": [attr, walk(alt), [resolve(target), title]]}
-            return {k: walk(v) for k, v in node.items()}
-        return node
+            if any(_is_banner(x) for x in node):
+                self.banners.append(node)
+            for x in node:
+                self._find(x, pico)
+        elif isinstance(node, dict):
+            kind = node.get("t")
+            if kind == "Image":
+                self.images.append((node, node["c"]))
+            elif kind == "Table":
+                self.tables.append((node, node["c"], pico))
+            elif kind == "Div" and "pico" in node["c"][0][1]:
+                pico = True
+            for value in node.values():  # "c" of a node; "meta" and "blocks" of the document
+                self._find(value, pico)
 
-    return json.dumps(walk(ast), ensure_ascii=False)
+    def written(self, nodes: list[tuple[dict, dict]], drop_banner: bool = False) -> str:
+        """The tree as JSON, each (node, stand-in) of `nodes` written as its stand-in, and the banner left out
+        with `drop_banner`."""
+        with self._lock:
+            kept = [(node, dict(node)) for node, _ in nodes]
+            lists = [(parent, list(parent)) for parent in self.banners] if drop_banner else []
+            try:
+                for node, stand_in in nodes:
+                    node.clear()
+                    node.update(stand_in)
+                for parent, _ in lists:
+                    parent[:] = [x for x in parent if not _is_banner(x)]
+                return json.dumps(self.tree, ensure_ascii=False)
+            finally:
+                for node, was in reversed(kept):
+                    node.clear()
+                    node.update(was)
+                for parent, was in lists:
+                    parent[:] = was
+
+
+def with_images(ast: Ast, resolve, job: Job) -> list[tuple[dict, dict]]:
+    """Each image's stand-in: its target rewritten by `resolve(target) -> str`, our figures described in
+    words for screen readers. An image that is neither generated nor one of the author's pictures becomes its
+    alt text: nothing outside the build is ever read."""
+    changes = []
+    for node, (attr, alt, (target, title)) in ast.images:
+        if target in job.figures:
+            changes.append((node, {"t": "Image", "c": [attr, [{"t": "Str", "c": job.figures[target].description}],
+                                                       [resolve(target), title]]}))
+        elif target in job.images:
+            changes.append((node, {"t": "Image", "c": [attr, alt, [resolve(target), title]]}))
+        else:
+            changes.append((node, {"t": "Span", "c": [["", [], []], alt]}))
+    return changes
 
 
 def _is_banner(node) -> bool:
     return isinstance(node, dict) and node.get("t") == "Div" and "hta-banner" in node["c"][0][1]
 
 
-def to_docx(job: Job, ast: dict, reference_doc: Path) -> Path:
+def to_docx(job: Job, ast: Ast, reference_doc: Path) -> Path:
     # Word gets the PNG rendering inline: pandoc would need rsvg-convert to embed an SVG.
     def resolve(target: str) -> str:
         if target in job.figures:
@@ -222,52 +282,45 @@ def to_docx(job: Job, ast: dict, reference_doc: Path) -> Path:
 
     out = job.output("docx")
     run_pandoc(["--from=json", "--to=docx", f"--reference-doc={reference_doc}",
-                f"--output={out.name}"], job.folder, with_images(ast, resolve, job), job.epoch)
+                f"--output={out.name}"], job.folder, ast.written(with_images(ast, resolve, job)), job.epoch)
     return out
 
 
-def to_html_body(job: Job, ast: dict) -> str:
+def to_html_body(job: Job, ast: Ast) -> str:
     """The report body as an HTML fragment; the page around it comes from templates/report.html.j2."""
     return run_pandoc(["--from=json", "--to=html5", "--section-divs"], job.folder,
-                      with_images(ast, job.svg_target, job))
+                      ast.written(with_images(ast, job.svg_target, job)))
 
 
-def to_typst(job: Job, ast: dict, template: Path) -> Path:
+def to_typst(job: Job, ast: Ast, template: Path) -> Path:
     out = job.output("typ")
     # citations are already text (read_ast ran citeproc): no #cite() that would need a Typst bibliography
-    source = for_typst(with_images(ast, job.svg_target, job, drop_banner=True))
+    source = ast.written(for_typst(ast, job), drop_banner=True)
     run_pandoc(["--from=json", "--to=typst-citations", "--standalone", f"--template={template}",
                 f"--output={out.name}"], job.folder, source)
     return out
 
 
-def for_typst(ast_json: str) -> str:
-    """The AST as the Typst template needs it. Each image becomes Typst code that carries its alt text:
+def for_typst(ast: Ast, job: Job) -> list[tuple[dict, dict]]:
+    """The stand-ins the Typst template needs. Each image becomes Typst code that carries its alt text:
     pandoc 3.9's Typst writer drops it, and an accessible PDF (PDF/UA-1) needs it; an image with no alt
     text is decoration (a PDF artifact). Table columns lose the widths the Markdown's dashes gave them,
     and each table names how the template shades it."""
-
-    def walk(node, pico: bool = False):
-        if isinstance(node, list):
-            return [walk(x, pico) for x in node]
-        if isinstance(node, dict):
-            if node.get("t") == "Image":
-                attr, alt, (target, _title) = node["c"]
-                return {"t": "RawInline", "c": ["typst", _typst_image(target, _plain(alt), dict(attr[2]))]}
-            if node.get("t") == "Div" and "pico" in node["c"][0][1]:
-                pico = True
-            if node.get("t") == "Table":
-                # every column `auto`: the template sizes the columns to their content; the header row is
-                # shaded, and in the PICO table (in a div .pico) also the first column, which labels the rows
-                (name, classes, attributes), caption, colspecs, head, *rest = node["c"]
-                colspecs = [[alignment, {"t": "ColWidthDefault"}] for alignment, _width in colspecs]
-                fill = "hta-label-fill" if pico else "hta-header-fill"  # functions in report.typst
-                attr = [name, classes, [*attributes, ["typst:fill", fill]]]
-                node = {"t": "Table", "c": [attr, caption, colspecs, head, *rest]}
-            return {k: walk(v, pico) for k, v in node.items()}
-        return node
-
-    return json.dumps(walk(json.loads(ast_json)), ensure_ascii=False)
+    changes = []
+    for node, stand_in in with_images(ast, job.svg_target, job):
+        if stand_in["t"] == "Image":
+            attr, alt, (target, _title) = stand_in["c"]
+            stand_in = {"t": "RawInline", "c": ["typst", _typst_image(target, _plain(alt), dict(attr[2]))]}
+        changes.append((node, stand_in))
+    for node, content, pico in ast.tables:
+        # every column `auto`: the template sizes the columns to their content; the header row is shaded,
+        # and in the PICO table (in a div .pico) also the first column, which labels the rows
+        (name, classes, attributes), caption, colspecs, head, *rest = content
+        colspecs = [[alignment, {"t": "ColWidthDefault"}] for alignment, _width in colspecs]
+        fill = "hta-label-fill" if pico else "hta-header-fill"  # functions in report.typst
+        attr = [name, classes, [*attributes, ["typst:fill", fill]]]
+        changes.append((node, {"t": "Table", "c": [attr, caption, colspecs, head, *rest]}))
+    return changes
 
 
 def _typst_image(target: str, alt: str, attributes: dict[str, str]) -> str:
@@ -341,6 +394,21 @@ _RAW = re.compile(r"(`+)[\s\S]*?\1")
 
 def imports_package(typst_source: str) -> bool:
     return bool(_PACKAGE.search(_RAW.sub("", typst_source.replace("\\`", ""))))
+
+
+def wait(process: subprocess.Popen, timeout: float) -> int:
+    """`process.wait(timeout)` told the moment the process ends: Popen's own wait with a timeout polls,
+    sleeping up to 50 ms between looks, and the next converter would start that much later."""
+    try:
+        ended = os.pidfd_open(process.pid)
+    except (AttributeError, OSError):  # not Linux, or the process is already reaped
+        return process.wait(timeout=timeout)
+    try:
+        if not select.select([ended], [], [], timeout)[0]:
+            raise subprocess.TimeoutExpired(process.args, timeout)
+    finally:
+        os.close(ended)
+    return process.wait()
 
 
 def stop(process: subprocess.Popen) -> None:

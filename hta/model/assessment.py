@@ -35,9 +35,11 @@ PlausibleDate = Annotated[dt.date, AfterValidator(_plausible)]
 
 
 class Strict(BaseModel):
-    """Unknown keys are errors: a misspelt key must not silently drop content from a report."""
+    """Unknown keys are errors: a misspelt key must not silently drop content from a report. Fields are
+    described with Field(description=…), not strings under them: pydantic's use_attribute_docstrings reads
+    the source of every model, a tenth of a second of every command."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class Status(str, Enum):
