@@ -232,7 +232,7 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
     try:
         return _build(folders, out_root, engine, progress, jobs, force, index)
     finally:
-        cache.wait_for_reference_doc(out_root)
+        cache.wait_for_makers()
 
 
 def _build(folders: list[Path], out_root: Path, engine: str, progress, jobs: int, force: bool,
@@ -372,7 +372,7 @@ def write_report(assessment: Assessment, out_root: Path, engine: str, digest: st
     target = out_root / assessment.name
     staging = staging_folder(out_root, assessment.name)
     try:
-        job = write_qmd(assessment, staging, out_root)
+        job = write_qmd(assessment, staging, out_root, draw_apart=side_by_side)
         outputs = convert_qmd(job, assessment, engine, lambda: write_word_resources(job, out_root), side_by_side)
         write_manifest(assessment, staging, findings)
         write_record(assessment, staging)  # <name>.json: the report as data (hta/library/record.py)
@@ -442,9 +442,10 @@ def _texts(assessment: Assessment) -> list[Path]:
     return [p for p in files if p.is_file()] or [assessment.folder / ASSESSMENT_FILE]
 
 
-def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None):
+def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None, draw_apart: bool = False):
     """The .qmd and everything it names (figures, bibliography, style, templates) under `out`; what does not
-    depend on the assessment alone (flow PNGs, the Word reference document) comes from `out_root`'s cache."""
+    depend on the assessment alone (flow PNGs, the Word reference document) comes from `out_root`'s cache.
+    With `draw_apart` (cores to spare), the flow PNGs the cache lacks are drawn meanwhile by another process."""
     from . import cache
     from .convert import convert
     from .render.flow import diagram, diagram_svg
@@ -466,6 +467,8 @@ def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None):
         stem = f"{RESOURCES}/flow-{search.id}"
         figures[search.id] = Figure(stem, svg, b"", laid_out.description)  # its PNG: write_word_resources
         (out / f"{stem}.svg").write_text(svg, encoding="utf-8")
+    if draw_apart and out_root is not None:
+        cache.draw_flow_pngs_apart([f.svg for f in figures.values()], out_root)
 
     from .render.appraisal_figures import write_figures  # the appraisal figures, per tool rated per domain
     appraisal = write_figures(assessment, out, lambda svg: cache.flow_png(svg, out_root or out.parent))

@@ -22,7 +22,7 @@ from typing import Callable
 
 from . import i18n
 from .diagnostics import Diagnostic, Severity
-from .paths import LABELS, TEMPLATES
+from .paths import LABELS, TEMPLATES, write_whole
 
 INPUTS = ".inputs"  # the digest file inside each report folder
 CACHE = ".hta/cache"  # under the output root, beside the lock and log (library.STATE): PNGs, the Word reference document and check findings, by content
@@ -165,7 +165,7 @@ def is_current(out: Path, outputs: list[Path], digest: str) -> bool:
 
 def remember(out: Path, digest: str) -> None:
     """After every other file of the report: it is complete and made from `digest`."""
-    _write_atomically(out / INPUTS, (digest + "\n").encode("ascii"))
+    write_whole(out / INPUTS, (digest + "\n").encode("ascii"))
 
 
 # --- the library index, written again only when what it lists or how it is drawn changed ---------------
@@ -199,7 +199,7 @@ def index_is_current(out_root: Path, digest: str) -> bool:
 def remember_index(out_root: Path, digest: str) -> None:
     from .library.index import STATE
 
-    _write_atomically(out_root / STATE / INDEX_INPUTS, (digest + "\n").encode("ascii"))
+    write_whole(out_root / STATE / INDEX_INPUTS, (digest + "\n").encode("ascii"))
 
 
 # --- what checking found, kept so an unchanged assessment is not read again ---------------------------
@@ -241,7 +241,7 @@ class CheckRecord:
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {"language": self.language, "csl": self.csl,
                 "diagnostics": [asdict(d) | {"severity": d.severity.value} for d in self.diagnostics]}
-        _write_atomically(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        write_whole(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
 # --- content-addressed files shared by all assessments of a build -----------------------------------
@@ -264,23 +264,54 @@ def cached_file(folder: Path, key: str, suffix: str, make: Callable[[], bytes]) 
     """The bytes `make()` returns for `key`, made once and kept in `folder` under the hash of the key.
     Several worker processes may make the same one at once: each writes its own temporary file and
     renames it into place, so a reader never sees half a file."""
-    d = _Digest()
-    d.add("tools", _tools_digest().encode())
-    d.add("key", key.encode())
-    path = folder / f"{d.hexdigest()}{suffix}"
+    path = _cached_path(folder, key, suffix)
+    _wait_for(_DRAWING.pop(path, None))
     if path.is_file():
         return path.read_bytes()
     content = make()
     folder.mkdir(parents=True, exist_ok=True)
-    _write_atomically(path, content)
+    write_whole(path, content)
     return content
+
+
+def _cached_path(folder: Path, key: str, suffix: str) -> Path:
+    d = _Digest()
+    d.add("tools", _tools_digest().encode())
+    d.add("key", key.encode())
+    return folder / f"{d.hexdigest()}{suffix}"
 
 
 def flow_png(svg: str, out_root: Path) -> bytes:
     """The Word PNG of a flow diagram, drawn once per distinct SVG and kept under `out_root/.hta/cache/png/`."""
-    from .render import flow
+    from .render.raster import flow_png as draw
 
-    return cached_file(out_root / CACHE / "png", svg, ".png", lambda: flow.flow_png(svg))
+    return cached_file(out_root / CACHE / "png", svg, ".png", lambda: draw(svg))
+
+
+#: The PNGs of the cache being drawn in a process of their own, and that process.
+_DRAWING: dict[Path, subprocess.Popen] = {}
+
+
+def draw_flow_pngs_apart(svgs: list[str], out_root: Path) -> None:
+    """Start drawing the PNGs of these diagrams that the cache lacks, in a process of their own: they are
+    drawn while this process writes the .qmd and pandoc reads it, and `flow_png` waits for them."""
+    from .render.raster import draw_apart
+
+    missing = {path: svg for svg in svgs if not (path := _cached_path(out_root / CACHE / "png", svg, ".png")).is_file()}
+    if missing:
+        process = draw_apart([(svg, path) for path, svg in missing.items()])
+        _DRAWING.update(dict.fromkeys(missing, process))
+
+
+def _wait_for(process: subprocess.Popen | None) -> None:
+    """A process making files of the cache has ended; if it has not within a minute, it is stopped. What
+    it did not make, the caller makes."""
+    if process is not None:
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 #: The process making the Word reference document of a first build into each output root's cache.
@@ -299,23 +330,19 @@ def start_reference_doc(out_root: Path) -> None:
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def wait_for_reference_doc(out_root: Path) -> None:
-    """The process `start_reference_doc` started has ended. Whatever became of it, `_reference_doc` finds
-    the document in the cache or makes it."""
-    making = _MAKING.pop(out_root, None)
-    if making is not None:
-        try:
-            making.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            making.kill()
-            making.wait()
+def wait_for_makers() -> None:
+    """Every process making files of the cache has ended: none outlives the build that started it."""
+    for process in {*_MAKING.values(), *_DRAWING.values()}:
+        _wait_for(process)
+    _MAKING.clear()
+    _DRAWING.clear()
 
 
 @cache
 def _reference_doc(out_root: Path) -> bytes:
     from .word import docx
 
-    wait_for_reference_doc(out_root)
+    _wait_for(_MAKING.pop(out_root, None))  # what it made is found in the cache; else it is made here
 
     def make() -> bytes:
         with tempfile.TemporaryDirectory() as tmp:
@@ -330,14 +357,3 @@ def write_reference_doc(path: Path, out_root: Path) -> Path:
     """The Word reference document, made once per build (it is the same for every assessment)."""
     path.write_bytes(_reference_doc(out_root))
     return path
-
-
-def _write_atomically(path: Path, content: bytes) -> None:
-    # a name of this process's own, renamed into place: another process sees the old file or the new, whole
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(content)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

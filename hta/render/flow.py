@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
 from ..model.assessment import Search, slug
 from ..model.labels import TEMPLATES, Labels
+from .raster import flow_png  # noqa: F401 -- the diagrams' PNG for Word, drawn in raster.py
 
 FONT_SIZE = 13
 LINE = 18  # baseline to baseline
@@ -190,18 +191,3 @@ def _template() -> Template:
         keep_trailing_newline=True,
     )
     return env.get_template("flow.svg.j2")
-
-
-def flow_png(svg: str) -> bytes:
-    """An SVG (a flow diagram, or an author's picture) rasterised at twice its size on white, for Word.
-    resvg sees the project's family and nothing else, so the PNG is the same on a machine with many
-    fonts and on one with none; text asking for another family is set in ours, since resvg leaves out
-    text it has no font for."""
-    import resvg_py
-
-    from ..convert.fonts import FAMILY, font_files
-
-    return bytes(resvg_py.svg_to_bytes(svg_string=svg, background="white", zoom=2, skip_system_fonts=True,
-                                       font_files=[str(p) for p in font_files()], font_family=FAMILY,
-                                       sans_serif_family=FAMILY,
-                                       style_sheet=f"* {{ font-family: {FAMILY} !important }}"))
