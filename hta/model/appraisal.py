@@ -239,8 +239,9 @@ def appraisals(a: Assessment) -> list[ToolAppraisals]:
     tool_of: dict[str, Tool] = {}
     for row in a.evidence:
         cells = domain_cells(row)
-        tool = tool_named(row.appraisal_tool)
-        if not cells or tool is None:
+        # the tools are read only for a table that rates domains (a tenth of a second, once per process)
+        tool = tool_named(row.appraisal_tool) if cells else None
+        if tool is None:
             continue
         if any(tool.domain(d) is None for d in cells):
             continue
