@@ -516,12 +516,15 @@ def picture_as_checked(assessment: Assessment, path: Path) -> bytes:
 
 def write_word_resources(job, out_root: Path) -> None:
     """What only the Word file needs, from `out_root`'s cache: the flow diagrams as PNG and the reference
-    document. Made while pandoc reads the .qmd, which names them but does not open them."""
+    document; and finishing it, its set-up. Made while pandoc reads the .qmd, which names them but does not
+    open them."""
     from dataclasses import replace
 
     from . import cache
     from .render.qmd import RESOURCES
+    from .word import docx
 
+    docx.get_ready()  # first: while the PNGs may still be drawn in a process of their own
     for stem, figure in job.figures.items():
         if figure.png:
             continue  # made with the .qmd (the appraisal figures)

@@ -142,6 +142,17 @@ def _table_borders(style) -> None:
         borders.append(element)
 
 
+def get_ready() -> None:
+    """What finishing a Word file needs before its first file: python-docx imported (a tenth of a second) and
+    the family's widths read. Done while pandoc reads the .qmd, not after it has written the Word file."""
+    import docx  # noqa: F401
+
+    from . import page, tables  # noqa: F401
+    from .metrics import advances
+
+    advances(), advances(bold=True)
+
+
 def finish_docx(path: Path, assessment: Assessment, labels: Labels) -> None:
     """Turn pandoc's Word file into the statement: page, title block, tables, captions, running matter,
     pictures and properties."""
