@@ -255,6 +255,25 @@ def test_one_assessment_with_cores_to_spare_converts_side_by_side_into_the_same_
     assert ways == [True, False]
 
 
+def test_a_first_build_with_cores_to_spare_makes_the_word_resources_in_processes_of_their_own(built_library,
+                                                                                            tmp_path, monkeypatch):
+    """The flow PNGs and the Word reference document of a first build are made by processes that run while
+    this one reads, checks and waits for pandoc: drawing them here fails, and the files are the same bytes as
+    a serial build's. No such process is left when the build returns."""
+    from hta.render import raster
+    from hta.word import docx
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("made in the build's own process")
+
+    monkeypatch.setattr(raster, "flow_png", not_here)
+    monkeypatch.setattr(docx, "make_reference_doc", not_here)
+    [outcome] = build([built_library / "src" / "alfa"], tmp_path / "out", jobs=2)
+    assert outcome.built, outcome.diagnostics
+    assert files(tmp_path / "out" / "alfa") == files(built_library / "out" / "alfa")  # built with jobs=1
+    assert not cache._MAKING and not cache._DRAWING
+
+
 def test_a_failing_assessment_leaves_the_others_built(built_library, tmp_path, monkeypatch):
     real = build_module.write_report
 
