@@ -10,7 +10,7 @@ from ..diagnostics import Diagnostic, display_path
 from ..i18n import _
 from ..model.assessment import Assessment
 from .prose import read_all_prose
-from .readable import CONTROL, RAW_CODE, csl_problem, picture_problem, strings, text_positions
+from .readable import CONTROL, RAW_CODE, confined_style, csl_problem, picture_problem, strings, text_positions
 from .references import reference_at
 from .run import check, source_of
 
@@ -42,8 +42,8 @@ def prose_as_read(a: Assessment) -> Iterator[Diagnostic]:
 def citation_style(a: Assessment) -> Iterator[Diagnostic]:
     if not a.was_read("assessment.yaml", "csl") or not a.meta.csl:
         return
-    style = (a.folder / a.meta.csl).resolve()
-    if a.folder.resolve() not in style.parents or not style.is_file():
+    style = confined_style(a.folder, a.meta.csl)
+    if style is None:
         return  # HTA001, in `metadata`
     problem = csl_problem(style)
     if problem:

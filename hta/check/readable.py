@@ -9,11 +9,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from ..i18n import _
+
+if TYPE_CHECKING:
+    from ..convert.convert import Pandoc
 
 # C0 controls but tab, line feed and carriage return, and the two non-characters XML refuses.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -109,22 +112,57 @@ def csl_problem(path: Path) -> Problem | None:
 
     content = path.read_bytes()
     digest = hashlib.sha256(content).digest()
-    if digest in _GOOD_STYLES:
-        return None
-    problem = _csl_problem(path, content)
+    trial = _TRIALS.pop(digest, None)
+    try:
+        if digest in _GOOD_STYLES:
+            return None
+        problem = _csl_problem(path, content, trial)
+    finally:
+        if trial is not None:
+            trial.stop()  # ended by now, unless the style failed before pandoc was asked
     if problem is None:
         _GOOD_STYLES.add(digest)
     return problem
 
 
 _GOOD_STYLES: set[bytes] = set()  # the SHA-256 of each style pandoc has formatted citations with
+_TRIALS: dict[bytes, Pandoc] = {}  # pandoc formatting with a style, by the style's SHA-256
 
 
-def _csl_problem(path: Path, content: bytes) -> Problem | None:
+def start_csl_trial(folder: Path, csl: str) -> None:
+    """pandoc's trial of the style an assessment names, started as soon as assessment.yaml is read: it runs
+    while the rest of the assessment is read and checked, and `csl_problem` takes its answer. Only a file
+    inside the assessment folder is tried (the checks say what is wrong with any other)."""
+    import hashlib
+
+    from ..convert.convert import Pandoc
+
+    style = confined_style(folder, csl)
+    if style is None:
+        return
+    try:
+        digest = hashlib.sha256(style.read_bytes()).digest()
+    except OSError:
+        return
+    if digest not in _GOOD_STYLES and digest not in _TRIALS:
+        _TRIALS[digest] = Pandoc(_trial_arguments(style), style.parent, _TRIAL)
+
+
+def confined_style(folder: Path, csl: str) -> Path | None:
+    """The style file `csl` names, if it is a file inside the assessment folder."""
+    style = (folder / csl).resolve()
+    return style if folder.resolve() in style.parents and style.is_file() else None
+
+
+def _trial_arguments(style: Path) -> list[str]:
+    return ["--from=markdown", "--to=plain", "--citeproc", f"--csl={style.resolve()}"]
+
+
+def _csl_problem(path: Path, content: bytes, trial: Pandoc | None = None) -> Problem | None:
     import io
     import xml.etree.ElementTree as ET
 
-    from ..convert.convert import ConversionError, run_pandoc
+    from ..convert.convert import ConversionError, Pandoc
 
     try:
         root = ET.parse(io.BytesIO(content)).getroot()
@@ -137,7 +175,7 @@ def _csl_problem(path: Path, content: bytes) -> Problem | None:
     if root.find(f"{CSL_NS}citation/{CSL_NS}layout") is None:
         return Problem(_("the citation style has no <citation> layout: it is a dependent style, or incomplete."), 1, 1)
     try:
-        run_pandoc(["--from=markdown", "--to=plain", "--citeproc", f"--csl={path.resolve()}"], path.parent, _TRIAL)
+        (trial or Pandoc(_trial_arguments(path), path.parent, _TRIAL)).output()
     except ConversionError as exc:
         return Problem(_("pandoc cannot format citations with it: {first_line}.").format(first_line=_first_line(str(exc).split(chr(10), 1)[-1])), 1, 1)
     return None

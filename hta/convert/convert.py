@@ -86,14 +86,45 @@ def run_pandoc(args: list[str], cwd: Path, stdin: str | None = None, epoch: int 
     """Run pandoc in its sandbox: it reads only the files named here, never one an author's text names.
     SOURCE_DATE_EPOCH fixes the dates pandoc writes into a Word file. Bounded by PANDOC_SECONDS and
     PANDOC_MEMORY (pandoc's runtime stops with "Heap exhausted" past it)."""
-    command = _pandoc_command(args)
-    try:
-        result = subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, text=True, encoding="utf-8",
-                                env=_pandoc_env(epoch), timeout=PANDOC_SECONDS)
-    except subprocess.TimeoutExpired:  # subprocess.run has killed it
-        raise _pandoc_too_slow(command) from None
-    _check_pandoc(command, result.returncode, result.stderr)
-    return result.stdout
+    return Pandoc(args, cwd, stdin, epoch).output()
+
+
+class Pandoc:
+    """A run of pandoc as `run_pandoc` makes it, started now and answered when `output()` is asked: what
+    this process does meanwhile costs no time."""
+
+    SMALL = 4096  # bytes: an input this short is in the pipe before pandoc starts (it holds at least this much)
+
+    def __init__(self, args: list[str], cwd: Path, stdin: str | None = None, epoch: int = 0) -> None:
+        self.command = _pandoc_command(args)
+        data = (stdin or "").encode("utf-8")
+        self._stdin = None if len(data) <= self.SMALL else stdin
+        if self._stdin is None:
+            given, writer = os.pipe()
+            os.write(writer, data)
+            os.close(writer)
+        else:
+            given = subprocess.PIPE
+        try:
+            self._process = subprocess.Popen(self.command, cwd=cwd, stdin=given, stdout=subprocess.PIPE,
+                                             stderr=subprocess.PIPE, text=True, encoding="utf-8",
+                                             env=_pandoc_env(epoch))
+        finally:
+            if given != subprocess.PIPE:
+                os.close(given)
+
+    def output(self) -> str:
+        try:
+            stdout, stderr = self._process.communicate(self._stdin, timeout=PANDOC_SECONDS)
+        except subprocess.TimeoutExpired:
+            stop(self._process)
+            raise _pandoc_too_slow(self.command) from None
+        _check_pandoc(self.command, self._process.returncode, stderr)
+        return stdout
+
+    def stop(self) -> None:
+        """Its answer is not wanted after all."""
+        stop(self._process)
 
 
 def _pandoc_command(args: list[str]) -> list[str]:

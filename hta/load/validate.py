@@ -186,6 +186,10 @@ def _read_assessment(folder: Path, first: Loaded) -> tuple[Assessment, list[Diag
         return default() if callable(default) else default
 
     meta = validated("assessment.yaml", Metadata, Metadata, None)
+    if meta is not None and meta.csl:
+        from ..check.readable import start_csl_trial
+
+        start_csl_trial(folder, meta.csl)  # pandoc tries the style while the rest is read and checked
     picos = validated("pico.yaml", list[Pico], Pico, [])
     searches = validated("searches.yaml", list[Search], Search, [], required=False)
     conclusions = validated("conclusions.yaml", Conclusions, Conclusions, Conclusions)
