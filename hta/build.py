@@ -227,8 +227,6 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
     convert.ask_pandoc_version()  # answered while the rest is imported
     from . import cache
 
-    if jobs > 1:
-        cache.start_reference_doc(out_root)
     try:
         return _build(folders, out_root, engine, progress, jobs, force, index)
     finally:
@@ -479,11 +477,9 @@ def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None, d
                             encoding="utf-8")
     csl = assessment.folder / assessment.meta.csl if assessment.meta.csl else default_csl()
     shutil.copyfile(csl, resources / csl.name)
-    # a house style may bring its own Word reference document and Typst template (styles.py); hta's own
-    # reference document is made while pandoc reads the .qmd (write_word_resources)
+    # a house style may bring its own Word reference document and Typst template (styles.py)
     own_docx, own_typst = style_file(assessment, "reference.docx"), style_file(assessment, "report.typst")
-    if own_docx:
-        shutil.copyfile(own_docx, resources / "reference.docx")
+    shutil.copyfile(own_docx or TEMPLATES / "reference.docx", resources / "reference.docx")
     shutil.copyfile(own_typst or TEMPLATES / "report.typst", resources / "report.typst")
 
     images = {}
@@ -515,13 +511,11 @@ def picture_as_checked(assessment: Assessment, path: Path) -> bytes:
 
 
 def write_word_resources(job, out_root: Path) -> None:
-    """What only the Word file needs, from `out_root`'s cache: the flow diagrams as PNG and the reference
-    document; and finishing it, its set-up. Made while pandoc reads the .qmd, which names them but does not
-    open them."""
+    """What only the Word file needs, from `out_root`'s cache: the flow diagrams as PNG; and finishing it, its
+    set-up. Made while pandoc reads the .qmd, which names them but does not open them."""
     from dataclasses import replace
 
     from . import cache
-    from .render.qmd import RESOURCES
     from .word import docx
 
     docx.get_ready()  # first: while the PNGs may still be drawn in a process of their own
@@ -530,9 +524,6 @@ def write_word_resources(job, out_root: Path) -> None:
             continue  # made with the .qmd (the appraisal figures)
         job.figures[stem] = replace(figure, png=cache.flow_png(figure.svg, out_root))
         (job.folder / f"{stem}.png").write_bytes(job.figures[stem].png)
-    reference = job.folder / RESOURCES / "reference.docx"
-    if not reference.exists():  # the house style's own, copied with the .qmd
-        cache.write_reference_doc(reference, out_root)
 
 
 def convert_qmd(job, assessment: Assessment, engine: str, meanwhile=None, side_by_side: bool = True) -> list[Path]:

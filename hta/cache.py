@@ -12,8 +12,6 @@ import hashlib
 import json
 import os
 import subprocess
-import sys
-import tempfile
 from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import metadata
@@ -25,7 +23,7 @@ from .diagnostics import Diagnostic, Severity
 from .paths import LABELS, TEMPLATES, write_whole
 
 INPUTS = ".inputs"  # the digest file inside each report folder
-CACHE = ".hta/cache"  # under the output root, beside the lock and log (library.STATE): PNGs, the Word reference document and check findings, by content
+CACHE = ".hta/cache"  # under the output root, beside the lock and log (library.STATE): PNGs and check findings, by content
 
 #: Templates that only the library index uses: changing them rebuilds the index, not the reports.
 INDEX_ONLY = ("index.html.j2", "index.qmd.j2")
@@ -248,7 +246,7 @@ class CheckRecord:
 
 @cache
 def _tools_digest() -> str:
-    """What a cached PNG or reference document depends on besides its own input: code, versions, fonts."""
+    """What a cached PNG depends on besides its own input: code, versions, fonts."""
     d = _Digest()
     d.add("pandoc", pandoc_version().encode())
     d.add("typst", typst_version().encode())
@@ -314,46 +312,8 @@ def _wait_for(process: subprocess.Popen | None) -> None:
             process.wait()
 
 
-#: The process making the Word reference document of a first build into each output root's cache.
-_MAKING: dict[Path, subprocess.Popen] = {}
-
-
-def start_reference_doc(out_root: Path) -> None:
-    """On a first build into `out_root` (no cache yet), the Word reference document is made in a process of
-    its own while this one reads and checks: it is the same for every assessment, and the Word file of the
-    first cannot be written before it is there. Its file in the cache is all this process takes from it."""
-    if (out_root / CACHE).exists():
-        return
-    _MAKING[out_root] = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from pathlib import Path; from hta.cache import _reference_doc; "
-                               "_reference_doc(Path(sys.argv[1]))", str(out_root)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
 def wait_for_makers() -> None:
     """Every process making files of the cache has ended: none outlives the build that started it."""
-    for process in {*_MAKING.values(), *_DRAWING.values()}:
+    for process in set(_DRAWING.values()):
         _wait_for(process)
-    _MAKING.clear()
     _DRAWING.clear()
-
-
-@cache
-def _reference_doc(out_root: Path) -> bytes:
-    from .word import docx
-
-    _wait_for(_MAKING.pop(out_root, None))  # what it made is found in the cache; else it is made here
-
-    def make() -> bytes:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "reference.docx"
-            docx.make_reference_doc(path)
-            return path.read_bytes()
-
-    return cached_file(out_root / CACHE, "reference.docx", ".docx", make)
-
-
-def write_reference_doc(path: Path, out_root: Path) -> Path:
-    """The Word reference document, made once per build (it is the same for every assessment)."""
-    path.write_bytes(_reference_doc(out_root))
-    return path

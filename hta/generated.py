@@ -1,5 +1,5 @@
-"""Files generated from the code, never written by hand: docs/checks*.md, the JSON Schemas and the compiled
-message catalogues."""
+"""Files generated from the code, never written by hand: docs/checks*.md, the JSON Schemas, the compiled
+message catalogues and the Word reference document."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from .rules import RULES
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMAS = REPO / "schemas"
+REFERENCE_DOC = REPO / "templates" / "reference.docx"
 CHECKS_DOC = REPO / "docs" / "checks.md"  # Swedish, the users' first language; checks.<lang>.md the others
 
 # Each YAML file of the format, and the type it holds.
@@ -99,7 +100,20 @@ def generated_files() -> dict[Path, str | bytes]:
     files |= catalogue_files()
     for language in i18n.LANGUAGES:
         files[checks_doc_path(language)] = checks_doc(language)
+    files[REFERENCE_DOC] = reference_doc()
     return files
+
+
+def reference_doc() -> bytes:
+    """The Word reference document: pandoc's own with the statement's styles (word/docx.py). Kept in
+    templates/ as a file, so that a build reads it instead of making it (a tenth of a second of every first
+    build), and an organisation sees what its own reference document starts from."""
+    import tempfile
+
+    from .word.docx import make_reference_doc
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return make_reference_doc(Path(tmp) / "reference.docx").read_bytes()
 
 
 def write_generated() -> list[Path]:
