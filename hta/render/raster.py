@@ -4,6 +4,7 @@ draws (a tenth of a second or more a diagram), stopping every other thread of th
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -26,7 +27,8 @@ def flow_png(svg: str) -> bytes:
 
 def draw_apart(drawings: list[tuple[str, Path]]) -> subprocess.Popen:
     """A process that draws each (svg, path) into its file, each written whole. It imports resvg and the
-    font list, nothing of the model: it starts in a twentieth of a second."""
+    font list, nothing of the model: it starts in a twentieth of a second. It gives way to pandoc and to this
+    process (niceness 10): the Word file that needs its PNGs waits for pandoc's reading anyway, the PDF does not."""
     process = subprocess.Popen([sys.executable, "-c", "from hta.render.raster import _draw; _draw()"],
                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                text=True, encoding="utf-8")
@@ -40,6 +42,9 @@ def draw_apart(drawings: list[tuple[str, Path]]) -> subprocess.Popen:
 
 def _draw() -> None:
     from ..paths import write_whole
+
+    if hasattr(os, "nice"):
+        os.nice(10)
 
     for svg, path in json.loads(sys.stdin.read()):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
