@@ -109,13 +109,15 @@ _PROSE = st.lists(st.sampled_from(
 def test_what_stands_before_a_number_is_read_as_the_patterns_over_the_whole_line_read_it(before):
     from hta.check import prose_numbers as p
 
-    assert p._range_before(before) == bool(p._RANGE_BEFORE.search(before))
-    assert p._age_before(before) == bool(p._AGE_BEFORE.search(before))
+    # the line goes on after the number: what is read before it must stop at its start
+    line, start = before + "12 år", len(before)
+    assert p._range_before(line, start) == bool(p._RANGE_BEFORE.search(before))
+    assert p._age_before(line, start) == bool(p._AGE_BEFORE.search(before))
     for pattern in (p._MONTH_BEFORE, p._CURRENCY_BEFORE, p._NAME_BEFORE):
-        assert p._ends_with(pattern, before) == bool(pattern.search(before)), pattern.pattern[:40]
-    assert bool(p._DECIMAL_BEFORE.search(before[-3:])) == bool(p._DECIMAL_BEFORE.search(before))
-    assert bool(p._DATE_BEFORE.search(before[-3:])) == bool(p._DATE_BEFORE.search(before))
-    assert bool(p._WORD_BEFORE.search(before[-2:])) == bool(p._WORD_BEFORE.search(before))
+        assert p._ends_with(pattern, line, start) == bool(pattern.search(before)), pattern.pattern[:40]
+    assert bool(p._DECIMAL_BEFORE.search(line, max(0, start - 3), start)) == bool(p._DECIMAL_BEFORE.search(before))
+    assert bool(p._DATE_BEFORE.search(line, max(0, start - 3), start)) == bool(p._DATE_BEFORE.search(before))
+    assert bool(p._WORD_BEFORE.search(line, max(0, start - 2), start)) == bool(p._WORD_BEFORE.search(before))
 
 
 def test_every_word_a_number_is_named_by_fits_the_window_searched_for_it():

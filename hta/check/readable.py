@@ -29,9 +29,14 @@ class Reading:
 
 
 # pandoc's citation key: a letter, digit or _, then those or single inner punctuation; @ must not follow a
-# word character (an e-mail address is no citation). @{key} takes any key.
-_CITATION = re.compile(r"(?<![A-Za-z0-9_])@(?:\{([^}\s]+)\}|([A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&\-+?<>~/](?=[A-Za-z0-9_]))*))")
+# word character (an e-mail address is no citation). @{key} takes any key. The pattern starts with the @
+# (the lookbehind after it): a pattern that starts with a lookbehind is tried at every character of the
+# text, one that starts with a character is searched for it.
+_CITATION = re.compile(r"@(?<![A-Za-z0-9_]@)(?:\{([^}\s]+)\}|([A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&\-+?<>~/](?=[A-Za-z0-9_]))*))")
 _LINK = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]*)|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>|^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)", re.M)
+# _LINK less its last kind, a definition `[label]: target` (which needs a `]:`): each of the others starts
+# with a character, so the text is searched for [ and < rather than tried at each character for a line's start.
+_INLINE_LINK = re.compile(r"\[(?<!!\[)[^\]]*\]\(\s*<?([^)\s>]*)|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>")
 _CODE = re.compile(r"^(```|~~~).*?^\1|(`+).+?\2", re.M | re.S)  # fenced blocks and code spans
 
 
@@ -42,8 +47,10 @@ def read_prose(text: str) -> Reading:
     if "`" in text or "~~~" in text:  # most prose has no code: not scanned for it
         text = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)
     # a citation holds an @, a link a [ or <: text without them is not scanned for them
-    return Reading(citations=[m[1] or m[2] for m in _CITATION.finditer(text)] if "@" in text else [],
-                   links=[m[1] or m[2] or m[3] for m in _LINK.finditer(text) if (m[1] or m[2] or m[3])]
+    citations = [m[1] or m[2] for m in _CITATION.finditer(text)] if "@" in text else []
+    links = _LINK if "]:" in text else _INLINE_LINK
+    # each kind of link has one group, its target
+    return Reading(citations=citations, links=[target for m in links.finditer(text) if (target := m[m.lastindex])]
                    if "[" in text or "<" in text else [])
 
 
