@@ -189,8 +189,13 @@ def typed_numbers(a: Assessment) -> Iterator[Diagnostic]:
     for name, value in values.items():
         by_value.setdefault(value, []).append(name)
     for source, number, line in prose_lines(a):
-        for found in prose_numbers.counts(line):
-            counted = prose_numbers.followed_by_count_noun(line, found)
+        # only a number flagged below if it is a count is classified: what the others are is not read
+        def flaggable(value: int, end: int, line: str = line) -> bool:
+            return (value in by_value and (value >= 10 or prose_numbers.followed_by_count_noun(line, end))
+                    or bool(values and _HITS_NOUN.match(line, end)))
+
+        for found in prose_numbers.counts(line, flaggable):
+            counted = prose_numbers.followed_by_count_noun(line, found.end)
             if found.value in by_value and (found.value >= 10 or counted):
                 names = _(" or ").join("{{" + n + "}}" for n in sorted(by_value[found.value])[:3])
                 yield source.at_line(rules.TYPED_NUMBER, number,

@@ -12,6 +12,7 @@ space or a narrow no-break space are one number: "20 000" is twenty thousand, no
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -106,32 +107,47 @@ def _spaces(match: re.Match[str]) -> str:
     return " " * len(match[0])
 
 
-def numbers(line: str) -> list[ProseNumber]:
-    """Every number of one line of prose with what it is. Headings ("Studie 2", "PICO 1") and table rows
-    name and tabulate; no number in them is read as a count."""
+def numbers(line: str, wanted: Callable[[int, int], bool] | None = None) -> list[ProseNumber]:
+    """Every number of one line of prose with what it is; with `wanted`, only the numbers for which
+    wanted(value, end) holds, and what the others are is read only where it decides what those are (a
+    check that can flag few values need not read all the rest). Headings ("Studie 2", "PICO 1") and
+    table rows name and tabulate; no number in them is read as a count."""
     if not _DIGIT.search(line) or _HEADING.match(line) or _TABLE.match(line):
         return []  # most lines have no digit: not read further
     text = blank(line)
     # a run of more than 30 digits is no count (and Python refuses to convert one of thousands)
     found = [(m, int(digits)) for m in _TOKEN.finditer(text)
              if len(digits := m[0] if m[0].isdigit() else _NOT_DIGIT.sub("", m[0])) <= 30]
-    kinds = [_kind(text, m.start(), m.end(), value) for m, value in found]
-    # "mellan 20 och 30 mg", "20 till 30 år": the first number is what the second is.
-    for i in range(len(found) - 2, -1, -1):
-        (m, _m_end), (n, _n_end) = found[i], found[i + 1]
-        if kinds[i] is Kind.COUNT and kinds[i + 1] is not Kind.COUNT and _CONNECTOR.fullmatch(text[m.end():n.start()]):
-            kinds[i] = Kind.RANGE if kinds[i + 1] is Kind.RANGE else kinds[i + 1]
-    return [ProseNumber(value, m.start(), m.end(), kind) for (m, value), kind in zip(found, kinds)]
+    alone: dict[int, Kind] = {}  # what each number is by what stands next to it, read when first asked
+
+    def by_itself(i: int) -> Kind:
+        if i not in alone:
+            m, value = found[i]
+            alone[i] = _kind(text, m.start(), m.end(), value)
+        return alone[i]
+
+    def joined(i: int) -> bool:
+        return _CONNECTOR.fullmatch(text[found[i][0].end():found[i + 1][0].start()]) is not None
+
+    def kind(i: int) -> Kind:
+        # "mellan 20 och 30 mg", "20 till 30 år": counts joined by "och", "till", "-" … are what the first
+        # number after them that is no count is (a range stays a range)
+        while by_itself(i) is Kind.COUNT and i + 1 < len(found) and joined(i):
+            i += 1
+        return by_itself(i)
+
+    return [ProseNumber(value, m.start(), m.end(), kind(i)) for i, (m, value) in enumerate(found)
+            if wanted is None or wanted(value, m.end())]
 
 
-def counts(line: str) -> list[ProseNumber]:
-    """The numbers of a line that are counts."""
-    return [n for n in numbers(line) if n.kind is Kind.COUNT]
+def counts(line: str, wanted: Callable[[int, int], bool] | None = None) -> list[ProseNumber]:
+    """The numbers of a line that are counts; with `wanted`, as `numbers` says."""
+    return [n for n in numbers(line, wanted) if n.kind is Kind.COUNT]
 
 
-def followed_by_count_noun(line: str, number: ProseNumber) -> bool:
-    """"12 träffar", "8 studies": a count of what searches find, whatever its size."""
-    return bool(_COUNT_NOUN.match(line, number.end))
+def followed_by_count_noun(line: str, end: int) -> bool:
+    """"12 träffar", "8 studies": a count of what searches find, whatever its size (the number ends at `end`)."""
+    return bool(_COUNT_NOUN.match(line, end))
 
 
 def _kind(text: str, start: int, end: int, value: int) -> Kind:

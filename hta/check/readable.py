@@ -7,7 +7,6 @@ import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -55,24 +54,32 @@ def read_prose(text: str) -> Reading:
 
 
 def key_positions(text: str, key: str) -> Iterator[tuple[int, int]]:
-    """(line offset, column) of each place `@key` or `@{key}` is written in `text`."""
-    pattern, found = _key_pattern(key), []
-    # every place is one of the key as written: those are found by plain search, and the pattern (whose
-    # lookbehind sees the text before where it is tried) says which are citations
+    """(line offset, column) of each place `@key` or `@{key}` is written in `text` and read as a citation."""
+    found = []
+    # every place is one of the key as written, found by plain search; whether it is a citation is then
+    # read around it with patterns fixed once (not one per key: a library has thousands of keys)
     for written in ("@" + key, "@{" + key + "}"):
         at = text.find(written)
         while at != -1:
-            if pattern.match(text, at) or (at and text[at - 1] == "-" and pattern.match(text, at - 1)):
+            if _cited_at(text, at, key):
                 found.append(at)
             at = text.find(written, at + 1)
     for at in sorted(found):
         yield text.count("\n", 0, at), at - (text.rfind("\n", 0, at) + 1) + 1
 
 
-@lru_cache(maxsize=4096)  # compiled once per key, not once per key and piece of prose: there are thousands
-def _key_pattern(key: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![A-Za-z0-9_])-?@(\{" + re.escape(key) + r"\}|" + re.escape(key)
-                      + r"(?![A-Za-z0-9_]|[:.#$%&\-+?<>~/][A-Za-z0-9_]))")
+def _cited_at(text: str, at: int, key: str) -> bool:
+    """Whether the @ at `at` begins a citation of `key`: `@{key}`, or `@key` that no key character or inner
+    punctuation goes on from, with no word character before the @ (or before a `-` before it: -@key)."""
+    if not (text.startswith("{" + key + "}", at + 1)
+            or text.startswith(key, at + 1) and _KEY_ENDS.match(text, at + 1 + len(key))):
+        return False
+    return (_NO_WORD_BEFORE.match(text, at) is not None
+            or at > 0 and text[at - 1] == "-" and _NO_WORD_BEFORE.match(text, at - 1) is not None)
+
+
+_NO_WORD_BEFORE = re.compile(r"(?<![A-Za-z0-9_])")  # matches, empty, where no word character stands before
+_KEY_ENDS = re.compile(r"(?![A-Za-z0-9_]|[:.#$%&\-+?<>~/][A-Za-z0-9_])")
 
 
 def text_positions(text: str, needle: str) -> Iterator[tuple[int, int]]:
@@ -220,4 +227,25 @@ def strings(value: Any, loc: tuple = ()) -> list[tuple[tuple, str]]:
                 walk(item, loc + (key,))
 
     walk(value, loc)
+    return found
+
+
+def texts(value: Any) -> list[str]:
+    """The text values `strings` finds, without where each is and in no set order: what a scan for a
+    character needs, in a fraction of the time. A model's fields are its `__dict__`, which pydantic keeps
+    them in (and whatever else is there, a cached value, is only more text to scan)."""
+    found: list[str] = []
+    pending = [value]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, BaseModel):
+            pending += value.__dict__.values()
+            if value.model_extra:
+                pending += value.model_extra.values()
+        elif isinstance(value, (list, tuple)):
+            pending += value
+        elif isinstance(value, dict):
+            pending += value.values()
     return found

@@ -132,12 +132,16 @@ def read_bytes(path: Path, root: Path | None, limit: int) -> tuple[bytes | None,
             return refuse(rules.FILE_TOO_LARGE, _("{name} is {size}; hta reads files of at most {size2} of this kind.").format(name=path.name, size=size_shown(info.st_size), size2=size_shown(limit)),
                           _("See docs/assessment-format.md, 'Limits'."))
         chunks, left = [], limit + 1  # a file that grows while it is read is still cut at the limit
+        # os.read makes a buffer of the size asked for: asked for a byte more than the file holds, most
+        # files take one read (and the one that finds the end) without a megabyte made and given back each
+        ask = info.st_size + 1
         while left > 0:
-            chunk = os.read(descriptor, min(left, 1 << 20))
+            chunk = os.read(descriptor, min(left, ask))
             if not chunk:
                 break
             chunks.append(chunk)
             left -= len(chunk)
+            ask = 1 << 16
     except OSError as exc:
         return refuse(rules.UNREADABLE_FILE, _("cannot read the file: {strerror}.").format(strerror=exc.strerror))
     finally:
