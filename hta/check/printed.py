@@ -10,7 +10,7 @@ from ..diagnostics import Diagnostic, display_path
 from ..i18n import _
 from ..model.assessment import Assessment
 from .prose import read_all_prose
-from .readable import CONTROL, RAW_CODE, csl_problem, picture_problem, strings, text_positions, texts
+from .readable import CONTROL, RAW_CODE, csl_problem, has_control, picture_problem, strings, text_positions, texts
 from .references import reference_at
 from .run import check, source_of
 
@@ -66,7 +66,8 @@ def control_characters(a: Assessment) -> Iterator[Diagnostic]:
         return (_("an invisible control character ({code}) is in the text.").format(code=f"U+{ord(char):04X}"),
                 _("Delete it; retype the text around it if it was copied from another program."))
 
-    yield from _characters(a, rules.CONTROL_CHARACTER, lambda text: (m := CONTROL.search(text)) and m.start(), say)
+    yield from _characters(a, rules.CONTROL_CHARACTER, lambda text: (m := CONTROL.search(text)) and m.start(), say,
+                           has_control)
 
 
 @check
@@ -89,10 +90,10 @@ def unprintable_characters(a: Assessment) -> Iterator[Diagnostic]:
 
 
 def _characters(a: Assessment, rule: rules.Rule, find: Callable[[str], int | None],
-                say: Callable[[str], tuple[str, str]]) -> Iterator[Diagnostic]:
+                say: Callable[[str], tuple[str, str]], anywhere: Callable[[str], bool] | None = None) -> Iterator[Diagnostic]:
     """A finding at the first character `find` points at, in each value, section line, evidence row and
-    reference of the assessment."""
-    if find(_all_text(a)) is None:
+    reference of the assessment. `anywhere`: whether `find` would find one, said faster."""
+    if not (anywhere(_all_text(a)) if anywhere else find(_all_text(a)) is not None):
         return  # as in most assessments: no value has one, as one scan of them all shows
     values, rows, references = _all_values(a)
     for name, loc, value in values:

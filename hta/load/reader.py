@@ -200,6 +200,7 @@ def size_shown(size: int) -> str:
 # --- Text ----------------------------------------------------------------------------------------------
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, line feed and carriage return are text
+_CONTROL_BYTES = bytes(byte for byte in range(128) if CONTROL.match(chr(byte)))
 _BEYOND_ASCII = re.compile(r"[^\x00-\x7f\ufffd]")
 
 
@@ -232,7 +233,9 @@ def decode_text(raw: bytes, source: Source, windows_1252: bool = False) -> tuple
                     _("Retype the character at this place, or save the file again as UTF-8."))
             return None, [source.at_line(rules.NOT_UTF8, line, _("byte 0x{raw:02X} is not UTF-8 text.").format(raw=raw[exc.start]),
                                          hint, column)]
-    control = CONTROL.search(text)
+    # A control character is a byte of its own in UTF-8 and Windows-1252 alike: looked for in the bytes,
+    # which bytes.translate goes through several times faster than a pattern goes through the text.
+    control = CONTROL.search(text) if len(raw.translate(None, _CONTROL_BYTES)) != len(raw) else None
     if control:
         line, column = text_position(text, control.start())
         return None, [source.at_line(rules.CONTROL_CHARACTER, line,
