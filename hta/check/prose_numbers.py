@@ -90,6 +90,7 @@ _COUNT_NOUN = re.compile(rf"{_S}*(?:träffar|artiklar|studier|referenser|hits|re
 _NOT_PROSE = re.compile(r"\{\{.*?\}\}|\[[^\[\]]*@[^\[\]]*\]|`[^`]*`|\]\([^)]*\)|https?://\S+|www\.\S+|"
                         r"\[\s*\d[\d\s,–\-]*\]|\^[^^\s]*\^|\[\^[^\]]*\]")
 _ISO_DATE = re.compile(r"\d\d{3}-\d{2}-\d{2}")
+_ISO_DATE_MIDDLE = re.compile(r"-\d\d-")  # in every date; a pattern that starts with - is searched for it
 _NOT_DIGIT = re.compile(r"\D")
 _DIGIT = re.compile(r"\d")
 _LIST_NUMBER = re.compile(r"^\s*\d+[.)](?=\s)")
@@ -99,7 +100,9 @@ _TABLE = re.compile(r"^\s*(?:\||\+[-=+:]+\+?\s*$)")
 
 def blank(line: str) -> str:
     """The line with everything that holds no prose numbers replaced by spaces, columns kept."""
-    line = _ISO_DATE.sub(_spaces, _NOT_PROSE.sub(_spaces, line))
+    line = _NOT_PROSE.sub(_spaces, line)
+    if _ISO_DATE_MIDDLE.search(line):  # a pattern that starts with \d is tried at each digit, slowly
+        line = _ISO_DATE.sub(_spaces, line)
     return _LIST_NUMBER.sub(_spaces, line)
 
 

@@ -95,7 +95,7 @@ def parse_json(text: str) -> list[Located] | Problem:
     parsed = _parse_json(text, (data,))
     if isinstance(parsed, Problem):
         return parsed
-    if not _SURROGATE.search(text) and not _SURROGATE_ESCAPE.search(text):
+    if _encodes(text) and not _SURROGATE_ESCAPE.search(text):
         return parsed.items  # no string can hold half a character
     for item in parsed.items:
         bad = _first_not_json(item.value)
@@ -127,8 +127,16 @@ _LONGEST_INTEGER = 300  # digits; Python refuses to read integers past 4300 digi
 
 
 # Where a lone surrogate can come from: itself in the text (which read_text never gives), or a \u escape.
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB]")
+
+
+def _encodes(text: str) -> bool:
+    """Whether `text` holds no surrogate, which UTF-8 cannot encode: the encoder finds one faster than a pattern."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _parse_json(text: str, read: tuple[Any] | None = None) -> _Parsed | Problem:

@@ -44,7 +44,8 @@ def parse_yaml(text: str, source: Source) -> Loaded:
             rules.INVALID_YAML, line, _("YAML syntax error: there is no YAML version \"{value}\".").format(value=clip(directive[1] or '', 20)),
             _("Delete the %YAML line: the files need none."), 1)])
     fast = _c_parser()
-    if fast is not None and not _LIBYAML_DIFFERS.search(text):
+    # each of the few characters looked for by `in`, which goes through a text far faster than a pattern
+    if fast is not None and not any(character in text for character in _LIBYAML_DIFFERS_AT):
         positions = dict(source.positions)
         loaded = _parse_yaml_events(text, source, fast)
         if loaded is not None:
@@ -57,7 +58,8 @@ _VERSION = re.compile(r"^%YAML(?:[ \t]+(\S*))?", re.M)
 
 # Where libyaml and ruamel's parser part: libyaml lets a tab stand after a value, and the line breaks
 # beyond ASCII are YAML 1.1's. A file with any of them is read by ruamel's parser alone.
-_LIBYAML_DIFFERS = re.compile("[\t\x85\u2028\u2029]")
+_LIBYAML_DIFFERS_AT = "\t\x85\u2028\u2029"
+_LIBYAML_DIFFERS = re.compile(f"[{_LIBYAML_DIFFERS_AT}]")
 
 
 @cache
@@ -187,7 +189,9 @@ class _YamlBuilder:
 
         # imported once per file, not once per event
         self.events, self.scalar_node = events, ScalarNode
+        self.scalar_event, self.mapping_event = events.ScalarEvent, events.MappingStartEvent
         self.source, self.resolver = source, resolver
+        self.positions = source.positions
         self.libyaml = libyaml  # whether the events are libyaml's, to be doubted as _not_for_libyaml says
         self.stack: list[_Open] = []
         self.root: Any = None
@@ -238,7 +242,7 @@ class _YamlBuilder:
     def _node(self, event: Any, kind: type) -> Diagnostic | None:
         """A scalar, mapping or list: a key, or a value placed in what holds it."""
         mark = event.start_mark
-        line, column = mark.line + 1, mark.column + 1
+        position = line, column = mark.line + 1, mark.column + 1
         tag = event.ctag
         if tag is not None and str(tag) != "!" and str(tag) not in _PLAIN_TAGS[kind.__name__]:
             tag = str(tag)
@@ -251,12 +255,12 @@ class _YamlBuilder:
             loc: Loc = ()
         elif type(parent.value) is dict:
             if parent.key is None:
-                return self._key(parent, event, kind, line, column)
+                return self._key(parent, event, kind, position)
             loc = parent.loc + (parent.key,)
         else:
             loc = parent.loc + (len(parent.value),)
-        self.source.positions[loc] = (line, column)
-        if kind is self.events.ScalarEvent:
+        self.positions[loc] = position
+        if kind is self.scalar_event:
             value = self._scalar(event, line, column)
             if isinstance(value, Diagnostic):
                 return value
@@ -264,7 +268,7 @@ class _YamlBuilder:
             if len(stack) >= MAX_DEPTH:
                 return self.source.at_line(rules.TOO_DEEP, line, _("lists and mappings are nested deeper than {MAX_DEPTH} levels.").format(MAX_DEPTH=MAX_DEPTH),
                                            _("The format needs a few levels; check the brackets and indentation here."), column)
-            value = {} if kind is self.events.MappingStartEvent else []
+            value = {} if kind is self.mapping_event else []
             stack.append(_Open(value, loc))
         if parent is None:
             self.root = value
@@ -275,8 +279,9 @@ class _YamlBuilder:
             parent.value.append(value)
         return None
 
-    def _key(self, mapping: _Open, event: Any, kind: type, line: int, column: int) -> Diagnostic | None:
-        if kind is not self.events.ScalarEvent:
+    def _key(self, mapping: _Open, event: Any, kind: type, position: tuple[int, int]) -> Diagnostic | None:
+        line, column = position
+        if kind is not self.scalar_event:
             return self.source.at_line(rules.INVALID_YAML, line, _("a key must be a word, not a list or a mapping."),
                                        _("Write `key: value`."), column)
         key = event.value
@@ -285,7 +290,7 @@ class _YamlBuilder:
                                        _("the key \"{key}\" appears twice in the same mapping.").format(key=clip(key, 40)),
                                        _("Keep one of them."), column)
         mapping.key = key
-        self.source.positions[("key",) + mapping.loc + (key,)] = (line, column)
+        self.positions[("key",) + mapping.loc + (key,)] = position
         return None
 
     def _scalar(self, event: Any, line: int, column: int) -> Any:
