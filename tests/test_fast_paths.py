@@ -109,13 +109,15 @@ _PROSE = st.lists(st.sampled_from(
 def test_what_stands_before_a_number_is_read_as_the_patterns_over_the_whole_line_read_it(before):
     from hta.check import prose_numbers as p
 
-    assert p._range_before(before) == bool(p._RANGE_BEFORE.search(before))
-    assert p._age_before(before) == bool(p._AGE_BEFORE.search(before))
+    # the line goes on after the number: what is read before it must stop at its start
+    line, start = before + "12 år", len(before)
+    assert p._range_before(line, start) == bool(p._RANGE_BEFORE.search(before))
+    assert p._age_before(line, start) == bool(p._AGE_BEFORE.search(before))
     for pattern in (p._MONTH_BEFORE, p._CURRENCY_BEFORE, p._NAME_BEFORE):
-        assert p._ends_with(pattern, before) == bool(pattern.search(before)), pattern.pattern[:40]
-    assert bool(p._DECIMAL_BEFORE.search(before[-3:])) == bool(p._DECIMAL_BEFORE.search(before))
-    assert bool(p._DATE_BEFORE.search(before[-3:])) == bool(p._DATE_BEFORE.search(before))
-    assert bool(p._WORD_BEFORE.search(before[-2:])) == bool(p._WORD_BEFORE.search(before))
+        assert p._ends_with(pattern, line, start) == bool(pattern.search(before)), pattern.pattern[:40]
+    assert bool(p._DECIMAL_BEFORE.search(line, max(0, start - 3), start)) == bool(p._DECIMAL_BEFORE.search(before))
+    assert bool(p._DATE_BEFORE.search(line, max(0, start - 3), start)) == bool(p._DATE_BEFORE.search(before))
+    assert bool(p._WORD_BEFORE.search(line, max(0, start - 2), start)) == bool(p._WORD_BEFORE.search(before))
 
 
 def test_every_word_a_number_is_named_by_fits_the_window_searched_for_it():
@@ -126,3 +128,44 @@ def test_every_word_a_number_is_named_by_fits_the_window_searched_for_it():
     for pattern in (p._MONTH_BEFORE, p._CURRENCY_BEFORE, p._NAME_BEFORE, p._AGE_WORD, p._AGE_LINK):
         words = re.search(r"\(\?:([^()]*)\)", pattern.pattern)[1].split("|")
         assert max(len(w) for w in words) + 2 < p.WORD_WINDOW, pattern.pattern[:40]
+
+
+_LINE = st.lists(st.sampled_from(
+    ["1", "12", "20 000", "2019", " ", " och ", " till ", "-", " mg", " år", " träffar", "Studie ", "[@a]", "2024-01-02",
+     ",", ".", "a", "%"]), max_size=16).map("".join)
+
+
+@settings(max_examples=2000, **SETTINGS)
+@given(line=_LINE, wanted=st.sets(st.integers(0, 30), max_size=6))
+def test_a_number_asked_for_alone_is_what_it_is_among_all_of_its_line(line, wanted):
+    from hta.check import prose_numbers as p
+
+    def asked(value: int, end: int) -> bool:
+        return value in wanted or end % 3 == 0
+
+    assert p.numbers(line, asked) == [n for n in p.numbers(line) if asked(n.value, n.end)]
+
+
+def test_the_text_scanned_for_characters_holds_every_text_value_of_the_assessment():
+    from hta.check.readable import strings, texts
+    from hta.load.validate import read_assessment
+
+    for folder in (REFERENCE, *sorted(p.parent for p in (REFERENCE.parent.parent / "tests" / "fixtures").rglob("assessment.yaml"))):
+        a, _findings = read_assessment(folder)
+        for value in (a.meta, a.picos, a.searches, a.conclusions, a.evidence, a.references):
+            assert sorted(texts(value)) == sorted(text for _loc, text in strings(value)), folder
+
+
+@settings(max_examples=3000, **SETTINGS)
+@given(text=st.lists(st.sampled_from(list("@{}-_ .:/a1\n") + ["ab", "a.b", "{x"]), max_size=14).map("".join),
+       key=st.sampled_from(["a", "ab", "a.b", "a-b", "{x", "b}"]))
+def test_a_citation_is_found_where_the_pattern_of_its_key_finds_it(text, key):
+    import re
+
+    from hta.check.readable import key_positions
+
+    # pandoc's reading of one key, as a pattern of its own
+    pattern = re.compile(r"(?<![A-Za-z0-9_])-?@(\{" + re.escape(key) + r"\}|" + re.escape(key)
+                         + r"(?![A-Za-z0-9_]|[:.#$%&\-+?<>~/][A-Za-z0-9_]))")
+    places = sorted({m.start() + (m[0][0] == "-") for m in (pattern.match(text, i) for i in range(len(text))) if m})
+    assert list(key_positions(text, key)) == [(text.count("\n", 0, at), at - text.rfind("\n", 0, at)) for at in places]

@@ -10,7 +10,7 @@ from ..diagnostics import Diagnostic, display_path
 from ..i18n import _
 from ..model.assessment import Assessment
 from .prose import read_all_prose
-from .readable import CONTROL, RAW_CODE, confined_style, csl_problem, picture_problem, strings, text_positions
+from .readable import CONTROL, RAW_CODE, confined_style, csl_problem, has_control, picture_problem, strings, text_positions, texts
 from .references import reference_at
 from .run import check, source_of
 
@@ -66,7 +66,8 @@ def control_characters(a: Assessment) -> Iterator[Diagnostic]:
         return (_("an invisible control character ({code}) is in the text.").format(code=f"U+{ord(char):04X}"),
                 _("Delete it; retype the text around it if it was copied from another program."))
 
-    yield from _characters(a, rules.CONTROL_CHARACTER, lambda text: (m := CONTROL.search(text)) and m.start(), say)
+    yield from _characters(a, rules.CONTROL_CHARACTER, lambda text: (m := CONTROL.search(text)) and m.start(), say,
+                           has_control)
 
 
 @check
@@ -89,12 +90,12 @@ def unprintable_characters(a: Assessment) -> Iterator[Diagnostic]:
 
 
 def _characters(a: Assessment, rule: rules.Rule, find: Callable[[str], int | None],
-                say: Callable[[str], tuple[str, str]]) -> Iterator[Diagnostic]:
+                say: Callable[[str], tuple[str, str]], anywhere: Callable[[str], bool] | None = None) -> Iterator[Diagnostic]:
     """A finding at the first character `find` points at, in each value, section line, evidence row and
-    reference of the assessment."""
-    values, rows, references, whole = _all_values(a)
-    if find(whole) is None:
+    reference of the assessment. `anywhere`: whether `find` would find one, said faster."""
+    if not (anywhere(_all_text(a)) if anywhere else find(_all_text(a)) is not None):
         return  # as in most assessments: no value has one, as one scan of them all shows
+    values, rows, references = _all_values(a)
     for name, loc, value in values:
         at = find(value)
         if at is not None:
@@ -115,10 +116,23 @@ def _characters(a: Assessment, rule: rules.Rule, find: Callable[[str], int | Non
             yield reference_at(a, ref.id, rule, *say(hit[find(hit)]))
 
 
-def _all_values(a: Assessment) -> tuple[list, list, list, str]:
-    """Every text value of the data files, evidence rows and references, and all of them and the sections
-    in one text (a line break between two, which no check finds): walked once per assessment, as two checks
-    look at each."""
+def _all_text(a: Assessment) -> str:
+    """Every text value of the data files, evidence rows and references and every section in one text (a
+    line break between two, which no check finds): made once per assessment, as two checks scan it."""
+    if _LAST_TEXT and _LAST_TEXT[0] is a:
+        return _LAST_TEXT[1]
+    whole = "\n".join(texts([a.meta, a.picos, a.searches, a.conclusions, a.evidence, a.references])
+                      + [s.text for s in a.sections.values()])
+    _LAST_TEXT[:] = [a, whole]
+    return whole
+
+
+_LAST_TEXT: list = []  # [assessment, text] of the assessment checked last
+
+
+def _all_values(a: Assessment) -> tuple[list, list, list]:
+    """Every text value of the data files with where it is, and those of each evidence row and reference:
+    walked only where `_all_text` has what a check looks for, once per assessment."""
     if _LAST_VALUES and _LAST_VALUES[0] is a:
         return _LAST_VALUES[1]
     values = [(name, loc, value) for name, data in (("assessment.yaml", a.meta), ("pico.yaml", a.picos),
@@ -126,9 +140,7 @@ def _all_values(a: Assessment) -> tuple[list, list, list, str]:
               for loc, value in strings(data)]
     rows = [(row, [v for _loc, v in strings(row)]) for row in a.evidence]
     references = [(ref, [v for _loc, v in strings(ref)]) for ref in a.references]
-    whole = "\n".join([v for *_, v in values] + [s.text for s in a.sections.values()]
-                      + [v for _, texts in rows + references for v in texts])
-    found = (values, rows, references, whole)
+    found = (values, rows, references)
     _LAST_VALUES[:] = [a, found]
     return found
 

@@ -189,8 +189,13 @@ def typed_numbers(a: Assessment) -> Iterator[Diagnostic]:
     for name, value in values.items():
         by_value.setdefault(value, []).append(name)
     for source, number, line in prose_lines(a):
-        for found in prose_numbers.counts(line):
-            counted = prose_numbers.followed_by_count_noun(line, found)
+        # only a number flagged below if it is a count is classified: what the others are is not read
+        def flaggable(value: int, end: int, line: str = line) -> bool:
+            return (value in by_value and (value >= 10 or prose_numbers.followed_by_count_noun(line, end))
+                    or bool(values and _HITS_NOUN.match(line, end)))
+
+        for found in prose_numbers.counts(line, flaggable):
+            counted = prose_numbers.followed_by_count_noun(line, found.end)
             if found.value in by_value and (found.value >= 10 or counted):
                 names = _(" or ").join("{{" + n + "}}" for n in sorted(by_value[found.value])[:3])
                 yield source.at_line(rules.TYPED_NUMBER, number,
@@ -218,15 +223,20 @@ def pictures(a: Assessment) -> Iterator[Diagnostic]:
                                      match.start(1) + 1)
 
 
+_PLACEHOLDER = re.compile(r"\b(TODO|TBD|FIXME|XXX+|Lorem ipsum|Lorem)\b")
+# What every match of _PLACEHOLDER holds, searched for first: a pattern that starts with \b is tried at each
+# character of the line, this one only where one of its first letters stands.
+_PLACEHOLDER_WORD = re.compile("TODO|TBD|FIXME|XXX|Lorem")
+
+
 @check
 def placeholders(a: Assessment) -> Iterator[Diagnostic]:
-    pattern = re.compile(r"\b(TODO|TBD|FIXME|XXX+|Lorem ipsum|Lorem)\b")
     for source, number, line in prose_lines(a):
-        match = pattern.search(line)
+        match = _PLACEHOLDER.search(line) if _PLACEHOLDER_WORD.search(line) else None
         if match:
             yield source.at_line(rules.PLACEHOLDER, number, _('placeholder text "{text}" is left in.').format(text=match[0]),
                                  _("Write the finished text, or remove the line."), match.start() + 1)
-        elif re.fullmatch(r"\s*[-*+]\s*", line):
+        elif line.strip() in ("-", "*", "+"):  # what \s*[-*+]\s* matches: strip() takes what \s matches
             yield source.at_line(rules.PLACEHOLDER, number, _("an empty bullet is left in."), _("Write it or remove it."))
         elif not line.strip() and source.path.name == "conclusions.yaml":
             yield source.at_line(rules.PLACEHOLDER, number, _("an empty bullet is left in."), _("Write it or remove it."))

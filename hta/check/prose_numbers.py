@@ -12,6 +12,7 @@ space or a narrow no-break space are one number: "20 000" is twenty thousand, no
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -42,8 +43,10 @@ class ProseNumber:
 
 
 _S = r"[\s\u00a0\u202f]"  # a space, a no-break space or a narrow no-break space
-# Digits grouped in threes by one of those spaces are one number; otherwise a run of digits.
-_TOKEN = re.compile(rf"\d{{1,3}}(?:[\u00a0\u202f ]\d{{3}})+(?!\d)|\d+")
+# Digits grouped in threes by one of those spaces are one number; otherwise a run of digits. Written to
+# start with one \d, which the search looks for: a pattern that starts with a repeat or an alternative is
+# tried at each character of the line.
+_TOKEN = re.compile(r"\d(?:\d{0,2}(?:[\u00a0\u202f ]\d{3})+(?!\d)|\d*)")
 _LETTER = r"A-Za-zÀ-ÖØ-öø-ÿµ"
 
 _MONTHS = ("januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december|"
@@ -80,9 +83,14 @@ _COUNT_NOUN = re.compile(rf"{_S}*(?:träffar|artiklar|studier|referenser|hits|re
                          rf"artikler|referanser)(?![{_LETTER}])", re.I)
 
 # Parts of a line that hold no prose numbers at all: placeholders, citations, code, links, numeric
-# citations [2–4], footnotes, pictures' and links' targets, web addresses.
+# citations [2–4], footnotes, pictures' and links' targets, web addresses; and dates (2024-05-01). Two
+# patterns, each searched for its first characters (one pattern of both would be tried at each character);
+# blanked one after the other, they blank what the one did: no date starts inside one of the others, nor
+# one of them inside a date.
 _NOT_PROSE = re.compile(r"\{\{.*?\}\}|\[[^\[\]]*@[^\[\]]*\]|`[^`]*`|\]\([^)]*\)|https?://\S+|www\.\S+|"
-                        r"\[\s*\d[\d\s,–\-]*\]|\^[^^\s]*\^|\[\^[^\]]*\]|\d{4}-\d{2}-\d{2}")
+                        r"\[\s*\d[\d\s,–\-]*\]|\^[^^\s]*\^|\[\^[^\]]*\]")
+_ISO_DATE = re.compile(r"\d\d{3}-\d{2}-\d{2}")
+_ISO_DATE_MIDDLE = re.compile(r"-\d\d-")  # in every date; a pattern that starts with - is searched for it
 _NOT_DIGIT = re.compile(r"\D")
 _DIGIT = re.compile(r"\d")
 _LIST_NUMBER = re.compile(r"^\s*\d+[.)](?=\s)")
@@ -92,60 +100,85 @@ _TABLE = re.compile(r"^\s*(?:\||\+[-=+:]+\+?\s*$)")
 
 def blank(line: str) -> str:
     """The line with everything that holds no prose numbers replaced by spaces, columns kept."""
-    line = _NOT_PROSE.sub(lambda m: " " * len(m[0]), line)
-    return _LIST_NUMBER.sub(lambda m: " " * len(m[0]), line)
+    line = _NOT_PROSE.sub(_spaces, line)
+    if _ISO_DATE_MIDDLE.search(line):  # a pattern that starts with \d is tried at each digit, slowly
+        line = _ISO_DATE.sub(_spaces, line)
+    return _LIST_NUMBER.sub(_spaces, line)
 
 
-def numbers(line: str) -> list[ProseNumber]:
-    """Every number of one line of prose with what it is. Headings ("Studie 2", "PICO 1") and table rows
-    name and tabulate; no number in them is read as a count."""
+def _spaces(match: re.Match[str]) -> str:
+    return " " * len(match[0])
+
+
+def numbers(line: str, wanted: Callable[[int, int], bool] | None = None) -> list[ProseNumber]:
+    """Every number of one line of prose with what it is; with `wanted`, only the numbers for which
+    wanted(value, end) holds, and what the others are is read only where it decides what those are (a
+    check that can flag few values need not read all the rest). Headings ("Studie 2", "PICO 1") and
+    table rows name and tabulate; no number in them is read as a count."""
     if not _DIGIT.search(line) or _HEADING.match(line) or _TABLE.match(line):
         return []  # most lines have no digit: not read further
     text = blank(line)
     # a run of more than 30 digits is no count (and Python refuses to convert one of thousands)
-    found = [(m, int(digits)) for m in _TOKEN.finditer(text) if len(digits := _NOT_DIGIT.sub("", m[0])) <= 30]
-    kinds = [_kind(text, m.start(), m.end(), value) for m, value in found]
-    # "mellan 20 och 30 mg", "20 till 30 år": the first number is what the second is.
-    for i in range(len(found) - 2, -1, -1):
-        (m, _m_end), (n, _n_end) = found[i], found[i + 1]
-        if kinds[i] is Kind.COUNT and kinds[i + 1] is not Kind.COUNT and _CONNECTOR.fullmatch(text[m.end():n.start()]):
-            kinds[i] = Kind.RANGE if kinds[i + 1] is Kind.RANGE else kinds[i + 1]
-    return [ProseNumber(value, m.start(), m.end(), kind) for (m, value), kind in zip(found, kinds)]
+    found = [(m, int(digits)) for m in _TOKEN.finditer(text)
+             if len(digits := m[0] if m[0].isdigit() else _NOT_DIGIT.sub("", m[0])) <= 30]
+    alone: dict[int, Kind] = {}  # what each number is by what stands next to it, read when first asked
+
+    def by_itself(i: int) -> Kind:
+        if i not in alone:
+            m, value = found[i]
+            alone[i] = _kind(text, m.start(), m.end(), value)
+        return alone[i]
+
+    def joined(i: int) -> bool:
+        return _CONNECTOR.fullmatch(text[found[i][0].end():found[i + 1][0].start()]) is not None
+
+    def kind(i: int) -> Kind:
+        # "mellan 20 och 30 mg", "20 till 30 år": counts joined by "och", "till", "-" … are what the first
+        # number after them that is no count is (a range stays a range)
+        while by_itself(i) is Kind.COUNT and i + 1 < len(found) and joined(i):
+            i += 1
+        return by_itself(i)
+
+    return [ProseNumber(value, m.start(), m.end(), kind(i)) for i, (m, value) in enumerate(found)
+            if wanted is None or wanted(value, m.end())]
 
 
-def counts(line: str) -> list[ProseNumber]:
-    """The numbers of a line that are counts."""
-    return [n for n in numbers(line) if n.kind is Kind.COUNT]
+def counts(line: str, wanted: Callable[[int, int], bool] | None = None) -> list[ProseNumber]:
+    """The numbers of a line that are counts; with `wanted`, as `numbers` says."""
+    return [n for n in numbers(line, wanted) if n.kind is Kind.COUNT]
 
 
-def followed_by_count_noun(line: str, number: ProseNumber) -> bool:
-    """"12 träffar", "8 studies": a count of what searches find, whatever its size."""
-    return bool(_COUNT_NOUN.match(line, number.end))
+def followed_by_count_noun(line: str, end: int) -> bool:
+    """"12 träffar", "8 studies": a count of what searches find, whatever its size (the number ends at `end`)."""
+    return bool(_COUNT_NOUN.match(line, end))
 
 
 def _kind(text: str, start: int, end: int, value: int) -> Kind:
-    before, after = text[:start], text[end:]
+    """What the number `text[start:end]` is, by what stands before `start` and after `end`. The patterns
+    are matched in `text` itself, with `end` as where a match after it starts and `start` as the end of
+    the text a match before it ends at: the line is not copied twice for each number."""
     # A pattern of fixed length L that ends at `$` can only match in the last L + 1 characters (`$` also
     # stands before a final line break): searched there alone, a long line is not scanned once per number.
-    if _DECIMAL_BEFORE.search(before[-3:]) or _DECIMAL_AFTER.match(after):
+    if _DECIMAL_BEFORE.search(text, max(0, start - 3), start) or _DECIMAL_AFTER.match(text, end):
         return Kind.DECIMAL
-    if _range_before(before) or _RANGE_AFTER.match(after):
+    if _range_before(text, start) or _RANGE_AFTER.match(text, end):
         return Kind.RANGE
-    if _WORD_BEFORE.search(before[-2:]) or _WORD_AFTER.match(after) and not _UNIT_AFTER.match(after):
+    if (_WORD_BEFORE.search(text, max(0, start - 2), start)
+            or _WORD_AFTER.match(text, end) and not _UNIT_AFTER.match(text, end)):
         return Kind.WORD  # B12, COVID-19, RD21/01987, 65-åriga, 5HT, 12a
-    if _ORDINAL_SUFFIX.match(after) or _ORDINAL_DOT.match(after):
+    if _ORDINAL_SUFFIX.match(text, end) or _ORDINAL_DOT.match(text, end):
         return Kind.ORDINAL  # 2:a, 3:e, "2. mai", "3. linje"
-    if _DATE_AFTER.match(after) or _DATE_BEFORE.search(before[-3:]):
+    if _DATE_AFTER.match(text, end) or _DATE_BEFORE.search(text, max(0, start - 3), start):
         return Kind.DATE  # 14:30, 13/1, 1.3
-    if _MONTH_AFTER.match(after) or _ends_with(_MONTH_BEFORE, before):
+    if _MONTH_AFTER.match(text, end) or _ends_with(_MONTH_BEFORE, text, start):
         return Kind.DATE
-    if _UNIT_AFTER.match(after) or _ends_with(_CURRENCY_BEFORE, before):
+    if _UNIT_AFTER.match(text, end) or _ends_with(_CURRENCY_BEFORE, text, start):
         return Kind.AMOUNT
-    if _age_before(before) or after.startswith("+"):
+    if _age_before(text, start) or text.startswith("+", end):
         return Kind.AGE
-    if _ends_with(_NAME_BEFORE, before):
+    if _ends_with(_NAME_BEFORE, text, start):
         return Kind.NAME
-    if len(text[start:end]) == 4 and 1800 <= value <= 2100 and not _COUNT_NOUN.match(after):
+    if end - start == 4 and 1800 <= value <= 2100 and not _COUNT_NOUN.match(text, end):
         return Kind.YEAR
     return Kind.COUNT
 
@@ -177,29 +210,29 @@ def _unspaced_end(text: str, end: int) -> int:
     return end
 
 
-def _ends_with(pattern: re.Pattern[str], before: str) -> bool:
-    """`pattern.search(before)` for a pattern `WORD{_S}*$`, searched only where WORD can stand: on a long
-    line, the search from its start took most of the time of `hta check`."""
-    end = _unspaced_end(before, len(before))
-    return pattern.search(before, max(0, end - WORD_WINDOW), end) is not None
+def _ends_with(pattern: re.Pattern[str], text: str, start: int) -> bool:
+    """`pattern.search(text[:start])` for a pattern `WORD{_S}*$`, searched only where WORD can stand: on a
+    long line, the search from its start took most of the time of `hta check`."""
+    end = _unspaced_end(text, start)
+    return pattern.search(text, max(0, end - WORD_WINDOW), end) is not None
 
 
-def _range_before(before: str) -> bool:
-    """_RANGE_BEFORE matches `before`: a digit, then a dash, each maybe followed by spaces."""
-    dash = _unspaced_end(before, len(before))
-    if not dash or before[dash - 1] not in "-–—":
+def _range_before(text: str, start: int) -> bool:
+    """_RANGE_BEFORE matches `text[:start]`: a digit, then a dash, each maybe followed by spaces."""
+    dash = _unspaced_end(text, start)
+    if not dash or text[dash - 1] not in "-–—":
         return False
-    digit = _unspaced_end(before, dash - 1)
-    return bool(digit) and _DIGIT.match(before, digit - 1) is not None
+    digit = _unspaced_end(text, dash - 1)
+    return bool(digit) and _DIGIT.match(text, digit - 1) is not None
 
 
-def _age_before(before: str) -> bool:
-    """_AGE_BEFORE matches `before`: "ålder", "aged" …, maybe then "över", "of" …, and spaces between."""
-    end = _unspaced_end(before, len(before))
-    if _AGE_WORD.search(before, max(0, end - WORD_WINDOW), end):
+def _age_before(text: str, start: int) -> bool:
+    """_AGE_BEFORE matches `text[:start]`: "ålder", "aged" …, maybe then "över", "of" …, and spaces between."""
+    end = _unspaced_end(text, start)
+    if _AGE_WORD.search(text, max(0, end - WORD_WINDOW), end):
         return True
-    link = _AGE_LINK.search(before, max(0, end - WORD_WINDOW), end)
+    link = _AGE_LINK.search(text, max(0, end - WORD_WINDOW), end)
     if link is None:
         return False
-    word_end = _unspaced_end(before, link.start())
-    return _AGE_WORD.search(before, max(0, word_end - WORD_WINDOW), word_end) is not None
+    word_end = _unspaced_end(text, link.start())
+    return _AGE_WORD.search(text, max(0, word_end - WORD_WINDOW), word_end) is not None

@@ -7,7 +7,6 @@ import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +20,15 @@ if TYPE_CHECKING:
 # C0 controls but tab, line feed and carriage return, and the two non-characters XML refuses.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 RAW_CODE = re.compile(r"\{=[A-Za-z]\w*\}")  # `x`{=typst}, ```{=openxml}: read as text, shown as code
+_C0 = bytes(byte for byte in range(128) if CONTROL.match(chr(byte)))
+
+
+def has_control(text: str) -> bool:
+    """Whether CONTROL finds a character in `text`, found faster in a long text: in UTF-8 a C0 control is a
+    byte of its own, which bytes.translate finds several times faster than a pattern finds the character,
+    and U+FFFE and U+FFFF are three bytes each that `in` jumps to (no other character's bytes hold them)."""
+    raw = text.encode("utf-8", "surrogatepass")
+    return len(raw.translate(None, _C0)) != len(raw) or b"\xef\xbf\xbe" in raw or b"\xef\xbf\xbf" in raw
 
 
 @dataclass
@@ -32,9 +40,17 @@ class Reading:
 
 
 # pandoc's citation key: a letter, digit or _, then those or single inner punctuation; @ must not follow a
-# word character (an e-mail address is no citation). @{key} takes any key.
-_CITATION = re.compile(r"(?<![A-Za-z0-9_])@(?:\{([^}\s]+)\}|([A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&\-+?<>~/](?=[A-Za-z0-9_]))*))")
+# word character (an e-mail address is no citation). @{key} takes any key. The pattern starts with the @
+# (the lookbehind after it): a pattern that starts with a lookbehind is tried at every character of the
+# text, one that starts with a character is searched for it.
+_CITATION = re.compile(r"@(?<![A-Za-z0-9_]@)(?:\{([^}\s]+)\}|([A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&\-+?<>~/](?=[A-Za-z0-9_]))*))")
 _LINK = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]*)|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>|^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)", re.M)
+# _LINK less its last kind, a definition `[label]: target` (which needs a `]:`): each of the others starts
+# with a character, so the text is searched for [ and < rather than tried at each character for a line's start.
+_INLINE_LINK = re.compile(r"\[(?<!!\[)[^\]]*\]\(\s*<?([^)\s>]*)|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>")
+# _INLINE_LINK less `<address>`, for text without a <: one character to look for is found by a fast search
+# of the text for it, a set of two by a test of each character in turn (eight times slower).
+_BRACKET_LINK = re.compile(r"\[(?<!!\[)[^\]]*\]\(\s*<?([^)\s>]*)")
 _CODE = re.compile(r"^(```|~~~).*?^\1|(`+).+?\2", re.M | re.S)  # fenced blocks and code spans
 
 
@@ -45,30 +61,40 @@ def read_prose(text: str) -> Reading:
     if "`" in text or "~~~" in text:  # most prose has no code: not scanned for it
         text = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)
     # a citation holds an @, a link a [ or <: text without them is not scanned for them
-    return Reading(citations=[m[1] or m[2] for m in _CITATION.finditer(text)] if "@" in text else [],
-                   links=[m[1] or m[2] or m[3] for m in _LINK.finditer(text) if (m[1] or m[2] or m[3])]
+    citations = [m[1] or m[2] for m in _CITATION.finditer(text)] if "@" in text else []
+    links = _LINK if "]:" in text else _INLINE_LINK if "<" in text else _BRACKET_LINK
+    # each kind of link has one group, its target
+    return Reading(citations=citations, links=[target for m in links.finditer(text) if (target := m[m.lastindex])]
                    if "[" in text or "<" in text else [])
 
 
 def key_positions(text: str, key: str) -> Iterator[tuple[int, int]]:
-    """(line offset, column) of each place `@key` or `@{key}` is written in `text`."""
-    pattern, found = _key_pattern(key), []
-    # every place is one of the key as written: those are found by plain search, and the pattern (whose
-    # lookbehind sees the text before where it is tried) says which are citations
+    """(line offset, column) of each place `@key` or `@{key}` is written in `text` and read as a citation."""
+    found = []
+    # every place is one of the key as written, found by plain search; whether it is a citation is then
+    # read around it with patterns fixed once (not one per key: a library has thousands of keys)
     for written in ("@" + key, "@{" + key + "}"):
         at = text.find(written)
         while at != -1:
-            if pattern.match(text, at) or (at and text[at - 1] == "-" and pattern.match(text, at - 1)):
+            if _cited_at(text, at, key):
                 found.append(at)
             at = text.find(written, at + 1)
     for at in sorted(found):
         yield text.count("\n", 0, at), at - (text.rfind("\n", 0, at) + 1) + 1
 
 
-@lru_cache(maxsize=4096)  # compiled once per key, not once per key and piece of prose: there are thousands
-def _key_pattern(key: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![A-Za-z0-9_])-?@(\{" + re.escape(key) + r"\}|" + re.escape(key)
-                      + r"(?![A-Za-z0-9_]|[:.#$%&\-+?<>~/][A-Za-z0-9_]))")
+def _cited_at(text: str, at: int, key: str) -> bool:
+    """Whether the @ at `at` begins a citation of `key`: `@{key}`, or `@key` that no key character or inner
+    punctuation goes on from, with no word character before the @ (or before a `-` before it: -@key)."""
+    if not (text.startswith("{" + key + "}", at + 1)
+            or text.startswith(key, at + 1) and _KEY_ENDS.match(text, at + 1 + len(key))):
+        return False
+    return (_NO_WORD_BEFORE.match(text, at) is not None
+            or at > 0 and text[at - 1] == "-" and _NO_WORD_BEFORE.match(text, at - 1) is not None)
+
+
+_NO_WORD_BEFORE = re.compile(r"(?<![A-Za-z0-9_])")  # matches, empty, where no word character stands before
+_KEY_ENDS = re.compile(r"(?![A-Za-z0-9_]|[:.#$%&\-+?<>~/][A-Za-z0-9_])")
 
 
 def text_positions(text: str, needle: str) -> Iterator[tuple[int, int]]:
@@ -251,4 +277,25 @@ def strings(value: Any, loc: tuple = ()) -> list[tuple[tuple, str]]:
                 walk(item, loc + (key,))
 
     walk(value, loc)
+    return found
+
+
+def texts(value: Any) -> list[str]:
+    """The text values `strings` finds, without where each is and in no set order: what a scan for a
+    character needs, in a fraction of the time. A model's fields are its `__dict__`, which pydantic keeps
+    them in (and whatever else is there, a cached value, is only more text to scan)."""
+    found: list[str] = []
+    pending = [value]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, BaseModel):
+            pending += value.__dict__.values()
+            if value.model_extra:
+                pending += value.model_extra.values()
+        elif isinstance(value, (list, tuple)):
+            pending += value
+        elif isinstance(value, dict):
+            pending += value.values()
     return found

@@ -87,12 +87,16 @@ def parse_json(text: str) -> list[Located] | Problem:
     never rewritten with it.
     """
     try:
-        strict_json(text)
+        data = strict_json(text)
     except json.JSONDecodeError as exc:
         return Problem(exc.lineno, _("JSON syntax error: {msg}.").format(msg=exc.msg), exc.colno)
-    parsed = _parse_json(text)
+    # What strict_json took holds no value _parse_json marks (those it refuses, and more): its data is
+    # what _parse_json would read, and only a string can still hold what JSON cannot.
+    parsed = _parse_json(text, (data,))
     if isinstance(parsed, Problem):
         return parsed
+    if _encodes(text) and not _SURROGATE_ESCAPE.search(text):
+        return parsed.items  # no string can hold half a character
     for item in parsed.items:
         bad = _first_not_json(item.value)
         if bad is not None:
@@ -122,7 +126,21 @@ _NOT_A_NUMBER = N_("not a number JSON allows")
 _LONGEST_INTEGER = 300  # digits; Python refuses to read integers past 4300 digits, and no field needs more
 
 
-def _parse_json(text: str) -> _Parsed | Problem:
+# Where a lone surrogate can come from: itself in the text (which read_text never gives), or a \u escape.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB]")
+
+
+def _encodes(text: str) -> bool:
+    """Whether `text` holds no surrogate, which UTF-8 cannot encode: the encoder finds one faster than a pattern."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _parse_json(text: str, read: tuple[Any] | None = None) -> _Parsed | Problem:
+    """The entries of `text` located; `read`, when given, holds what json.loads reads in it, no value marked."""
     marked: list[str] = []
 
     def not_json(literal: str) -> _NotJson:
@@ -136,14 +154,18 @@ def _parse_json(text: str) -> _Parsed | Problem:
     def integer(literal: str) -> int | _NotJson:
         return int(literal) if len(literal.lstrip("-")) <= _LONGEST_INTEGER else not_json(literal)
 
-    try:
-        data = json.loads(text, parse_constant=not_json, parse_float=number, parse_int=integer)
-    except json.JSONDecodeError as exc:
-        return Problem(exc.lineno, _("JSON syntax error: {msg}.").format(msg=exc.msg), exc.colno)
-    except RecursionError:
-        return Problem(1, _("the JSON is nested too deeply to read."), 1)
+    if read is not None:
+        data = read[0]
+    else:
+        try:
+            data = json.loads(text, parse_constant=not_json, parse_float=number, parse_int=integer)
+        except json.JSONDecodeError as exc:
+            return Problem(exc.lineno, _("JSON syntax error: {msg}.").format(msg=exc.msg), exc.colno)
+        except RecursionError:
+            return Problem(1, _("the JSON is nested too deeply to read."), 1)
     start = len(text) - len(text.lstrip(" \t\r\n"))
-    located = _Parsed([], dict(enumerate(_not_json_places(text))))
+    # the places are looked for only where a value was marked: finding them takes a pass over every token
+    located = _Parsed([], dict(enumerate(_not_json_places(text))) if marked else {})
     if isinstance(data, dict):
         located.items.append(Located(*_position(text, start), data))
         return located

@@ -70,11 +70,19 @@ def _line_starts(text: str) -> list[int]:
     return [0] + [m.end() for m in re.finditer("\n", text)]
 
 
+_ID_KEY = re.compile(r'"id"\s*:\s*"')
+
+
 def _id_position(text: str, starts: list[int], item: Located) -> tuple[int, int]:
     """Where the entry's id is written (`"id": "…"` in JSON), else where the entry starts. `starts`: the
     text's line starts, found once for all its entries."""
     offset = starts[min(item.line, len(starts)) - 1] + (item.column or 1) - 1
-    found = re.compile(rf'"id"\s*:\s*"{re.escape(str(item.value.get("id")))}"').search(text, offset)
+    # `"id"\s*:\s*"ID"` searched as its fixed part, each match then read for the id: a pattern per id
+    # would be compiled anew for each of a library's thousands of ids
+    written = str(item.value.get("id")) + '"'
+    found = _ID_KEY.search(text, offset)
+    while found is not None and not text.startswith(written, found.end()):
+        found = _ID_KEY.search(text, found.start() + 1)
     if found is None:
         return item.line, item.column or 1
     line = bisect.bisect_right(starts, found.start())

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable
 
 from .. import rules
 from ..diagnostics import Diagnostic
@@ -37,14 +37,15 @@ def parse_yaml(text: str, source: Source) -> Loaded:
     parser in Python and giving the same events with the same marks for plain YAML. Where libyaml stops at
     a syntax error, or meets what the two parsers spell differently (tags, anchors, aliases, directives),
     the file is read again with ruamel's own parser, so the values and findings are the ones it gives."""
-    directive = _VERSION.search(text)
+    directive = _VERSION.search(text) if "%YAML" in text else None  # a pattern from ^ is tried at every character
     if directive and directive[1] not in ("1.1", "1.2"):  # ruamel's parser asserts on any other, or none
         line = text.count("\n", 0, directive.start()) + 1
         return Loaded(source, None, [source.at_line(
             rules.INVALID_YAML, line, _("YAML syntax error: there is no YAML version \"{value}\".").format(value=clip(directive[1] or '', 20)),
             _("Delete the %YAML line: the files need none."), 1)])
     fast = _c_parser()
-    if fast is not None and not _LIBYAML_DIFFERS.search(text):
+    # each of the few characters looked for by `in`, which goes through a text far faster than a pattern
+    if fast is not None and not any(character in text for character in _LIBYAML_DIFFERS_AT):
         positions = dict(source.positions)
         loaded = _parse_yaml_events(text, source, fast)
         if loaded is not None:
@@ -57,7 +58,8 @@ _VERSION = re.compile(r"^%YAML(?:[ \t]+(\S*))?", re.M)
 
 # Where libyaml and ruamel's parser part: libyaml lets a tab stand after a value, and the line breaks
 # beyond ASCII are YAML 1.1's. A file with any of them is read by ruamel's parser alone.
-_LIBYAML_DIFFERS = re.compile("[\t\x85\u2028\u2029]")
+_LIBYAML_DIFFERS_AT = "\t\x85\u2028\u2029"
+_LIBYAML_DIFFERS = re.compile(f"[{_LIBYAML_DIFFERS_AT}]")
 
 
 @cache
@@ -70,16 +72,8 @@ def _c_parser() -> Any:
     return CParser
 
 
-def _c_events(text: str, parser_class: Any) -> Iterator[Any]:
-    parser = parser_class(text)
-    try:
-        while True:
-            event = parser.get_event()
-            if event is None:
-                return
-            yield event
-    finally:
-        parser.dispose()
+class _LibyamlDiffers(Exception):
+    """libyaml met what it may read otherwise than ruamel's parser: the file is read again by ruamel's."""
 
 
 def _parse_yaml_events(text: str, source: Source, c_parser: Any) -> Loaded | None:
@@ -88,15 +82,19 @@ def _parse_yaml_events(text: str, source: Source, c_parser: Any) -> Loaded | Non
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.reader import ReaderError
 
-    builder = _YamlBuilder(source, _resolver())
+    builder = _YamlBuilder(source, _resolver(), libyaml=c_parser is not None)
+    parser = None
     try:
-        events = _c_events(text, c_parser) if c_parser is not None else _pure_yaml().parse(text)
-        for event in events:
-            if c_parser is not None and _not_for_libyaml(event):
-                return None
-            problem = builder.feed(event)
-            if problem is not None:
-                return Loaded(source, None, [problem])
+        if c_parser is not None:
+            parser = c_parser(text)
+            # pulled until libyaml's None by iter() itself: no generator between it and the builder
+            problem = builder.build(iter(parser.get_event, None))
+        else:
+            problem = builder.build(_pure_yaml().parse(text))
+        if problem is not None:
+            return Loaded(source, None, [problem])
+    except _LibyamlDiffers:
+        return None
     except MarkedYAMLError as exc:
         if c_parser is not None:
             return None
@@ -112,14 +110,17 @@ def _parse_yaml_events(text: str, source: Source, c_parser: Any) -> Loaded | Non
             return None
         return Loaded(source, None, [source.at_line(rules.INVALID_YAML, 1, _("YAML syntax error: {exc}.").format(exc=clip(str(exc), 120)),
                                                     "", 1)])
+    finally:
+        if parser is not None:
+            parser.dispose()
     source.positions.setdefault((), (1, 1))
     return Loaded(source, builder.root)
 
 
 def _not_for_libyaml(event: Any) -> bool:
-    """Whether an event is one libyaml may spell otherwise than ruamel (it reads `!!!int` as another tag,
-    and places a value left empty at the colon, ruamel at what follows), or one that is a finding or a
-    directive anyway: rare in an assessment, so left to ruamel's parser."""
+    """Whether an event other than a scalar, mapping or list is one libyaml may spell otherwise than ruamel,
+    or one that is a finding or a directive anyway: rare in an assessment, so left to ruamel's parser.
+    (Of those three, _YamlBuilder.build asks the same itself.)"""
     doubt = _libyaml_doubts().get(type(event))
     return doubt is not None and doubt(event)
 
@@ -127,7 +128,7 @@ def _not_for_libyaml(event: Any) -> bool:
 @cache
 def _libyaml_doubts() -> dict[type, Callable[[Any], bool]]:
     """What `_not_for_libyaml` asks of each kind of event (the ends of a stream, document, mapping or list
-    carry nothing to doubt): asked by kind, as a file has hundreds of events."""
+    carry nothing to doubt)."""
     from ruamel.yaml import events
 
     def node(event: Any) -> bool:
@@ -167,7 +168,7 @@ _RESOLVED_TEXT = 40
 _RESOLVED_LIMIT = 100_000  # entries: a bound on the memory a long --watch or a huge library can take
 
 
-@dataclass
+@dataclass(slots=True)
 class _Open:
     """A mapping or list being filled while the parser's events arrive."""
 
@@ -177,18 +178,49 @@ class _Open:
 
 
 class _YamlBuilder:
-    """Plain values from YAML events, with the position of each value and each key."""
+    """Plain values from YAML events, with the position of each value and each key.
 
-    def __init__(self, source: Source, resolver: Any) -> None:
+    A file has hundreds of events, most of them scalars: `build` takes scalars, mappings and lists by their
+    exact kind, and reads an event's tag from its slot (`ctag`; `tag` is a property that makes a string)."""
+
+    def __init__(self, source: Source, resolver: Any, libyaml: bool = False) -> None:
         from ruamel.yaml import events
         from ruamel.yaml.nodes import ScalarNode
 
-        # imported once per file, not once per event: a file has thousands
+        # imported once per file, not once per event
         self.events, self.scalar_node = events, ScalarNode
+        self.scalar_event, self.mapping_event = events.ScalarEvent, events.MappingStartEvent
         self.source, self.resolver = source, resolver
+        self.positions = source.positions
+        self.libyaml = libyaml  # whether the events are libyaml's, to be doubted as _not_for_libyaml says
         self.stack: list[_Open] = []
         self.root: Any = None
         self.documents = 0
+
+    def build(self, events: Iterable[Any]) -> Diagnostic | None:
+        """Every event into the values; the first finding stops it. Raises _LibyamlDiffers where libyaml's
+        events are in doubt."""
+        scalar, mapping, sequence = self.events.ScalarEvent, self.events.MappingStartEvent, self.events.SequenceStartEvent
+        mapping_end, sequence_end = self.events.MappingEndEvent, self.events.SequenceEndEvent
+        libyaml, stack = self.libyaml, self.stack
+        for event in events:
+            kind = type(event)
+            if kind is scalar or kind is mapping or kind is sequence:
+                # what _not_for_libyaml asks of these: a plain scalar left empty, a tag, an anchor
+                if libyaml and (event.ctag is not None or event.anchor is not None
+                                or kind is scalar and event.value == "" and not event.style):
+                    raise _LibyamlDiffers
+                problem = self._node(event, kind)
+            elif kind is mapping_end or kind is sequence_end:
+                stack.pop()
+                continue
+            else:
+                if libyaml and _not_for_libyaml(event):
+                    raise _LibyamlDiffers
+                problem = self.feed(event)
+            if problem is not None:
+                return problem
+        return None
 
     def feed(self, event: Any) -> Diagnostic | None:
         events = self.events
@@ -202,48 +234,54 @@ class _YamlBuilder:
             return self.source.at_line(rules.YAML_ALIAS, line, _("an alias (*{anchor}) repeats a value.").format(anchor=clip(str(event.anchor), 20)),
                                        _("Write the value itself here; anchors and aliases are not read."), column)
         elif isinstance(event, (events.ScalarEvent, events.MappingStartEvent, events.SequenceStartEvent)):
-            if event.tag not in (None, "!") and event.tag not in _PLAIN_TAGS[type(event).__name__]:
-                written = "!!" + event.tag.removeprefix(_YAML_TYPES) if event.tag.startswith(_YAML_TYPES) else event.tag
-                return self.source.at_line(rules.YAML_TAG, line, _("the tag {written} is not read.").format(written=clip(written, 40)),
-                                           _("Remove the tag and write the value as plain text, a number or a date."), column)
-            return self._value(event, line, column)
+            return self._node(event, type(event))
         elif isinstance(event, (events.MappingEndEvent, events.SequenceEndEvent)):
             self.stack.pop()
         return None
 
-    def _value(self, event: Any, line: int, column: int) -> Diagnostic | None:
-        events = self.events
-        parent = self.stack[-1] if self.stack else None
-        if parent is not None and isinstance(parent.value, dict) and parent.key is None:
-            return self._key(parent, event, line, column)
+    def _node(self, event: Any, kind: type) -> Diagnostic | None:
+        """A scalar, mapping or list: a key, or a value placed in what holds it."""
+        mark = event.start_mark
+        position = line, column = mark.line + 1, mark.column + 1
+        tag = event.ctag
+        if tag is not None and str(tag) != "!" and str(tag) not in _PLAIN_TAGS[kind.__name__]:
+            tag = str(tag)
+            written = "!!" + tag.removeprefix(_YAML_TYPES) if tag.startswith(_YAML_TYPES) else tag
+            return self.source.at_line(rules.YAML_TAG, line, _("the tag {written} is not read.").format(written=clip(written, 40)),
+                                       _("Remove the tag and write the value as plain text, a number or a date."), column)
+        stack = self.stack
+        parent = stack[-1] if stack else None
         if parent is None:
             loc: Loc = ()
-        elif isinstance(parent.value, dict):
+        elif type(parent.value) is dict:
+            if parent.key is None:
+                return self._key(parent, event, kind, position)
             loc = parent.loc + (parent.key,)
         else:
             loc = parent.loc + (len(parent.value),)
-        self.source.positions[loc] = (line, column)
-        if isinstance(event, events.ScalarEvent):
+        self.positions[loc] = position
+        if kind is self.scalar_event:
             value = self._scalar(event, line, column)
             if isinstance(value, Diagnostic):
                 return value
         else:
-            if len(self.stack) >= MAX_DEPTH:
+            if len(stack) >= MAX_DEPTH:
                 return self.source.at_line(rules.TOO_DEEP, line, _("lists and mappings are nested deeper than {MAX_DEPTH} levels.").format(MAX_DEPTH=MAX_DEPTH),
                                            _("The format needs a few levels; check the brackets and indentation here."), column)
-            value = {} if isinstance(event, events.MappingStartEvent) else []
-            self.stack.append(_Open(value, loc))
+            value = {} if kind is self.mapping_event else []
+            stack.append(_Open(value, loc))
         if parent is None:
             self.root = value
-        elif isinstance(parent.value, dict):
+        elif parent.key is not None:
             parent.value[parent.key] = value
             parent.key = None
         else:
             parent.value.append(value)
         return None
 
-    def _key(self, mapping: _Open, event: Any, line: int, column: int) -> Diagnostic | None:
-        if not isinstance(event, self.events.ScalarEvent):
+    def _key(self, mapping: _Open, event: Any, kind: type, position: tuple[int, int]) -> Diagnostic | None:
+        line, column = position
+        if kind is not self.scalar_event:
             return self.source.at_line(rules.INVALID_YAML, line, _("a key must be a word, not a list or a mapping."),
                                        _("Write `key: value`."), column)
         key = event.value
@@ -252,17 +290,21 @@ class _YamlBuilder:
                                        _("the key \"{key}\" appears twice in the same mapping.").format(key=clip(key, 40)),
                                        _("Keep one of them."), column)
         mapping.key = key
-        self.source.positions[("key",) + mapping.loc + (key,)] = (line, column)
+        self.positions[("key",) + mapping.loc + (key,)] = position
         return None
 
     def _scalar(self, event: Any, line: int, column: int) -> Any:
         """The value of a scalar: text, a whole number, a decimal number, true/false or null.
         Dates stay text, so that pydantic reports an impossible date (2024-02-30) at its position."""
         text = event.value
-        if event.tag not in (None, "!"):
-            kind = str(event.tag).removeprefix(_YAML_TYPES)
-        else:
-            kind = self._resolved(text, event.implicit)
+        tag = event.ctag
+        if tag is not None and str(tag) != "!":
+            kind = str(tag).removeprefix(_YAML_TYPES)
+        else:  # most often a short text remembered: looked up here, not in a call per scalar
+            kind = (len(text) <= _RESOLVED_TEXT and _RESOLVED.get((text, event.implicit))
+                    or self._resolved(text, event.implicit))
+        if kind == "str" or kind == "timestamp":
+            return text
         if kind == "null":
             return None
         if kind == "bool":
@@ -287,7 +329,7 @@ class _YamlBuilder:
             if not math.isfinite(number):
                 return self._not_a(text, _("finite number"), line, column)
             return number
-        return text  # str and timestamp
+        return text  # any other tag ruamel resolves to
 
     def _resolved(self, text: str, implicit: Any) -> str:
         """The kind of value an untagged scalar is (int, str, …) by ruamel's resolver, which depends on the
