@@ -133,8 +133,11 @@ def check_all(folders: list[Path], out_root: Path = Path("_build"), reuse=None, 
     todo = [folder for folder in unique if kept.get(folder) is None]
     checked = dict(zip(todo, _read_and_check_many(todo, jobs, findings_only)))
     outcomes = [kept.get(folder) or checked[folder] for folder in unique]
+    by_name: dict[str, list[Outcome]] = {}
     for outcome in outcomes:
-        others = [o for o in outcomes if o.name == outcome.name]
+        by_name.setdefault(outcome.name, []).append(outcome)
+    for outcome in outcomes:
+        others = by_name[outcome.name]
         if len(others) > 1:
             with i18n.language(outcome.language):
                 shown = _(" and ").join(display_path(o.folder) for o in others)
