@@ -86,6 +86,10 @@ ARGPARSE_MESSAGES = (
 def main(argv: list[str] | None = None) -> int:
     from . import i18n
 
+    # hta's models are validated by pydantic alone: a pydantic plugin installed beside it (an observability
+    # tool) is not loaded, and no command reads every installed package's entry points to look for one
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
     arguments = sys.argv[1:] if argv is None else argv
     # --lang is read before the parser is made: its help and its errors are in that language too
     i18n.set_interface_language(_lang_in(arguments))
