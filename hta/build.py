@@ -229,11 +229,19 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
         raise HtaError(_("--engine quarto needs Quarto, and `quarto` is not on PATH; install it from https://quarto.org, or leave out --engine."))
     convert.ask_pandoc_version()  # answered while the rest is imported
     from . import cache
+    from .render import raster
 
+    if 0 < len(folders) < jobs and convert.choose_engine(engine) == "pandoc":
+        # most often one assessment: its converters will run side by side (see _build), and the processes
+        # they need start now, on the core that waits while this one imports, reads and checks
+        convert.prepare_typst()
+        raster.prepare()
     try:
         return _build(folders, out_root, engine, progress, jobs, force, index)
     finally:
         cache.wait_for_makers()
+        convert.stop_spare_typst()
+        raster.stop_spare()
 
 
 def _build(folders: list[Path], out_root: Path, engine: str, progress, jobs: int, force: bool,

@@ -269,7 +269,24 @@ def test_a_build_with_cores_to_spare_draws_the_flow_pngs_in_a_process_of_its_own
     [outcome] = build([built_library / "src" / "alfa"], tmp_path / "out", jobs=2)
     assert outcome.built, outcome.diagnostics
     assert files(tmp_path / "out" / "alfa") == files(built_library / "out" / "alfa")  # built with jobs=1
-    assert not cache._DRAWING
+    assert not cache._DRAWING and not raster._SPARE
+
+
+def test_a_build_with_nothing_to_convert_ends_the_processes_it_started_for_converting(built_library, tmp_path,
+                                                                                     monkeypatch):
+    """A build of one assessment on two cores starts its Typst worker and PNG drawing process while it reads;
+    when the report is current after all, both are stopped, not left waiting."""
+    from hta.convert import convert
+    from hta.render import raster
+
+    build([built_library / "src" / "alfa"], tmp_path / "out", jobs=2)
+    started = []
+    for module, name in ((convert, "_typst_process"), (raster, "_drawing_process")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda real=real: started.append(real()) or started[-1])
+    [outcome] = build([built_library / "src" / "alfa"], tmp_path / "out", jobs=2)
+    assert outcome.reused and len(started) == 2
+    assert all(p.returncode is not None for p in started) and not convert._SPARE and not raster._SPARE
 
 
 def test_a_failing_assessment_leaves_the_others_built(built_library, tmp_path, monkeypatch):

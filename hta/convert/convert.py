@@ -450,7 +450,28 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def start_typst() -> subprocess.Popen:
-    """A Typst worker process, started before its source is written: it loads Typst meanwhile."""
+    """A Typst worker process, started before its source is written: it loads Typst meanwhile. The one
+    `prepare_typst` started, if there is one."""
+    return _SPARE.pop() if _SPARE else _typst_process()
+
+
+def prepare_typst() -> None:
+    """Start the next Typst worker now: a build of one assessment on two cores starts it while it imports and
+    checks, on the core that would wait, rather than while pandoc reads. `stop_spare_typst` ends it unused."""
+    if not _SPARE:
+        _SPARE.append(_typst_process())
+
+
+def stop_spare_typst() -> None:
+    for process in _SPARE:
+        stop(process)
+    _SPARE.clear()
+
+
+_SPARE: list[subprocess.Popen] = []
+
+
+def _typst_process() -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", _TYPST_WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, encoding="utf-8")
 

@@ -29,9 +29,7 @@ def draw_apart(drawings: list[tuple[str, Path]]) -> subprocess.Popen:
     """A process that draws each (svg, path) into its file, each written whole. It imports resvg and the
     font list, nothing of the model: it starts in a twentieth of a second. It gives way to pandoc and to this
     process (niceness 10): the Word file that needs its PNGs waits for pandoc's reading anyway, the PDF does not."""
-    process = subprocess.Popen([sys.executable, "-c", "from hta.render.raster import _draw; _draw()"],
-                               stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               text=True, encoding="utf-8")
+    process = _SPARE.pop() if _SPARE else _drawing_process()
     try:
         process.stdin.write(json.dumps([[svg, str(path)] for svg, path in drawings]))
         process.stdin.close()
@@ -40,12 +38,39 @@ def draw_apart(drawings: list[tuple[str, Path]]) -> subprocess.Popen:
     return process
 
 
+def prepare() -> None:
+    """Start the next drawing process now, to be given its drawings later: a build of one assessment on two
+    cores starts it while it imports and checks, on the core that would wait. `stop_spare` ends it unused."""
+    if not _SPARE:
+        _SPARE.append(_drawing_process())
+
+
+def stop_spare() -> None:
+    from ..convert.convert import stop
+
+    for process in _SPARE:
+        stop(process)  # it waits for its drawings and has written nothing
+    _SPARE.clear()
+
+
+_SPARE: list[subprocess.Popen] = []
+
+
+def _drawing_process() -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", "from hta.render.raster import _draw; _draw()"],
+                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            text=True, encoding="utf-8")
+
+
 def _draw() -> None:
+    import resvg_py  # noqa: F401 -- loaded, with the font list, before the drawings are there to read
+
+    from ..convert.fonts import font_files
     from ..paths import write_whole
 
     if hasattr(os, "nice"):
         os.nice(10)
-
+    font_files()
     for svg, path in json.loads(sys.stdin.read()):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         write_whole(Path(path), flow_png(svg))
