@@ -326,9 +326,10 @@ class Reference(BaseModel):
     title: str = ""
     DOI: str = ""
     PMID: str = ""
-    # Where the entry starts in its file (set by the reader; not part of the CSL handed to citeproc).
+    # Where the entry starts in its file (set by the reader; not part of the CSL handed to citeproc). Made by a
+    # factory: a default tuple would be deep-copied for every reference of every assessment.
     _file: str = PrivateAttr("")
-    _position: tuple[int, int] = PrivateAttr((1, 1))
+    _position: tuple[int, int] = PrivateAttr(default_factory=lambda: (1, 1))
 
 
 class SectionKey(str, Enum):
