@@ -284,7 +284,7 @@ class Ast:
                     parent[:] = was
 
 
-def with_images(ast: Ast, resolve, job: Job) -> list[tuple[dict, dict]]:
+def image_stand_ins(ast: Ast, resolve, job: Job) -> list[tuple[dict, dict]]:
     """Each image's stand-in: its target rewritten by `resolve(target) -> str`, our figures described in
     words for screen readers. An image that is neither generated nor one of the author's pictures becomes its
     alt text: nothing outside the build is ever read."""
@@ -313,32 +313,32 @@ def to_docx(job: Job, ast: Ast, reference_doc: Path) -> Path:
 
     out = job.output("docx")
     run_pandoc(["--from=json", "--to=docx", f"--reference-doc={reference_doc}",
-                f"--output={out.name}"], job.folder, ast.written(with_images(ast, resolve, job)), job.epoch)
+                f"--output={out.name}"], job.folder, ast.written(image_stand_ins(ast, resolve, job)), job.epoch)
     return out
 
 
 def to_html_body(job: Job, ast: Ast) -> str:
     """The report body as an HTML fragment; the page around it comes from templates/report.html.j2."""
     return run_pandoc(["--from=json", "--to=html5", "--section-divs"], job.folder,
-                      ast.written(with_images(ast, job.svg_target, job)))
+                      ast.written(image_stand_ins(ast, job.svg_target, job)))
 
 
 def to_typst(job: Job, ast: Ast, template: Path) -> Path:
     out = job.output("typ")
     # citations are already text (read_ast ran citeproc): no #cite() that would need a Typst bibliography
-    source = ast.written(for_typst(ast, job), drop_banner=True)
+    source = ast.written(typst_stand_ins(ast, job), drop_banner=True)
     run_pandoc(["--from=json", "--to=typst-citations", "--standalone", f"--template={template}",
                 f"--output={out.name}"], job.folder, source)
     return out
 
 
-def for_typst(ast: Ast, job: Job) -> list[tuple[dict, dict]]:
+def typst_stand_ins(ast: Ast, job: Job) -> list[tuple[dict, dict]]:
     """The stand-ins the Typst template needs. Each image becomes Typst code that carries its alt text:
     pandoc 3.9's Typst writer drops it, and an accessible PDF (PDF/UA-1) needs it; an image with no alt
     text is decoration (a PDF artifact). Table columns lose the widths the Markdown's dashes gave them,
     and each table names how the template shades it."""
     changes = []
-    for node, stand_in in with_images(ast, job.svg_target, job):
+    for node, stand_in in image_stand_ins(ast, job.svg_target, job):
         if stand_in["t"] == "Image":
             attr, alt, (target, _title) = stand_in["c"]
             stand_in = {"t": "RawInline", "c": ["typst", _typst_image(target, _plain(alt), dict(attr[2]))]}
