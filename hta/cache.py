@@ -58,6 +58,16 @@ def installed_versions(names: tuple[str, ...]) -> dict[str, str]:
     sys.path (PEP 427), the first found as Python would import it: what importlib.metadata finds too, without
     importing the e-mail parser it reads the rest of the metadata with (a twentieth of a second of every
     build). A distribution installed otherwise is asked of importlib.metadata."""
+    found = _dist_info_versions(names)
+    for name in names:
+        if name not in found:
+            from importlib import metadata
+
+            found[name] = metadata.version(name)
+    return found
+
+
+def _dist_info_versions(names: tuple[str, ...]) -> dict[str, str]:
     wanted = {_normal(name): name for name in names}
     found: dict[str, str] = {}
     for entry in sys.path:
@@ -71,10 +81,6 @@ def installed_versions(names: tuple[str, ...]) -> dict[str, str]:
                 name = wanted.get(_normal(distribution))
                 if name is not None and name not in found:
                     found[name] = version
-    for name in names:
-        if name not in found:
-            
-            found[name] = metadata.version(name)
     return found
 
 

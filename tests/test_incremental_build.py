@@ -269,7 +269,7 @@ def test_a_build_with_cores_to_spare_draws_the_flow_pngs_in_a_process_of_its_own
     [outcome] = build([built_library / "src" / "alfa"], tmp_path / "out", jobs=2)
     assert outcome.built, outcome.diagnostics
     assert files(tmp_path / "out" / "alfa") == files(built_library / "out" / "alfa")  # built with jobs=1
-    assert not cache._DRAWING and not raster._SPARE
+    assert not cache._DRAWING and raster.DRAWING._ready is None
 
 
 def test_a_build_with_nothing_to_convert_ends_the_processes_it_started_for_converting(built_library, tmp_path,
@@ -281,12 +281,12 @@ def test_a_build_with_nothing_to_convert_ends_the_processes_it_started_for_conve
 
     build([built_library / "src" / "alfa"], tmp_path / "out", jobs=2)
     started = []
-    for module, name in ((convert, "_typst_process"), (raster, "_drawing_process")):
-        real = getattr(module, name)
-        monkeypatch.setattr(module, name, lambda real=real: started.append(real()) or started[-1])
+    for spare in (convert.TYPST, raster.DRAWING):
+        monkeypatch.setattr(spare, "_start", lambda real=spare._start: started.append(real()) or started[-1])
     [outcome] = build([built_library / "src" / "alfa"], tmp_path / "out", jobs=2)
     assert outcome.reused and len(started) == 2
-    assert all(p.returncode is not None for p in started) and not convert._SPARE and not raster._SPARE
+    assert all(p.returncode is not None for p in started)
+    assert convert.TYPST._ready is None and raster.DRAWING._ready is None
 
 
 def test_a_failing_assessment_leaves_the_others_built(built_library, tmp_path, monkeypatch):
@@ -411,3 +411,15 @@ def test_an_unchanged_assessment_is_not_read_again_and_keeps_its_findings(built_
     outcomes = build(folders, tmp_path / "out", jobs=1)
     assert all(o.reused for o in outcomes)
     assert [o.diagnostics for o in outcomes] == [[note], [], []]
+
+
+def test_a_library_version_not_found_beside_the_code_is_asked_of_importlib_metadata(monkeypatch):
+    """The build digest names each library's version: from its dist-info folder on sys.path, and where there
+    is none (an egg, a zip), from importlib.metadata, which finds it by its own means."""
+    from importlib import metadata
+
+    names = ("jinja2", "nh3")
+    asked = {n: metadata.version(n) for n in names}
+    assert cache.installed_versions.__wrapped__(names) == asked  # from the dist-info folders
+    monkeypatch.setattr(cache, "_dist_info_versions", lambda names: {})
+    assert cache.installed_versions.__wrapped__(names) == asked  # from importlib.metadata
