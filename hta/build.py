@@ -234,14 +234,14 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
     if 0 < len(folders) < jobs and convert.choose_engine(engine) == "pandoc":
         # most often one assessment: its converters will run side by side (see _build), and the processes
         # they need start now, on the core that waits while this one imports, reads and checks
-        convert.prepare_typst()
-        raster.prepare()
+        convert.TYPST.prepare()
+        raster.DRAWING.prepare()
     try:
         return _build(folders, out_root, engine, progress, jobs, force, index)
     finally:
         cache.wait_for_makers()
-        convert.stop_spare_typst()
-        raster.stop_spare()
+        convert.TYPST.stop()
+        raster.DRAWING.stop()
 
 
 def _build(folders: list[Path], out_root: Path, engine: str, progress, jobs: int, force: bool,
@@ -453,7 +453,7 @@ def _texts(assessment: Assessment) -> list[Path]:
 
 def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None, draw_apart: bool = False):
     """The .qmd and everything it names (figures, bibliography, style, templates) under `out`; what does not
-    depend on the assessment alone (flow PNGs, the Word reference document) comes from `out_root`'s cache.
+    depend on the assessment alone (flow PNGs) comes from `out_root`'s cache.
     With `draw_apart` (cores to spare), the flow PNGs the cache lacks are drawn meanwhile by another process."""
     from . import cache
     from .convert import convert

@@ -37,11 +37,11 @@ def mark_out_of_date(outcome, out: Path) -> None:
     index do. Its inputs' digest goes with it: the next good build writes the page anew, even when that build's
     inputs are the very ones the marked page was made from (the failed edit undone)."""
     import html
-    import os
     import re
 
     from . import i18n
     from .cache import INPUTS
+    from .paths import write_whole
 
     page = out / outcome.name / f"{outcome.name}.html"
     if not page.is_file():
@@ -53,9 +53,7 @@ def mark_out_of_date(outcome, out: Path) -> None:
                        "report from being rebuilt; hta check lists them.")
         banner = f'<div id="{OUT_OF_DATE}" class="hta-banner" role="alert">{html.escape(notice)}</div>'
         text = re.sub(r"<body[^>]*>", lambda m: m[0] + "\n" + banner, text, count=1)
-        temporary = page.with_name(f".{page.name}.{os.getpid()}.tmp")
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, page)
+        write_whole(page, text.encode("utf-8"))
     (out / outcome.name / INPUTS).unlink(missing_ok=True)
 
 

@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from ..i18n import _
 
@@ -449,31 +449,40 @@ def stop(process: subprocess.Popen) -> None:
         process.communicate()
 
 
+class Spare:
+    """A process started before it is needed, for the next that needs one: a build of one assessment on two
+    cores starts its converters' processes while it imports and checks, on the core that would wait, rather
+    than while pandoc reads. One that no conversion took is stopped."""
+
+    def __init__(self, start: Callable[[], subprocess.Popen]) -> None:
+        self._start = start
+        self._ready: subprocess.Popen | None = None
+
+    def prepare(self) -> None:
+        if self._ready is None:
+            self._ready = self._start()
+
+    def take(self) -> subprocess.Popen:
+        process, self._ready = self._ready or self._start(), None
+        return process
+
+    def stop(self) -> None:
+        if self._ready is not None:
+            stop(self._ready)
+            self._ready = None
+
+
 def start_typst() -> subprocess.Popen:
-    """A Typst worker process, started before its source is written: it loads Typst meanwhile. The one
-    `prepare_typst` started, if there is one."""
-    return _SPARE.pop() if _SPARE else _typst_process()
-
-
-def prepare_typst() -> None:
-    """Start the next Typst worker now: a build of one assessment on two cores starts it while it imports and
-    checks, on the core that would wait, rather than while pandoc reads. `stop_spare_typst` ends it unused."""
-    if not _SPARE:
-        _SPARE.append(_typst_process())
-
-
-def stop_spare_typst() -> None:
-    for process in _SPARE:
-        stop(process)
-    _SPARE.clear()
-
-
-_SPARE: list[subprocess.Popen] = []
+    """A Typst worker process, started before its source is written: it loads Typst meanwhile."""
+    return TYPST.take()
 
 
 def _typst_process() -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", _TYPST_WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, encoding="utf-8")
+
+
+TYPST = Spare(_typst_process)
 
 
 def typst_to_pdf(source: Path, pdf: Path, timestamp: int | None = None, worker: subprocess.Popen | None = None) -> Path:

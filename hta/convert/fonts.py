@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 import re
 from functools import cache
 from typing import Callable
 from pathlib import Path
+
+from ..paths import write_whole
 
 #: Arimo (SIL Open Font Licence) has the metrics of Arial, the family councils' Word templates use, so a
 #: Word file that names Arial lays out the same in Word, in LibreOffice and beside our PDF.
@@ -190,10 +191,7 @@ def derived(name: str, make: Callable[[], str]) -> str:
     text = make()
     if _kept_in is not None:
         _kept_in.mkdir(parents=True, exist_ok=True)
-        # a name of this process's own, renamed into place: a worker reading it sees the whole file or none
-        tmp = _kept_in / f".{name}.{os.getpid()}.tmp"
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, _kept_in / name)
+        write_whole(_kept_in / name, text.encode("utf-8"))  # a worker reading it sees the whole file or none
     return text
 
 

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ..convert.convert import Spare
+
 
 def flow_png(svg: str) -> bytes:
     """An SVG (a flow diagram, or an author's picture) rasterised at twice its size on white, for Word.
@@ -29,7 +31,7 @@ def draw_apart(drawings: list[tuple[str, Path]]) -> subprocess.Popen:
     """A process that draws each (svg, path) into its file, each written whole. It imports resvg and the
     font list, nothing of the model: it starts in a twentieth of a second. It gives way to pandoc and to this
     process (niceness 10): the Word file that needs its PNGs waits for pandoc's reading anyway, the PDF does not."""
-    process = _SPARE.pop() if _SPARE else _drawing_process()
+    process = DRAWING.take()
     try:
         process.stdin.write(json.dumps([[svg, str(path)] for svg, path in drawings]))
         process.stdin.close()
@@ -38,28 +40,13 @@ def draw_apart(drawings: list[tuple[str, Path]]) -> subprocess.Popen:
     return process
 
 
-def prepare() -> None:
-    """Start the next drawing process now, to be given its drawings later: a build of one assessment on two
-    cores starts it while it imports and checks, on the core that would wait. `stop_spare` ends it unused."""
-    if not _SPARE:
-        _SPARE.append(_drawing_process())
-
-
-def stop_spare() -> None:
-    from ..convert.convert import stop
-
-    for process in _SPARE:
-        stop(process)  # it waits for its drawings and has written nothing
-    _SPARE.clear()
-
-
-_SPARE: list[subprocess.Popen] = []
-
-
 def _drawing_process() -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", "from hta.render.raster import _draw; _draw()"],
                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             text=True, encoding="utf-8")
+
+
+DRAWING = Spare(_drawing_process)
 
 
 def _draw() -> None:
