@@ -243,6 +243,34 @@ def test_a_converter_past_its_bound_is_a_finding_naming_the_likeliest_file(limit
     assert [p.name for p in (tmp_path / "out" / "fall").iterdir()] == ["failed.json"]  # no report, the record of why
 
 
+@pytest.mark.parametrize("pandoc, said", [
+    ("#!/bin/sh\necho 'error while loading shared libraries: libgmp.so.10' >&2\nexit 127\n", "libgmp.so.10"),
+    ("#!/bin/sh\nexec sleep 30\n", "0.5 s"),
+    (None, "No such file or directory"),
+], ids=["fails", "hangs", "missing"])
+def test_a_pandoc_that_cannot_say_its_version_is_said_as_such_without_a_traceback(pandoc, said, tmp_path, monkeypatch, capsys):
+    from hta.convert import convert
+
+    root = library(tmp_path, ("a",))
+    fake = tmp_path / "pandoc"
+    if pandoc:
+        fake.write_text(pandoc, encoding="utf-8")
+        fake.chmod(0o755)
+    monkeypatch.setenv("PYPANDOC_PANDOC", str(fake))
+    monkeypatch.setattr(convert, "VERSION_SECONDS", 0.5)
+    for cached in (convert.pandoc_path, convert.ask_pandoc_version, convert.pandoc_version):
+        cached.cache_clear()
+    try:
+        status, out, err = run_cli(root, monkeypatch, capsys, "build", "--lang", "en", "-j", "1")
+    finally:
+        for cached in (convert.pandoc_path, convert.ask_pandoc_version, convert.pandoc_version):
+            cached.cache_clear()
+    assert status == 2 and "Traceback" not in err
+    assert f"pandoc ({fake}) could not say its version" in err and said in err
+    assert "pypandoc-binary" in err and "PYPANDOC_PANDOC" in err
+    assert not (root / "_build" / "a").exists()
+
+
 # --- assessments never silently vanish ---------------------------------------------------------------------
 
 def test_every_folder_under_assessments_is_built_or_said_why_not(tmp_path, monkeypatch, capsys):

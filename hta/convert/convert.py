@@ -63,23 +63,43 @@ def pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
+#: Seconds pandoc has to say its version: its own bound, for a build's conversions may be given less.
+VERSION_SECONDS = 60
+
+
 @cache
-def ask_pandoc_version() -> subprocess.Popen:
+def ask_pandoc_version() -> subprocess.Popen | OSError:
     """`pandoc --version` started, to be read by `pandoc_version`: a build asks first thing, and pandoc
-    answers while the build's code is imported."""
-    return subprocess.Popen([pandoc_path(), "--version"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    answers while the build's code is imported. A pandoc that cannot be started is said by `pandoc_version`."""
+    try:
+        return subprocess.Popen([pandoc_path(), "--version"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+    except OSError as exc:
+        return exc
 
 
 @cache
 def pandoc_version() -> str:
-    """The version pandoc says it is ("3.9"), for the build digest."""
+    """The version pandoc says it is ("3.9"), for the build digest. A pandoc that does not say it is broken
+    or missing on this machine: said to the user as such (HtaError), before any assessment is converted."""
+    from ..diagnostics import HtaError
+
     process = ask_pandoc_version()
-    said, stderr = process.communicate(timeout=PANDOC_SECONDS)
-    if process.returncode != 0:
-        raise ConversionError(_("pandoc failed (exit status {returncode})").format(returncode=process.returncode),
-                              process.args, stderr)
-    return said.split("\n", 1)[0].split()[-1]
+    if isinstance(process, OSError):
+        reason = process.strerror or str(process)
+    else:
+        try:
+            said, stderr = process.communicate(timeout=VERSION_SECONDS)
+        except subprocess.TimeoutExpired:
+            stop(process)
+            said, stderr = "", _("no answer within {seconds} s").format(seconds=VERSION_SECONDS)
+        version = said.split("\n", 1)[0].split()[-1:] if process.returncode == 0 else []
+        if version:
+            return version[0]
+        reason = " ".join(stderr.split())[:200] or _("exit status {returncode}").format(returncode=process.returncode)
+    raise HtaError(_("pandoc ({path}) could not say its version: {reason}. hta converts with the pandoc of the "
+                     "pypandoc-binary package: install it again (`pip install --force-reinstall pypandoc-binary`), or "
+                     "set PYPANDOC_PANDOC to a working pandoc 3.").format(path=pandoc_path(), reason=reason))
 
 
 def run_pandoc(args: list[str], cwd: Path, stdin: str | None = None, epoch: int = 0) -> str:
