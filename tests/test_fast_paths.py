@@ -61,7 +61,7 @@ def test_yaml_read_through_libyaml_is_what_ruamel_reads_of_any_text(text):
 # --- what each command imports ------------------------------------------------------------------------
 
 # what only a build, an import of references or a workbook needs (check runs pandoc, so pypandoc may come)
-HEAVY = {"pandas", "openpyxl", "docx", "jinja2", "typst", "numpy", "fontTools", "nh3", "resvg_py", "bibtexparser",
+HEAVY = {"pandas", "openpyxl", "docx", "jinja2", "typst", "numpy", "fontTools", "nh3", "bibtexparser",
          "watchfiles", "lxml"}
 
 

@@ -149,5 +149,5 @@ def test_png_is_a_png_that_draws_the_text() -> None:
 
     assert png.startswith(PNG_SIGNATURE)
     assert len(png) > 20_000
-    # resvg silently drops text it has no font for; the text must add to the image
+    # a renderer without the font leaves text out; the text must add to the image
     assert len(png) > 2 * len(flow_png(without_text(svg)))

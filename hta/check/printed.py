@@ -56,7 +56,7 @@ def pictures_decode(a: Assessment) -> Iterator[Diagnostic]:
     for path in a.pictures():
         problem = picture_problem(path, a.picture_bytes[path])
         if problem:
-            yield rules.NOT_A_PICTURE.at(display_path(path), 1, 1, problem.message,
+            yield rules.NOT_A_PICTURE.at(display_path(path), 1, 1, problem.message, problem.hint or
                                          _("Export the picture again as PNG, JPEG or SVG, and name it by its kind."))
 
 

@@ -127,6 +127,7 @@ class Problem:
     message: str
     line: int | None = None
     column: int | None = None
+    hint: str | None = None  # what to do instead, when the finding's usual hint does not say it
 
 
 def csl_problem(path: Path) -> Problem | None:
@@ -226,16 +227,20 @@ def picture_problem(path: Path, content: bytes) -> Problem | None:
     kind = KIND[suffix]
     if suffix in MAGIC and not content.startswith(MAGIC[suffix]):
         return Problem(_("{name} is not a {kind} picture (its first bytes say otherwise).").format(name=path.name, kind=kind))
-    # Typst first: alone in a folder, an SVG that links another file (a picture elsewhere on the computer)
-    # fails here, before the renderer for Word, which would follow the link, ever sees it.
+    # Typst first, as the PDF draws it: alone in a folder, an SVG that links another file (a picture elsewhere on
+    # the computer) fails here; then as Word's PNG is drawn.
     problem = _typst_problem(path, content, kind)
     if problem or suffix != ".svg":
         return problem
-    from ..render.flow import flow_png
+    from ..render.raster import LARGEST_SIDE_CM, PictureTooLarge, flow_png
 
     try:
         flow_png(content.decode("utf-8"))
-    except Exception as exc:  # resvg raises plain exceptions on what it cannot parse; UnicodeDecodeError too
+    except PictureTooLarge as exc:
+        return Problem(_("{name} is {width} × {height} cm, too large to draw for the Word file (at most {limit} cm a side).").format(
+            name=path.name, width=round(exc.width_cm), height=round(exc.height_cm), limit=LARGEST_SIDE_CM),
+            hint=_("Give the picture a smaller width and height in its <svg> element; the reports scale it to the page."))
+    except Exception as exc:  # Typst raises its own error types on what it cannot draw; UnicodeDecodeError too
         return Problem(_("{name} cannot be read as SVG: {first_line}.").format(name=path.name, first_line=_first_line(str(exc))))
     return None
 
