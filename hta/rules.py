@@ -437,6 +437,10 @@ UNSAFE_ID = rule(
     "HTA045", "unsafe-id", E, "An `id` of a search, database or exclusion holds characters other than letters, digits, `-` and `_`.",
     "Ids name counts in prose (`{{primara.hits.pubmed}}`), figures and tables; only plain names can be written in all of them.",
     "id: primära sökningen", "id: primara")
+TEXT_NESTED_TOO_DEEP = rule(
+    "HTA047", "text-nested-too-deep", E, "Text nested deeper than the converters read: quotations (`>`) or lists more than 10 levels, brackets more than 4 within each other.",
+    "The converters read nesting level by level: Typst stops before twenty quotations within each other, and pandoc takes a minute for twelve brackets. No reader follows even ten levels.",
+    "[[[[[se tabell]]]]] (five brackets)", "se tabell 2, or \\[[se tabell 2](#tbl-2)\\]")
 UNPRINTABLE_CHARACTER = rule(
     "HTA046", "unprintable-character", E, "A character the report's font has no letter for: a script other than Latin, Greek, Cyrillic or Hebrew, an emoji, a rare sign.",
     "The PDF is archival (PDF/A), so every letter in it is set in the report's own font, on every machine alike; a character the font lacks cannot be printed, and the PDF is not made.",

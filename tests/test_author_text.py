@@ -129,6 +129,53 @@ def test_an_svg_too_large_to_draw_for_word_is_a_finding_not_a_crash(tmp_path, mo
                     "the reports scale it to the page.")
 
 
+@pytest.mark.parametrize("deep, said", [
+    ("> " * 60 + "Citat.", "the text here is nested 60 levels deep"),
+    ("\n".join("  " * level + "- punkt" for level in range(60)), "the text here is nested 60 levels deep"),
+    ("Se [[[[[tabell 2]]]]].", "5 brackets stand here within each other"),
+], ids=["quotations", "lists", "brackets"])
+def test_text_nested_deeper_than_the_converters_read_is_a_finding_where_it_is_deepest(tmp_path, monkeypatch, capsys,
+                                                                                      deep, said):
+    """Hundreds of levels stopped the build with a finding that blamed hta, and twelve brackets within each other
+    kept pandoc past its time bound; the check says where, and what to do."""
+    def edit(folder: Path) -> None:
+        results = folder / "sections" / "results.md"
+        text = results.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + deep + "\n"
+        results.write_text(text, encoding="utf-8")
+
+    [line] = _check(tmp_path, monkeypatch, capsys, edit)
+    first = len((MINIMAL / "sections" / "results.md").read_text(encoding="utf-8").rstrip("\n").split("\n")) + 2
+    deepest = first + deep.count("\n")  # a list's last line, the only line of the others
+    assert line.startswith(f"fall/sections/results.md:{deepest}:1: HTA047 error: {said}")
+
+
+def test_nesting_a_reader_follows_and_brackets_left_open_are_no_finding(tmp_path, monkeypatch, capsys):
+    def edit(folder: Path) -> None:
+        results = folder / "sections" / "results.md"
+        ordinary = ("> Citat.\n>\n> - punkt\n>   - underpunkt\n\n" + "Se [1] och [sic.\n\n" * 60
+                    + "Se [[[[tabell 2]]]] och \\[\\[\\[\\[\\[ text.\n")
+        results.write_text(results.read_text(encoding="utf-8") + "\n" + ordinary, encoding="utf-8")
+
+    assert _check(tmp_path, monkeypatch, capsys, edit) == []
+
+
+def test_text_nested_as_deep_as_the_check_lets_through_is_built(tmp_path):
+    """The check's bounds are the converters': ten quotations, a list of ten levels and four brackets within each
+    other reach Word, the web page and the PDF (Typst stops before twenty quotations; pandoc takes a minute for
+    twelve brackets)."""
+    from hta.build import build
+    from hta.check.printed import DEEPEST, DEEPEST_BRACKETS
+
+    folder = tmp_path / "fall"
+    shutil.copytree(MINIMAL, folder)
+    results = folder / "sections" / "results.md"
+    deep = ["> " * DEEPEST + "Citat.", "\n".join("  " * level + "- punkt" for level in range(DEEPEST)),
+            "Se " + "[" * DEEPEST_BRACKETS + "tabell 2" + "]" * DEEPEST_BRACKETS + "."]
+    results.write_text(results.read_text(encoding="utf-8") + "\n\n" + "\n\n".join(deep) + "\n", encoding="utf-8")
+    [outcome] = build([folder], tmp_path / "out")
+    assert outcome.built and outcome.diagnostics == [], [d.text() for d in outcome.diagnostics]
+
+
 def test_a_control_character_is_found_where_it_is(tmp_path, monkeypatch, capsys):
     """Written as an escape, the character is in the value, not in the file's bytes (those the reader
     refuses itself: the control-character-in-file fixture)."""

@@ -3,6 +3,7 @@ characters the font and PDF/A cannot take, and what is kept for the authors and 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 from .. import rules
@@ -36,6 +37,45 @@ def prose_as_read(a: Assessment) -> Iterator[Diagnostic]:
                 yield piece.source.at_line(rules.RAW_CODE, line,
                                            _("{text} marks raw code; it is printed as code, never run.").format(text=match[0]),
                                            _("Write it in Markdown instead."), column)
+
+
+DEEPEST = 10  # levels of quotation and list a text may nest: beyond what a reader follows; Typst stops before 20 quotations
+DEEPEST_BRACKETS = 4  # pandoc's time grows some 2.5 times with each bracket within a bracket: 0.04 s at 4, a minute at 12
+# The markers at the start of a line that open a level: a quotation's > and a list item's -, +, * or number.
+_LEVELS = re.compile(r"[ \t]*(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
+_BRACKET = re.compile(r"(?<!\\)[\[\]]")  # a link's or citation's brackets, not an escaped one
+
+
+@check
+def nesting(a: Assessment) -> Iterator[Diagnostic]:
+    """Quotations and lists, or brackets, nested so deep that the converters cannot read them, or take minutes to
+    (HTA047), found where they are deepest; each said once a text. Indentation counts too: a list in a list is
+    indented, not marked twice."""
+    for piece in read_all_prose(a):
+        levels, brackets = (0, 0), (0, 0)  # the deepest, and -its line's offset (the first of the deepest)
+        open_brackets = 0
+        for offset, text in enumerate(piece.text.split("\n")):
+            if not text.strip():
+                open_brackets = 0  # pandoc reads each paragraph apart: a bracket left open ends with it
+            markers, end = 0, 0
+            while match := _LEVELS.match(text, end):
+                markers, end = markers + 1, match.end()
+            if markers:  # a list in a list is indented two or more columns a level
+                indent = len(text[:len(text) - len(text.lstrip(" \t"))].expandtabs(4))
+                levels = max(levels, (markers + indent // 2, -offset))
+            for bracket in _BRACKET.findall(text):
+                open_brackets = open_brackets + 1 if bracket == "[" else max(open_brackets - 1, 0)
+                brackets = max(brackets, (open_brackets, -offset))
+        if levels[0] > DEEPEST:
+            line, _column = piece.at(-levels[1], 1)
+            yield piece.source.at_line(rules.TEXT_NESTED_TOO_DEEP, line,
+                                       _("the text here is nested {depth} levels deep (quotations or lists within each other); the converters read at most {limit}.").format(depth=levels[0], limit=DEEPEST),
+                                       _("Quote once, and make lists of at most a few levels."), 1)
+        if brackets[0] > DEEPEST_BRACKETS:
+            line, _column = piece.at(-brackets[1], 1)
+            yield piece.source.at_line(rules.TEXT_NESTED_TOO_DEEP, line,
+                                       _("{depth} brackets stand here within each other; pandoc takes seconds to minutes to read more than {limit}.").format(depth=brackets[0], limit=DEEPEST_BRACKETS),
+                                       _("Close each bracket you open, and write a bracket that is text as \\[ or \\]."), 1)
 
 
 @check
