@@ -42,8 +42,10 @@ def prose_as_read(a: Assessment) -> Iterator[Diagnostic]:
 DEEPEST = 10  # levels of quotation and list a text may nest: beyond what a reader follows; Typst stops before 20 quotations
 DEEPEST_BRACKETS = 4  # pandoc's time grows some 2.5 times with each bracket within a bracket: 0.04 s at 4, a minute at 12
 # The markers at the start of a line that open a level: a quotation's > and a list item's -, +, * or number.
-_LEVELS = re.compile(r"[ \t]*(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
-_BRACKET = re.compile(r"(?<!\\)[\[\]]")  # a link's or citation's brackets, not an escaped one
+_MARKER = re.compile(r"[ \t]*(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
+_MARKER_FIRST = frozenset(" \t>-+*0123456789")  # a line that starts otherwise has no marker
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")  # pandoc reads each paragraph apart: a bracket left open ends with it
+_BRACKET = re.compile(r"\\?[\[\]]")  # a link's or citation's bracket, or an escaped one, which is text
 
 
 @check
@@ -52,30 +54,38 @@ def nesting(a: Assessment) -> Iterator[Diagnostic]:
     (HTA047), found where they are deepest; each said once a text. Indentation counts too: a list in a list is
     indented, not marked twice."""
     for piece in read_all_prose(a):
-        levels, brackets = (0, 0), (0, 0)  # the deepest, and -its line's offset (the first of the deepest)
-        open_brackets = 0
-        for offset, text in enumerate(piece.text.split("\n")):
-            if not text.strip():
-                open_brackets = 0  # pandoc reads each paragraph apart: a bracket left open ends with it
+        levels, at = 0, 0  # the deepest, and the line it is on
+        for offset, line in enumerate(piece.text.split("\n")):
+            if line[:1] not in _MARKER_FIRST:
+                continue
             markers, end = 0, 0
-            while match := _LEVELS.match(text, end):
+            while match := _MARKER.match(line, end):
                 markers, end = markers + 1, match.end()
             if markers:  # a list in a list is indented two or more columns a level
-                indent = len(text[:len(text) - len(text.lstrip(" \t"))].expandtabs(4))
-                levels = max(levels, (markers + indent // 2, -offset))
-            for bracket in _BRACKET.findall(text):
-                open_brackets = open_brackets + 1 if bracket == "[" else max(open_brackets - 1, 0)
-                brackets = max(brackets, (open_brackets, -offset))
-        if levels[0] > DEEPEST:
-            line, _column = piece.at(-levels[1], 1)
-            yield piece.source.at_line(rules.TEXT_NESTED_TOO_DEEP, line,
-                                       _("the text here is nested {depth} levels deep (quotations or lists within each other); the converters read at most {limit}.").format(depth=levels[0], limit=DEEPEST),
-                                       _("Quote once, and make lists of at most a few levels."), 1)
-        if brackets[0] > DEEPEST_BRACKETS:
-            line, _column = piece.at(-brackets[1], 1)
-            yield piece.source.at_line(rules.TEXT_NESTED_TOO_DEEP, line,
-                                       _("{depth} brackets stand here within each other; pandoc takes seconds to minutes to read more than {limit}.").format(depth=brackets[0], limit=DEEPEST_BRACKETS),
-                                       _("Close each bracket you open, and write a bracket that is text as \\[ or \\]."), 1)
+                depth = markers + len(line[:len(line) - len(line.lstrip(" \t"))].expandtabs(4)) // 2
+                if depth > levels:
+                    levels, at = depth, offset
+        if levels > DEEPEST:
+            yield _nesting_finding(piece, at, _("the text here is nested {depth} levels deep (quotations or lists within each other); the converters read at most {limit}.").format(depth=levels, limit=DEEPEST),
+                                   _("Quote once, and make lists of at most a few levels."))
+        deepest, where, start = 0, 0, 0
+        for end in [m.start() for m in _PARAGRAPH_BREAK.finditer(piece.text)] + [len(piece.text)]:
+            paragraph = piece.text[start:end]
+            if paragraph.count("[") > DEEPEST_BRACKETS:  # else it cannot nest deeper: most paragraphs
+                brackets = 0
+                for match in _BRACKET.finditer(paragraph):
+                    brackets = brackets + 1 if match[0] == "[" else max(brackets - 1, 0) if match[0] == "]" else brackets
+                    if brackets > deepest:
+                        deepest, where = brackets, start + match.start()
+            start = end
+        if deepest > DEEPEST_BRACKETS:
+            yield _nesting_finding(piece, piece.text.count("\n", 0, where), _("{depth} brackets stand here within each other; pandoc takes seconds to minutes to read more than {limit}.").format(depth=deepest, limit=DEEPEST_BRACKETS),
+                                   _("Close each bracket you open, and write a bracket that is text as \\[ or \\]."))
+
+
+def _nesting_finding(piece, offset: int, message: str, hint: str) -> Diagnostic:
+    line, _column = piece.at(offset, 1)
+    return piece.source.at_line(rules.TEXT_NESTED_TOO_DEEP, line, message, hint, 1)
 
 
 @check
