@@ -7,7 +7,8 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from hta.render import flow
-from hta.render.flow import flow_png, flow_svg
+from hta.render.flow import flow_svg
+from hta.render.raster import flow_png
 from hta.model.labels import labels_for
 from hta.model.assessment import Search
 

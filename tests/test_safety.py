@@ -69,7 +69,7 @@ def test_conversion_reads_no_file_the_text_names_even_unchecked(reference_build,
 
 
 def test_a_picture_in_figures_appears_in_every_format(tmp_path):
-    from hta.render.flow import flow_png
+    from hta.render.raster import flow_png
 
     folder = tmp_path / "fall"
     shutil.copytree(MINIMAL, folder)

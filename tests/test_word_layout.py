@@ -439,7 +439,7 @@ def test_flow_png_never_draws_with_a_system_font():
 
     from hta.convert.fonts import font_paths
     from hta.render import raster
-    from hta.render.flow import flow_png
+    from hta.render.raster import flow_png
 
     def svg(text: str) -> str:
         return (f'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40">'
@@ -460,7 +460,7 @@ def test_flow_png_never_draws_with_a_system_font():
 
 
 def test_flow_png_draws_text_that_asks_for_another_family_in_the_projects():
-    from hta.render.flow import flow_png
+    from hta.render.raster import flow_png
 
     def svg(family: str) -> str:
         return (f'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40">'

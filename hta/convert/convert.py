@@ -430,7 +430,7 @@ def data_uri(content: bytes, media_type: str) -> str:
 def image_data_uri(path: Path, for_word: bool = False) -> str:
     """A picture as a data: URI; for Word an SVG goes as PNG, which every Word and LibreOffice shows."""
     if path.suffix.lower() == ".svg" and for_word:
-        from ..render.flow import flow_png
+        from ..render.raster import flow_png
 
         return data_uri(flow_png(path.read_text(encoding="utf-8")), "image/png")
     return data_uri(path.read_bytes(), MEDIA_TYPES[path.suffix.lower()])

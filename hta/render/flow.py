@@ -1,4 +1,4 @@
-"""The PRISMA 2020 flow diagram of one search: SVG for HTML, PNG for Word."""
+"""The PRISMA 2020 flow diagram of one search, as SVG: for HTML and the PDF, and drawn as PNG for Word (raster.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
 from ..model.assessment import Search, slug
 from ..model.labels import TEMPLATES, Labels
-from .raster import flow_png  # noqa: F401 -- the diagrams' PNG for Word, drawn in raster.py
 
 FONT_SIZE = 13
 LINE = 18  # baseline to baseline

@@ -59,8 +59,8 @@ def _in_our_family(svg: str) -> str:
 
 
 def draw_apart(drawings: list[tuple[str, Path]]) -> subprocess.Popen:
-    """A process that draws each (svg, path) into its file, each written whole. It imports Typst and the font
-    list, nothing of the model. It gives way to pandoc and to this process (niceness 10): the Word file that
+    """A process that draws each (svg, path) into its file, each written whole. It imports Typst, nothing of
+    the model. It gives way to pandoc and to this process (niceness 10): the Word file that
     needs its PNGs waits for pandoc's reading anyway, the PDF does not."""
     process = DRAWING.take()
     try:
@@ -81,14 +81,12 @@ DRAWING = Spare(_drawing_process)
 
 
 def _draw() -> None:
-    import typst  # noqa: F401 -- loaded, with the font list, before the drawings are there to read
+    import typst  # noqa: F401 -- loaded before the drawings are there to read
 
-    from ..convert.fonts import font_paths
     from ..paths import write_whole
 
     if hasattr(os, "nice"):
         os.nice(10)
-    font_paths()
     for svg, path in json.loads(sys.stdin.read()):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         write_whole(Path(path), flow_png(svg))
