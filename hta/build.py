@@ -104,34 +104,38 @@ def missing_assessment_file(folder: Path) -> Diagnostic | None:
                    _("Create one (`hta new` shows every file), or move the folder out of assessments/."))
 
 
-def read_and_check(folder: Path) -> tuple[Assessment | None, list[Diagnostic]]:
-    """The one code path `hta check` and `hta build` share, for one assessment."""
+def read_and_check(folder: Path, meanwhile=None) -> tuple[Assessment | None, list[Diagnostic]]:
+    """The one code path `hta check` and `hta build` share, for one assessment. `meanwhile(assessment)` is
+    started once it is read, before its checks run (see read_early)."""
     missing = missing_assessment_file(folder)
     if missing is not None:
         return None, [missing]
-    from .check.run import run_checks
     from .load.validate import read_assessment
 
     assessment, findings = read_assessment(folder)
-    # every check runs on what could be read; a file that could not be stands in the model as absent, and
-    # the checks leave out what would only repeat that (see Assessment.unread)
     with i18n.language(assessment.meta.language):
+        if meanwhile and not assessment.unread:
+            meanwhile(assessment)
+        from .check.run import run_checks
+
+        # every check runs on what could be read; a file that could not be stands in the model as absent,
+        # and the checks leave out what would only repeat that (see Assessment.unread)
         findings += run_checks(assessment)
     assessment.keep_picture_digests()
     return assessment, sorted(set(findings))
 
 
 def check_all(folders: list[Path], out_root: Path = Path("_build"), reuse=None, jobs: int = 1,
-              findings_only: bool = False) -> list[Outcome]:
+              findings_only: bool = False, meanwhile=None) -> list[Outcome]:
     """Read and check every assessment, `jobs` processes at a time for a large library; two that would be
     written to one output folder are errors. `reuse(folder)` may give an Outcome without reading the folder
     again (see `build`). With `findings_only` the outcomes keep no assessment: `hta check` needs none, and
-    a worker need not send each back."""
+    a worker need not send each back. `meanwhile`: see read_and_check; for a check in this process."""
     # absolute, so that `.` and `..` have a name of their own; and a folder named twice is one
     unique = list(dict.fromkeys(Path(os.path.abspath(f)) for f in folders))
     kept = {folder: reuse(folder) for folder in unique} if reuse else {}
     todo = [folder for folder in unique if kept.get(folder) is None]
-    checked = dict(zip(todo, _read_and_check_many(todo, jobs, findings_only)))
+    checked = dict(zip(todo, _read_and_check_many(todo, jobs, findings_only, meanwhile)))
     outcomes = [kept.get(folder) or checked[folder] for folder in unique]
     by_name: dict[str, list[Outcome]] = {}
     for outcome in outcomes:
@@ -190,11 +194,11 @@ WORKER_MODULES = (*CHECK_MODULES, "hta.render.qmd", "hta.convert.convert", "hta.
 PARALLEL_CHECK_FROM = 40
 
 
-def _read_and_check_many(folders: list[Path], jobs: int, findings_only: bool) -> list[Outcome]:
+def _read_and_check_many(folders: list[Path], jobs: int, findings_only: bool, meanwhile=None) -> list[Outcome]:
     """`read_and_check` of each folder, in order; in worker processes for a large library, each given a run
     of folders at a time, so what a worker sets up once (imports, the CSL style) serves many."""
     if jobs <= 1 or len(folders) < PARALLEL_CHECK_FROM:
-        return _read_and_check_run(folders, findings_only)
+        return _read_and_check_run(folders, findings_only, meanwhile)
     from .parallel import run
 
     size = -(-len(folders) // (jobs * 4))  # four runs a worker: one slow run leaves the others busy
@@ -206,12 +210,12 @@ def _read_and_check_many(folders: list[Path], jobs: int, findings_only: bool) ->
     return [result for d in done for result in d.result]
 
 
-def _read_and_check_run(folders: list[Path], findings_only: bool) -> list[Outcome]:
+def _read_and_check_run(folders: list[Path], findings_only: bool, meanwhile=None) -> list[Outcome]:
     """Each folder's outcome: its findings, its language, and what could be read of it (none with
     `findings_only`)."""
     checked = []
     for folder in folders:
-        assessment, findings = read_and_check(folder)
+        assessment, findings = read_and_check(folder, meanwhile)
         checked.append(Outcome(folder, findings, assessment=None if findings_only else assessment,
                                language=assessment.meta.language if assessment else None))
     return checked
@@ -231,21 +235,45 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
     from . import cache
     from .render import raster
 
+    early = EarlyReadings()
     if 0 < len(folders) < jobs and convert.choose_engine(engine) == "pandoc":
         # most often one assessment: its converters will run side by side (see _build), and the processes
         # they need start now, on the core that waits while this one imports, reads and checks
         convert.TYPST.prepare()
         raster.DRAWING.prepare()
+        early.wanted = len(folders) == 1  # converted in this process, where the reading can be handed on
     try:
-        return _build(folders, out_root, engine, progress, jobs, force, index)
+        return _build(folders, out_root, engine, progress, jobs, force, index, early)
     finally:
         cache.wait_for_makers()
         convert.TYPST.stop()
         raster.DRAWING.stop()
+        early.stop()
+
+
+class EarlyReadings:
+    """The readings started by `read_early`, by assessment folder, until the conversion takes its own."""
+
+    def __init__(self) -> None:
+        self.wanted = False
+        self._started: dict[Path, tuple] = {}
+
+    def start(self, assessment: Assessment) -> None:
+        started = read_early(assessment)
+        if started is not None:
+            self._started[assessment.folder] = started
+
+    def take(self, assessment: Assessment) -> tuple | None:
+        return self._started.pop(assessment.folder, None)
+
+    def stop(self) -> None:
+        for _draft, reading in self._started.values():
+            reading.stop()
+        self._started.clear()
 
 
 def _build(folders: list[Path], out_root: Path, engine: str, progress, jobs: int, force: bool,
-           index: bool) -> list[Outcome]:
+           index: bool, early: EarlyReadings) -> list[Outcome]:
     from . import cache
     from .convert import convert
     from .library.index import write_index
@@ -267,7 +295,7 @@ def _build(folders: list[Path], out_root: Path, engine: str, progress, jobs: int
         return Outcome(folder, record.diagnostics, expected_outputs(out_root, folder.name), language=record.language,
                        reused=True)
 
-    outcomes = check_all(folders, out_root, unchanged, jobs)
+    outcomes = check_all(folders, out_root, unchanged, jobs, meanwhile=early.start if early.wanted else None)
     waiting, digests = [], []  # what is converted, and the digest of its inputs
     for outcome in outcomes:
         if not outcome.buildable:
@@ -284,7 +312,7 @@ def _build(folders: list[Path], out_root: Path, engine: str, progress, jobs: int
     # cores more than assessments to convert (one alone, most often): each converts with its converters side
     # by side; else each worker converts one thing at a time, and the workers fill the cores
     side_by_side = len(waiting) < jobs
-    tasks = [(o.assessment, out_root, engine, digest, o.diagnostics, side_by_side)
+    tasks = [(o.assessment, out_root, engine, digest, o.diagnostics, side_by_side, early.take(o.assessment))
              for o, digest in zip(waiting, digests)]
     # everything is read and checked before anything is written; progress comes in the library's order for
     # those that need no converting, and as each finishes for the others
@@ -334,12 +362,14 @@ def record_failures(outcomes: list[Outcome], out_root: Path) -> None:
 
 
 def build_one(assessment: Assessment, out_root: Path, engine: str, digest: str,
-              findings: list[Diagnostic] = (), side_by_side: bool = False) -> list[Path] | Diagnostic:
+              findings: list[Diagnostic] = (), side_by_side: bool = False, early=None) -> list[Path] | Diagnostic:
     """One assessment's report, in a worker process or this one; a failure is said as its finding here,
-    where the converter's exception and traceback still are."""
+    where the converter's exception and traceback still are. `early`: its draft and reading, if started
+    before its checks (see read_early)."""
     with i18n.language(assessment.meta.language):
         try:
-            return write_report(assessment, out_root, engine, digest, findings, side_by_side=side_by_side)
+            return write_report(assessment, out_root, engine, digest, findings, side_by_side=side_by_side,
+                                early=early)
         except Exception as exc:  # noqa: BLE001 -- said as a finding of this assessment, traceback logged
             return failure_finding(assessment, exc, out_root)
 
@@ -368,7 +398,7 @@ def _csl(folder: Path, own: str | None) -> Path:
 
 
 def write_report(assessment: Assessment, out_root: Path, engine: str, digest: str = "",
-                 findings: list[Diagnostic] = (), side_by_side: bool = False) -> list[Path]:
+                 findings: list[Diagnostic] = (), side_by_side: bool = False, early=None) -> list[Path]:
     """The .qmd with its resources, HTML, Word, PDF and report.json (with how many `findings` its check
     gave), written beside the outputs and swapped in; the digest of its inputs goes in with them (`.inputs`),
     so a report is current only when complete."""
@@ -380,15 +410,19 @@ def write_report(assessment: Assessment, out_root: Path, engine: str, digest: st
     fonts.keep_cuts_in(out_root / cache.CACHE / "font")
     target = out_root / assessment.name
     staging = staging_folder(out_root, assessment.name)
+    draft, reading = early or (None, None)
     try:
-        job = write_qmd(assessment, staging, out_root, draw_apart=side_by_side)
-        outputs = convert_qmd(job, assessment, engine, lambda: write_word_resources(job, out_root), side_by_side)
+        job = write_qmd(assessment, staging, out_root, draw_apart=side_by_side, draft=draft)
+        outputs = convert_qmd(job, assessment, engine, lambda: write_word_resources(job, out_root), side_by_side,
+                              reading)
         write_manifest(assessment, staging, findings)
         write_record(assessment, staging)  # <name>.json: the report as data (hta/library/record.py)
         if digest:
             cache.remember(staging, digest)
         swap_in(staging, target)
     finally:
+        if reading is not None:
+            reading.stop()  # ended and removed when it was taken; not when something failed before
         remove(staging)  # after the swap it holds the old set; after a failure, the incomplete new one
         fonts.keep_cuts_in(None)  # a page made later in this process keeps its cut in no folder of this build
     return [target / p.name for p in outputs]
@@ -451,31 +485,70 @@ def _texts(assessment: Assessment) -> list[Path]:
     return [p for p in files if p.is_file()] or [assessment.folder / ASSESSMENT_FILE]
 
 
-def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None, draw_apart: bool = False):
-    """The .qmd and everything it names (figures, bibliography, style, templates) under `out`; what does not
-    depend on the assessment alone (flow PNGs) comes from `out_root`'s cache.
+@dataclass(frozen=True)
+class Draft:
+    """The report as the .qmd's text, with what pandoc reads beside it, before anything is written."""
+
+    qmd: str
+    flows: dict  # the flow diagrams (render.qmd.Figure), by the id of their search
+    bibliography: str  # references.json
+    csl: Path
+
+
+def draft_qmd(assessment: Assessment) -> Draft:
+    from .render.flow import diagram, diagram_svg
+    from .model.labels import labels_for
+    from .render.qmd import RESOURCES, Figure, render_qmd
+
+    labels = labels_for(assessment.meta.language)
+    flows = {}
+    for search in assessment.searches:
+        laid_out = diagram(search, labels)
+        # its PNG: write_word_resources
+        flows[search.id] = Figure(f"{RESOURCES}/flow-{search.id}", diagram_svg(laid_out), b"", laid_out.description)
+    bibliography = json.dumps([r.model_dump(exclude_defaults=True) | {"id": r.id, "type": r.type}
+                               for r in assessment.references], ensure_ascii=False, indent=1)
+    csl = report_csl(assessment)
+    return Draft(render_qmd(assessment, flows, csl.name), flows, bibliography, csl)
+
+
+def read_early(assessment: Assessment):
+    """pandoc reading the report of an assessment just read, started before its checks run: for a build of
+    one assessment with a core to spare, which would otherwise wait for them. Nothing is written where the
+    report goes: the reading has a temporary folder of its own. None when the .qmd cannot be made of what
+    was read: the checks say why, and a report that passes them is made again after them, as without this
+    (an error that is not the author's then stays a bug of hta)."""
+    from .convert import convert
+
+    try:
+        draft = draft_qmd(assessment)
+    except Exception:  # noqa: BLE001 -- unchecked data; see above
+        return None
+    return draft, convert.read_apart(assessment.name, draft.qmd, draft.bibliography, draft.csl,
+                                     int(assessment.meta.document_time().timestamp()))
+
+
+def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None, draw_apart: bool = False,
+              draft: Draft | None = None):
+    """The .qmd (`draft`'s if given) and everything it names (figures, bibliography, style, templates) under
+    `out`; what does not depend on the assessment alone (flow PNGs) comes from `out_root`'s cache.
     With `draw_apart` (cores to spare), the flow PNGs the cache lacks are drawn meanwhile by another process."""
     from . import cache
     from .convert import convert
-    from .render.flow import diagram, diagram_svg
-    from .model.labels import TEMPLATES, labels_for
-    from .render.qmd import RESOURCES, Figure, render_qmd
+    from .model.labels import TEMPLATES
+    from .render.qmd import RESOURCES
     from .model.styles import style_file
 
-    labels = labels_for(assessment.meta.language)
+    draft = draft or draft_qmd(assessment)
     out.mkdir(parents=True, exist_ok=True)
     resources = out / RESOURCES
     if resources.exists():
         shutil.rmtree(resources)
     resources.mkdir()
 
-    figures: dict[str, Figure] = {}
-    for search in assessment.searches:
-        laid_out = diagram(search, labels)
-        svg = diagram_svg(laid_out)
-        stem = f"{RESOURCES}/flow-{search.id}"
-        figures[search.id] = Figure(stem, svg, b"", laid_out.description)  # its PNG: write_word_resources
-        (out / f"{stem}.svg").write_text(svg, encoding="utf-8")
+    figures = dict(draft.flows)
+    for figure in figures.values():
+        (out / f"{figure.stem}.svg").write_text(figure.svg, encoding="utf-8")
     if draw_apart and out_root is not None:
         cache.draw_flow_pngs_apart([f.svg for f in figures.values()], out_root)
 
@@ -483,10 +556,8 @@ def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None, d
     appraisal = write_figures(assessment, out, lambda svg: cache.flow_png(svg, out_root or out.parent))
 
     bibliography = resources / "references.json"
-    bibliography.write_text(json.dumps([r.model_dump(exclude_defaults=True) | {"id": r.id, "type": r.type}
-                                        for r in assessment.references], ensure_ascii=False, indent=1),
-                            encoding="utf-8")
-    csl = assessment.folder / assessment.meta.csl if assessment.meta.csl else default_csl()
+    bibliography.write_text(draft.bibliography, encoding="utf-8")
+    csl = draft.csl
     shutil.copyfile(csl, resources / csl.name)
     # a house style may bring its own Word reference document and Typst template (styles.py)
     own_docx, own_typst = style_file(assessment, "reference.docx"), style_file(assessment, "report.typst")
@@ -502,7 +573,7 @@ def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None, d
     job = convert.Job(out, assessment.name, Path(RESOURCES) / bibliography.name, Path(RESOURCES) / csl.name,
                       {f.stem: f for f in figures.values()} | appraisal, images,
                       int(assessment.meta.document_time().timestamp()))
-    job.qmd.write_text(render_qmd(assessment, figures, csl.name), encoding="utf-8")
+    job.qmd.write_text(draft.qmd, encoding="utf-8")
     return job
 
 
@@ -537,11 +608,12 @@ def write_word_resources(job, out_root: Path) -> None:
         (job.folder / f"{stem}.png").write_bytes(job.figures[stem].png)
 
 
-def convert_qmd(job, assessment: Assessment, engine: str, meanwhile=None, side_by_side: bool = True) -> list[Path]:
+def convert_qmd(job, assessment: Assessment, engine: str, meanwhile=None, side_by_side: bool = True,
+                reading=None) -> list[Path]:
     """HTML, Word and PDF from the .qmd alone: what the author could also hand to Quarto. `meanwhile()`,
     if given, makes what the writers need beyond the .qmd. With `side_by_side`, for a build with cores to
-    spare, the converters run at the same time and `meanwhile` while pandoc reads; else one after another,
-    as a build of one core (`-j 1`) or a worker among others does."""
+    spare, the converters run at the same time and `meanwhile` while pandoc reads (`reading`, if it was
+    started before); else one after another, as a build of one core (`-j 1`) or a worker among others does."""
     from .convert import convert, html
     from .word import docx
     from .model.labels import labels_for
@@ -590,7 +662,7 @@ def convert_qmd(job, assessment: Assessment, engine: str, meanwhile=None, side_b
     # .qmd while the Typst worker loads Typst and this process makes the Word resources; then the three
     # writers run while this process makes the page around the HTML and finishes the Word file. A failure
     # is said for the first output in the usual order, as when they run one after another.
-    reading, worker = convert.Reading(job), convert.start_typst()
+    reading, worker = reading or convert.Reading(job), convert.start_typst()
     try:
         with ThreadPoolExecutor(max_workers=5) as pool:
             resources = pool.submit(meanwhile or (lambda: None))

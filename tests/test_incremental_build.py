@@ -14,6 +14,7 @@ from hta import build as build_module
 from hta import cache
 from hta.build import build
 from hta.cli import main
+from hta.library.index import FAILED
 from hta.parallel import Shard
 
 MINIMAL = REPO / "tests" / "fixtures" / "minimal"
@@ -241,18 +242,67 @@ def test_parallel_and_serial_builds_are_byte_identical(built_library, tmp_path):
 
 def test_one_assessment_with_cores_to_spare_converts_side_by_side_into_the_same_bytes(built_library, tmp_path,
                                                                                       monkeypatch):
+    """Side by side, pandoc's reading of the .qmd is the one started before the checks (see the next test)."""
     real, ways = build_module.convert_qmd, []
 
-    def convert_qmd(*args):
-        ways.append(args[-1])  # side by side, or one converter after another
-        return real(*args)
+    def convert_qmd(job, assessment, engine, meanwhile=None, side_by_side=True, reading=None):
+        ways.append((side_by_side, reading is not None))  # side by side, or one converter after another
+        return real(job, assessment, engine, meanwhile, side_by_side, reading)
 
     monkeypatch.setattr(build_module, "convert_qmd", convert_qmd)
     [outcome] = build([built_library / "src" / "alfa"], tmp_path / "out", jobs=2)
-    assert outcome.built and ways == [True]
+    assert outcome.built and ways == [(True, True)]
     assert files(tmp_path / "out" / "alfa") == files(built_library / "out" / "alfa")  # built with jobs=1
     build([built_library / "src" / "beta"], tmp_path / "out", jobs=1)
-    assert ways == [True, False]
+    assert ways == [(True, True), (False, False)]
+
+
+def _watch_early_readings(monkeypatch) -> list:
+    """The readings a build starts before the checks, each with whether the checks had run when it started."""
+    from hta.check import run
+    from hta.convert import convert
+
+    started, checked = [], []
+    real_read, real_checks = convert.read_apart, run.run_checks
+
+    def read_apart(*args):
+        started.append((real_read(*args), bool(checked)))
+        return started[-1][0]
+
+    def run_checks(assessment):
+        checked.append(assessment.name)
+        return real_checks(assessment)
+
+    monkeypatch.setattr(convert, "read_apart", read_apart)
+    monkeypatch.setattr(run, "run_checks", run_checks)
+    return started
+
+
+def test_one_assessment_with_cores_to_spare_is_read_by_pandoc_while_it_is_checked(built_library, tmp_path,
+                                                                                  monkeypatch):
+    started = _watch_early_readings(monkeypatch)
+    [outcome] = build([built_library / "src" / "alfa"], tmp_path / "out", jobs=2)
+    assert outcome.built
+    [(reading, after_checks)] = started
+    assert not after_checks
+    assert reading._process.returncode == 0 and not reading._apart.exists()  # ended, its folder removed
+    build([built_library / "src" / n for n in NAMES], tmp_path / "many", jobs=2)  # converted by workers
+    build([built_library / "src" / "beta"], tmp_path / "serial", jobs=1)
+    assert len(started) == 1
+
+
+def test_a_reading_started_before_the_checks_found_errors_is_stopped_and_leaves_nothing(library, tmp_path,
+                                                                                        monkeypatch):
+    started = _watch_early_readings(monkeypatch)
+    _append(library / "src" / "alfa" / "sections" / "background.md", "\nSe [@inte-i-listan].\n")  # an error
+    before = files(library / "out" / "alfa")
+    [outcome] = build([library / "src" / "alfa"], library / "out", jobs=2)
+    assert not outcome.built and any(d.severity.value == "error" for d in outcome.diagnostics)
+    [(reading, _after_checks)] = started
+    assert reading._process.returncode is not None and not reading._apart.exists()
+    # the last good report stays as it was; beside it, the record of the failed build (see record_failures)
+    assert {n: c for n, c in files(library / "out" / "alfa").items() if n != FAILED} == before
+    assert not list((library / "out" / ".hta").glob("tmp-*"))
 
 
 def test_a_build_with_cores_to_spare_draws_the_flow_pngs_in_a_process_of_its_own(built_library, tmp_path,
@@ -396,15 +446,15 @@ def test_an_unchanged_assessment_is_not_read_again_and_keeps_its_findings(built_
     note = Diagnostic("alfa/searches.yaml", 3, 1, "HTA403", Severity.NOTE, "a note from the first check.")
     real = build_module.read_and_check
 
-    def with_note(folder):
-        assessment, findings = real(folder)
+    def with_note(folder, meanwhile=None):
+        assessment, findings = real(folder, meanwhile)
         return assessment, findings + [note] * (folder.name == "alfa")
 
     folders = [built_library / "src" / n for n in NAMES]
     monkeypatch.setattr(build_module, "read_and_check", with_note)
     build(folders, tmp_path / "out", jobs=1)
 
-    def unread(folder):
+    def unread(folder, meanwhile=None):
         raise AssertionError(f"{folder} was read again")
 
     monkeypatch.setattr(build_module, "read_and_check", unread)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from .. import rules
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic
 from ..load.reader import Source
-from ..model.assessment import Assessment, Status
+from ..model.assessment import Assessment
+from .status import at_status
 
 Check = Callable[[Assessment], Iterator[Diagnostic]]
 CHECKS: list[Check] = []
@@ -26,17 +26,6 @@ def run_checks(assessment: Assessment) -> list[Diagnostic]:
 
     findings = apply(assessment, [d for fn in CHECKS for d in fn(assessment)])
     return [at_status(d, assessment.meta.status) for d in findings]
-
-
-def at_status(d: Diagnostic, status: Status) -> Diagnostic:
-    """A draft may be incomplete: completeness rules are warnings. From for-decision on every rule must
-    pass: warnings are errors. Notes (what cannot be verified) stay notes."""
-    severity = d.severity
-    if status is Status.DRAFT and rules.RULES[d.code].relaxed_in_draft and severity is Severity.ERROR:
-        severity = Severity.WARNING
-    elif status in (Status.FOR_DECISION, Status.DECIDED) and severity is Severity.WARNING:
-        severity = Severity.ERROR
-    return Diagnostic(d.path, d.line, d.column, d.code, severity, d.message, d.hint)
 
 
 def source_of(a: Assessment, name: str) -> Source:

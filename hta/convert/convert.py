@@ -204,12 +204,13 @@ class Reading:
     (the Word resources) costs no time. Its input and output are files, so it never waits for this process
     to empty a pipe."""
 
-    def __init__(self, job: Job) -> None:
+    def __init__(self, job: Job, qmd: str | None = None, apart: Path | None = None) -> None:
         from .inert import READ_FORMAT
 
+        self._apart = apart  # a folder of the reading's own, removed with its files
         # The front matter is hta's; the body holds the authors' text. Read apart, and the body without YAML
         # blocks, a `---` block in a section can neither set metadata (title, bibliography, csl) nor stop pandoc.
-        front, body = split_front_matter(job.qmd.read_text(encoding="utf-8"))
+        front, body = split_front_matter(job.qmd.read_text(encoding="utf-8") if qmd is None else qmd)
         self._files = [job.folder / name for name in (RESOURCES_METADATA, READ_BODY, READ_AST, READ_ERRORS)]
         metadata, body_file, self._ast, self._errors = self._files
         metadata.write_text(front, encoding="utf-8")
@@ -232,8 +233,35 @@ class Reading:
             _check_pandoc(self.command, returncode, self._errors.read_text(encoding="utf-8", errors="replace"))
             return Ast(make_inert(json.loads(self._ast.read_text(encoding="utf-8"))))
         finally:
-            for path in self._files:
-                path.unlink(missing_ok=True)
+            self._remove_files()
+
+    def stop(self) -> None:
+        """For a reading nothing will take: the checks found errors, or the report was current after all."""
+        stop(self._process)
+        self._remove_files()
+
+    def _remove_files(self) -> None:
+        for path in self._files:
+            path.unlink(missing_ok=True)
+        if self._apart is not None:
+            shutil.rmtree(self._apart, ignore_errors=True)
+
+
+def read_apart(stem: str, qmd: str, bibliography: str, csl: Path, epoch: int) -> Reading:
+    """pandoc reading a .qmd before the report has a folder to be written in (see build.read_early): in a
+    private temporary folder, with the bibliography and style it cites with. The AST is the one pandoc
+    reads from the report's folder: reading opens no picture, and every path in it stays as written."""
+    folder = Path(tempfile.mkdtemp(prefix="hta-read-"))
+    try:
+        resources = folder / "resources"
+        resources.mkdir()
+        (resources / "references.json").write_text(bibliography, encoding="utf-8")
+        shutil.copyfile(csl, resources / csl.name)
+        job = Job(folder, stem, Path("resources/references.json"), Path("resources") / csl.name, {}, epoch=epoch)
+        return Reading(job, qmd, apart=folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
 
 
 # written for pandoc's reading of the .qmd, removed after
@@ -539,6 +567,7 @@ def typst_worker() -> int:
 
     import typst  # noqa: F401 -- loaded before the limit, which then bounds the compile alone
 
+    _warm_up()
     source, pdf, timestamp, memory = json.loads(sys.stdin.read())
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     try:
@@ -549,6 +578,25 @@ def typst_worker() -> int:
         print(exc, file=sys.stderr)
         return 1
     return 0
+
+
+#: A page in the report's fonts, compiled as the report is, by the worker while it waits for its task: the
+#: first compile in a process finds and parses the fonts, and the report's then starts past that.
+_WARM_UP = """#set document(title: "hta")
+#set text(font: ("Arimo", "DejaVu Sans"), lang: "sv")
+= Rubrik
+Text *fet* _kursiv_ ⊕ ◯
+"""
+
+
+def _warm_up() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder, "warm-up.typ")
+        source.write_text(_WARM_UP, encoding="utf-8")
+        try:
+            _compile_typst(source, source.with_suffix(".pdf"), 0)
+        except Exception:  # noqa: BLE001 -- what is wrong with Typst or the fonts, the report's compile says
+            pass
 
 
 #: Archival (PDF/A-2, level a: tagged) and accessible (PDF/UA-1) in one file; Typst checks both as it writes.

@@ -199,7 +199,7 @@ def _read_assessment(folder: Path, first: Loaded) -> tuple[Assessment, list[Diag
     if meta is None:
         meta = _stand_in_metadata(folder)
     else:
-        from ..check.run import at_status  # an unknown file is a warning in a draft, an error for decision
+        from ..check.status import at_status  # an unknown file is a warning in a draft, an error for decision
 
         stock = [at_status(d, meta.status) for d in stock]
     findings.extend(stock)
