@@ -155,31 +155,6 @@ def test_pdf_is_the_same_whatever_fonts_the_system_has(reference_build, tmp_path
     assert (tmp_path / "empty.pdf").read_bytes() == built
 
 
-_COLD_COMPILE = """
-import sys
-from pathlib import Path
-from hta.convert.convert import _compile_typst
-_compile_typst(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]))
-"""
-
-
-def test_the_typst_worker_warmed_up_on_a_page_of_its_own_makes_the_bytes_of_a_cold_compile(reference_build,
-                                                                                             tmp_path):
-    """The build's Typst worker compiles a page in the report's fonts while it waits for its task (Typst keeps
-    what it learnt of the fonts for the report's compile); the reference PDF it made is the file a process
-    that compiled nothing before makes of the same source."""
-    from hta.load.validate import read_assessment
-
-    assessment, _ = read_assessment(REFERENCE)
-    epoch = str(int(assessment.meta.document_time().timestamp()))
-    source = tmp_path / "report"
-    shutil.copytree(reference_build, source)
-    typ = (source / "resources" / f"{NAME}.typ").replace(source / f"{NAME}.typ")
-    subprocess.run([sys.executable, "-c", _COLD_COMPILE, str(typ), str(tmp_path / "cold.pdf"), epoch], check=True,
-                   cwd=source)
-    assert (tmp_path / "cold.pdf").read_bytes() == pdf(reference_build).read_bytes()
-
-
 # --- Archival and accessible -------------------------------------------------------------------------
 
 def _structure(reader) -> list:

@@ -567,7 +567,6 @@ def typst_worker() -> int:
 
     import typst  # noqa: F401 -- loaded before the limit, which then bounds the compile alone
 
-    _warm_up()
     source, pdf, timestamp, memory = json.loads(sys.stdin.read())
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     try:
@@ -578,25 +577,6 @@ def typst_worker() -> int:
         print(exc, file=sys.stderr)
         return 1
     return 0
-
-
-#: A page in the report's fonts, compiled as the report is, by the worker while it waits for its task: the
-#: first compile in a process finds and parses the fonts, and the report's then starts past that.
-_WARM_UP = """#set document(title: "hta")
-#set text(font: ("Arimo", "DejaVu Sans"), lang: "sv")
-= Rubrik
-Text *fet* _kursiv_ ⊕ ◯
-"""
-
-
-def _warm_up() -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder, "warm-up.typ")
-        source.write_text(_WARM_UP, encoding="utf-8")
-        try:
-            _compile_typst(source, source.with_suffix(".pdf"), 0)
-        except Exception:  # noqa: BLE001 -- what is wrong with Typst or the fonts, the report's compile says
-            pass
 
 
 #: Archival (PDF/A-2, level a: tagged) and accessible (PDF/UA-1) in one file; Typst checks both as it writes.
