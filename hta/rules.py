@@ -438,8 +438,8 @@ UNSAFE_ID = rule(
     "Ids name counts in prose (`{{primara.hits.pubmed}}`), figures and tables; only plain names can be written in all of them.",
     "id: primära sökningen", "id: primara")
 TEXT_NESTED_TOO_DEEP = rule(
-    "HTA047", "text-nested-too-deep", E, "Text nested deeper than the converters read: quotations (`>`) or lists more than 10 levels, brackets more than 4 within each other.",
-    "The converters read nesting level by level: Typst stops before twenty quotations within each other, and pandoc takes a minute for twelve brackets. No reader follows even ten levels.",
+    "HTA047", "text-nested-too-deep", E, "Text nested deeper than the converters read: quotations (`>`), lists, ::: blocks or emphases (`*`, `_`) more than 10 levels, brackets more than 4 within each other.",
+    "The converters read nesting level by level: Typst stops before twenty quotations within each other, hundreds of emphases end the build, and pandoc takes a minute for twelve brackets. No reader follows even ten levels.",
     "[[[[[se tabell]]]]] (five brackets)", "se tabell 2, or \\[[se tabell 2](#tbl-2)\\]")
 UNPRINTABLE_CHARACTER = rule(
     "HTA046", "unprintable-character", E, "A character the report's font has no letter for: a script other than Latin, Greek, Cyrillic or Hebrew, an emoji, a rare sign.",

@@ -133,7 +133,10 @@ def test_an_svg_too_large_to_draw_for_word_is_a_finding_not_a_crash(tmp_path, mo
     ("> " * 60 + "Citat.", "the text here is nested 60 levels deep"),
     ("\n".join("  " * level + "- punkt" for level in range(60)), "the text here is nested 60 levels deep"),
     ("Se [[[[[tabell 2]]]]].", "5 brackets stand here within each other"),
-], ids=["quotations", "lists", "brackets"])
+    ("\n".join("::: {.ruta}" for _ in range(60)) + "\nText.\n" + "\n".join(":::" for _ in range(60)),
+     "60 ::: blocks stand here within each other"),
+    ("Se " + "*a _b " * 150 + "c" + " d_ e*" * 150 + ".", "300 emphases (* or _) stand here within each other"),
+], ids=["quotations", "lists", "brackets", "blocks", "emphases"])
 def test_text_nested_deeper_than_the_converters_read_is_a_finding_where_it_is_deepest(tmp_path, monkeypatch, capsys,
                                                                                       deep, said):
     """Hundreds of levels stopped the build with a finding that blamed hta, and twelve brackets within each other
@@ -145,7 +148,8 @@ def test_text_nested_deeper_than_the_converters_read_is_a_finding_where_it_is_de
 
     [line] = _check(tmp_path, monkeypatch, capsys, edit)
     first = len((MINIMAL / "sections" / "results.md").read_text(encoding="utf-8").rstrip("\n").split("\n")) + 2
-    deepest = first + deep.count("\n")  # a list's last line, the only line of the others
+    # a list's last line, the innermost block's opening line, the only line of the others
+    deepest = first + (59 if deep.startswith(":::") else deep.count("\n"))
     assert line.startswith(f"fall/sections/results.md:{deepest}:1: HTA047 error: {said}")
 
 
@@ -153,16 +157,20 @@ def test_nesting_a_reader_follows_and_brackets_left_open_are_no_finding(tmp_path
     def edit(folder: Path) -> None:
         results = folder / "sections" / "results.md"
         ordinary = ("> Citat.\n>\n> - punkt\n>   - underpunkt\n\n" + "Se [1] och [sic.\n\n" * 60
-                    + "Se [[[[tabell 2]]]] och \\[\\[\\[\\[\\[ text.\n")
+                    + "Se [[[[tabell 2]]]] och \\[\\[\\[\\[\\[ text.\n\n"
+                    + "::: {.ruta}\nText.\n:::\n\n" * 20
+                    + "**Fet *kursiv* text**, 2 * 3 * 4 * 5, filnamn_med_understreck_1_2_3_4_5_6, *a* _b_ " * 10
+                    + "och \\* \\_ \\* \\_ \\* \\_ \\* \\_ \\* \\_ \\* \\_.\n\n"
+                    + "\n".join("* punkt _" + str(n) for n in range(20)) + "\n")
         results.write_text(results.read_text(encoding="utf-8") + "\n" + ordinary, encoding="utf-8")
 
     assert _check(tmp_path, monkeypatch, capsys, edit) == []
 
 
 def test_text_nested_as_deep_as_the_check_lets_through_is_built(tmp_path):
-    """The check's bounds are the converters': ten quotations, a list of ten levels and four brackets within each
-    other reach Word, the web page and the PDF (Typst stops before twenty quotations; pandoc takes a minute for
-    twelve brackets)."""
+    """The check's bounds are the converters': ten quotations, a list of ten levels, four brackets, ten ::: blocks
+    and ten emphases within each other reach Word, the web page and the PDF (Typst stops before twenty
+    quotations; pandoc takes a minute for twelve brackets)."""
     from hta.build import build
     from hta.check.printed import DEEPEST, DEEPEST_BRACKETS
 
@@ -170,7 +178,9 @@ def test_text_nested_as_deep_as_the_check_lets_through_is_built(tmp_path):
     shutil.copytree(MINIMAL, folder)
     results = folder / "sections" / "results.md"
     deep = ["> " * DEEPEST + "Citat.", "\n".join("  " * level + "- punkt" for level in range(DEEPEST)),
-            "Se " + "[" * DEEPEST_BRACKETS + "tabell 2" + "]" * DEEPEST_BRACKETS + "."]
+            "Se " + "[" * DEEPEST_BRACKETS + "tabell 2" + "]" * DEEPEST_BRACKETS + ".",
+            "\n".join("::: {.ruta}" for _ in range(DEEPEST)) + "\nText.\n" + "\n".join(":::" for _ in range(DEEPEST)),
+            "Se " + "*a _b " * (DEEPEST // 2) + "c" + " d_ e*" * (DEEPEST // 2) + "."]
     results.write_text(results.read_text(encoding="utf-8") + "\n\n" + "\n\n".join(deep) + "\n", encoding="utf-8")
     [outcome] = build([folder], tmp_path / "out")
     assert outcome.built and outcome.diagnostics == [], [d.text() for d in outcome.diagnostics]

@@ -39,20 +39,24 @@ def prose_as_read(a: Assessment) -> Iterator[Diagnostic]:
                                            _("Write it in Markdown instead."), column)
 
 
-DEEPEST = 10  # levels of quotation and list a text may nest: beyond what a reader follows; Typst stops before 20 quotations
+# Levels of quotation and list, of ::: blocks, and of emphasis a text may nest: beyond what a reader follows.
+# Typst stops before 20 quotations and 60 blocks; hundreds of emphases end pandoc's AST too deep for Python.
+DEEPEST = 10
 DEEPEST_BRACKETS = 4  # pandoc's time grows some 2.5 times with each bracket within a bracket: 0.04 s at 4, a minute at 12
 # The markers at the start of a line that open a level: a quotation's > and a list item's -, +, * or number.
 _MARKER = re.compile(r"[ \t]*(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
 _MARKER_FIRST = frozenset(" \t>-+*0123456789")  # a line that starts otherwise has no marker
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")  # pandoc reads each paragraph apart: a bracket left open ends with it
 _BRACKET = re.compile(r"\\?[\[\]]")  # a link's or citation's bracket, or an escaped one, which is text
+_EMPHASIS = re.compile(r"\\.|\*+|_+")  # a run of emphasis marks, or an escaped character, which is text
+_BLOCK = re.compile(r"^[ \t]{0,3}(:{3,})[ \t]*(\S?)", re.MULTILINE)  # a ::: block opened (with a name) or closed
 
 
 @check
 def nesting(a: Assessment) -> Iterator[Diagnostic]:
-    """Quotations and lists, or brackets, nested so deep that the converters cannot read them, or take minutes to
-    (HTA047), found where they are deepest; each said once a text. Indentation counts too: a list in a list is
-    indented, not marked twice."""
+    """Quotations and lists, ::: blocks, brackets or emphases nested so deep that the converters cannot read
+    them, or take minutes to (HTA047), found where they are deepest; each said once a text. Indentation counts
+    too: a list in a list is indented, not marked twice."""
     for piece in read_all_prose(a):
         levels, at = 0, 0  # the deepest, and the line it is on
         for offset, line in enumerate(piece.text.split("\n")):
@@ -68,7 +72,11 @@ def nesting(a: Assessment) -> Iterator[Diagnostic]:
         if levels > DEEPEST:
             yield _nesting_finding(piece, at, _("the text here is nested {depth} levels deep (quotations or lists within each other); the converters read at most {limit}.").format(depth=levels, limit=DEEPEST),
                                    _("Quote once, and make lists of at most a few levels."))
-        deepest, where, start = 0, 0, 0
+        blocks, where = _deepest_blocks(piece.text)
+        if blocks > DEEPEST:
+            yield _nesting_finding(piece, piece.text.count("\n", 0, where), _("{depth} ::: blocks stand here within each other; the converters read at most {limit}.").format(depth=blocks, limit=DEEPEST),
+                                   _("Close each ::: block with a line of ::: before the next opens, or leave the blocks out: the report sets its text itself."))
+        deepest, where, emphasis, emphasis_at, start = 0, 0, 0, 0, 0
         for end in [m.start() for m in _PARAGRAPH_BREAK.finditer(piece.text)] + [len(piece.text)]:
             paragraph = piece.text[start:end]
             if paragraph.count("[") > DEEPEST_BRACKETS:  # else it cannot nest deeper: most paragraphs
@@ -77,10 +85,64 @@ def nesting(a: Assessment) -> Iterator[Diagnostic]:
                     brackets = brackets + 1 if match[0] == "[" else max(brackets - 1, 0) if match[0] == "]" else brackets
                     if brackets > deepest:
                         deepest, where = brackets, start + match.start()
+            if paragraph.count("*") + paragraph.count("_") > DEEPEST:  # as above
+                depth, at = _deepest_emphasis(paragraph)
+                if depth > emphasis:
+                    emphasis, emphasis_at = depth, start + at
             start = end
         if deepest > DEEPEST_BRACKETS:
             yield _nesting_finding(piece, piece.text.count("\n", 0, where), _("{depth} brackets stand here within each other; pandoc takes seconds to minutes to read more than {limit}.").format(depth=deepest, limit=DEEPEST_BRACKETS),
                                    _("Close each bracket you open, and write a bracket that is text as \\[ or \\]."))
+        if emphasis > DEEPEST:
+            yield _nesting_finding(piece, piece.text.count("\n", 0, emphasis_at), _("{depth} emphases (* or _) stand here within each other; the converters read at most {limit}.").format(depth=emphasis, limit=DEEPEST),
+                                   _("Close each * or _ you open, and write one that is text as \\* or \\_."))
+
+
+def _deepest_blocks(text: str) -> tuple[int, int]:
+    """How many ::: blocks stand within each other at most, and the offset where they do."""
+    if ":::" not in text:
+        return 0, 0
+    depth = deepest = where = 0
+    for match in _BLOCK.finditer(text):
+        depth = depth + 1 if match[2] else max(depth - 1, 0)
+        if depth > deepest:
+            deepest, where = depth, match.start()
+    return deepest, where
+
+
+def _deepest_emphasis(paragraph: str) -> tuple[int, int]:
+    """How many emphases stand within each other at most in a paragraph, and the offset where they do. A mark
+    followed by a letter may open one, a mark after a letter closes the innermost open one of its kind, and the
+    marks opened after that one stay text, as an opening mark never closed does; a _ inside a word is text.
+    As pandoc reads them, less its finer rules."""
+    opened: list[tuple[str, int]] = []  # the marks open, innermost last, with their offsets
+    still_open = {"*": 0, "_": 0}
+    pairs: list[tuple[int, int]] = []  # (offset, +1) where an emphasis opens, (offset, -1) where it closes
+    for match in _EMPHASIS.finditer(paragraph):
+        mark = match[0][0]
+        if mark == "\\":
+            continue
+        before = paragraph[match.start() - 1] if match.start() else " "
+        after = paragraph[match.end()] if match.end() < len(paragraph) else " "
+        if mark == "_" and before.isalnum() and after.isalnum():
+            continue
+        if not before.isspace() and still_open[mark]:
+            at = len(opened) - 1
+            while opened[at][0] != mark:  # each mark passed over is dropped below: linear in all
+                at -= 1
+            pairs += [(opened[at][1], 1), (match.start(), -1)]
+            for dropped, _offset in opened[at:]:
+                still_open[dropped] -= 1
+            del opened[at:]
+        elif not after.isspace():
+            opened.append((mark, match.start()))
+            still_open[mark] += 1
+    depth = deepest = where = 0
+    for offset, step in sorted(pairs):
+        depth += step
+        if depth > deepest:
+            deepest, where = depth, offset
+    return deepest, where
 
 
 def _nesting_finding(piece, offset: int, message: str, hint: str) -> Diagnostic:
