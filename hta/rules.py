@@ -422,8 +422,8 @@ LINK_TARGET = rule(
     "A published report cannot link to a file on the author's computer, and a `javascript:` link is a way to run code in the reader's browser; such a link is printed as its text only, in every format.",
     "[bilagan](C:/Users/anna/bilaga.pdf)", "[bilagan](https://www.regiondalarna.se/bilaga.pdf)")
 RAW_CODE = rule(
-    "HTA041", "raw-code", W, "Text marked as raw code of an output format (`{=html}`, `{=typst}`, `{=openxml}`, `{=latex}`).",
-    "Author text is never run as code in any format; raw code is printed as the code it is, which is rarely what was meant.",
+    "HTA041", "raw-code", W, "Text marked as raw code of an output format (`{=html}`, `{=typst}`, `{=openxml}`, `{=latex}`), or as a code cell Quarto would run (```` ```{python} ````, ```` ```{ojs} ````).",
+    "Author text is never run as code in any format, nor by Quarto; raw code is printed as the code it is, which is rarely what was meant.",
     "`<br>`{=html}", "Write Markdown: a blank line between paragraphs, **bold**, ^superscript^.")
 CITATION_STYLE = rule(
     "HTA042", "citation-style", E, "The CSL file named by `csl:` is not a citation style the build can use.",

@@ -21,7 +21,7 @@ from .run import check, source_of
 @check
 def prose_as_read(a: Assessment) -> Iterator[Diagnostic]:
     """Links that would print as their text only, raw code that would print as code."""
-    from ..convert.inert import is_safe_target
+    from ..convert.inert import QUARTO_CELL, is_safe_target
 
     for piece in read_all_prose(a):
         for target in dict.fromkeys(t for t in piece.reading.links if not is_safe_target(t)):
@@ -36,6 +36,13 @@ def prose_as_read(a: Assessment) -> Iterator[Diagnostic]:
                 line, column = piece.at(offset, match.start() + 1)
                 yield piece.source.at_line(rules.RAW_CODE, line,
                                            _("{text} marks raw code; it is printed as code, never run.").format(text=match[0]),
+                                           _("Write it in Markdown instead."), column)
+            for match in QUARTO_CELL.finditer(text):  # a shortcode {{< >}} is no count placeholder: HTA503
+                start = match.end() - 1  # at the brace
+                line, column = piece.at(offset, start + 1)
+                said = text[start:].split("}")[0] + "}"
+                yield piece.source.at_line(rules.RAW_CODE, line,
+                                           _("{text} marks code that Quarto would run; it is printed as text, never run.").format(text=said),
                                            _("Write it in Markdown instead."), column)
 
 

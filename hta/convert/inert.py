@@ -24,6 +24,13 @@ READ_FORMAT = "markdown" + "".join(f"-{extension}" for extension in (
     "yaml_metadata_block",  # a --- block in prose would set metadata; the front matter is read apart
 ))
 
+# Quarto reads the .qmd too (`--engine quarto`), and expands or runs more than pandoc: a shortcode ({{< env X >}}
+# prints a variable of the build's environment, {{< include f >}} a file) and a code cell (```{python}, ```{ojs},
+# run at the build or in the reader's browser). In an author's text each is made text for Quarto by a backslash
+# that pandoc reads as the character after it; the .qmd's `engine: markdown` runs no cell of the template's.
+QUARTO_SHORTCODE = re.compile(r"\{\{(?=[<%])")
+QUARTO_CELL = re.compile(r"^([ \t>]*(?:`{3,}|~{3,})[ \t]*)\{(?=[A-Za-z])", re.MULTILINE)
+
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 # Where each node type keeps its attributes [id, classes, key-values] in "c".
 _ATTR_AT = {"Code": 0, "CodeBlock": 0, "Header": 1, "Div": 0, "Span": 0, "Link": 0, "Image": 0, "Table": 0,
@@ -55,6 +62,12 @@ def _walk(node: Any) -> Any:
         at = _ATTR_AT[kind]
         node["c"] = [*node["c"][:at], safe_attr(node["c"][at], kind), *node["c"][at + 1:]]
     return node
+
+
+def quarto_inert(text: str) -> str:
+    """An author's Markdown with nothing Quarto would expand or run (see QUARTO_SHORTCODE); inside code it shows
+    the backslash, which the check HTA041 tells the author about."""
+    return QUARTO_CELL.sub(r"\1\\{", QUARTO_SHORTCODE.sub(r"{{\\", text))
 
 
 def is_safe_target(target: str) -> bool:

@@ -147,9 +147,11 @@ def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str
     values = count_values(assessment)
 
     def prose(text: str) -> str:
+        from ..convert.inert import quarto_inert
+
         # the author writes figures/x.png; beside the .qmd the picture lies in resources/figures/
         text = re.sub(r"(!\[[^\]]*\]\(\s*<?)figures/", rf"\1{RESOURCES}/figures/", text)
-        return fill_counts(text, values, labels).strip()
+        return quarto_inert(fill_counts(text, values, labels)).strip()
 
     meta = assessment.meta
     councils = labels.join(meta.councils)
