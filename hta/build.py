@@ -19,7 +19,9 @@ from .library.index import STATE
 from .library.publish import LOG, output_lock, remove, staging_folder, swap_in
 
 if TYPE_CHECKING:  # reading, checking and writing are imported where used: a library built before needs none
+    from .convert.convert import Reading
     from .model.assessment import Assessment
+    from .render.qmd import Figure
 
 FORMATS = ("html", "docx", "pdf")
 HTML, WORD, PDF = N_("the web page"), N_("the Word file"), N_("the PDF")  # each output as a finding names it
@@ -256,14 +258,14 @@ class EarlyReadings:
 
     def __init__(self) -> None:
         self.wanted = False
-        self._started: dict[Path, tuple] = {}
+        self._started: dict[Path, tuple[Draft, Reading]] = {}
 
     def start(self, assessment: Assessment) -> None:
         started = read_early(assessment)
         if started is not None:
             self._started[assessment.folder] = started
 
-    def take(self, assessment: Assessment) -> tuple | None:
+    def take(self, assessment: Assessment) -> tuple[Draft, Reading] | None:
         return self._started.pop(assessment.folder, None)
 
     def stop(self) -> None:
@@ -361,8 +363,8 @@ def record_failures(outcomes: list[Outcome], out_root: Path) -> None:
             write_failure(out_root, entry)
 
 
-def build_one(assessment: Assessment, out_root: Path, engine: str, digest: str,
-              findings: list[Diagnostic] = (), side_by_side: bool = False, early=None) -> list[Path] | Diagnostic:
+def build_one(assessment: Assessment, out_root: Path, engine: str, digest: str, findings: list[Diagnostic] = (),
+              side_by_side: bool = False, early: tuple[Draft, Reading] | None = None) -> list[Path] | Diagnostic:
     """One assessment's report, in a worker process or this one; a failure is said as its finding here,
     where the converter's exception and traceback still are. `early`: its draft and reading, if started
     before its checks (see read_early)."""
@@ -398,7 +400,8 @@ def _csl(folder: Path, own: str | None) -> Path:
 
 
 def write_report(assessment: Assessment, out_root: Path, engine: str, digest: str = "",
-                 findings: list[Diagnostic] = (), side_by_side: bool = False, early=None) -> list[Path]:
+                 findings: list[Diagnostic] = (), side_by_side: bool = False,
+                 early: tuple[Draft, Reading] | None = None) -> list[Path]:
     """The .qmd with its resources, HTML, Word, PDF and report.json (with how many `findings` its check
     gave), written beside the outputs and swapped in; the digest of its inputs goes in with them (`.inputs`),
     so a report is current only when complete."""
@@ -490,12 +493,13 @@ class Draft:
     """The report as the .qmd's text, with what pandoc reads beside it, before anything is written."""
 
     qmd: str
-    flows: dict  # the flow diagrams (render.qmd.Figure), by the id of their search
+    flows: dict[str, Figure]  # the flow diagrams, by the id of their search
     bibliography: str  # references.json
     csl: Path
 
 
 def draft_qmd(assessment: Assessment) -> Draft:
+    """The .qmd of the assessment as read, with its flow diagrams and its bibliography as CSL JSON."""
     from .render.flow import diagram, diagram_svg
     from .model.labels import labels_for
     from .render.qmd import RESOURCES, Figure, render_qmd
@@ -512,7 +516,7 @@ def draft_qmd(assessment: Assessment) -> Draft:
     return Draft(render_qmd(assessment, flows, csl.name), flows, bibliography, csl)
 
 
-def read_early(assessment: Assessment):
+def read_early(assessment: Assessment) -> tuple[Draft, Reading] | None:
     """pandoc reading the report of an assessment just read, started before its checks run: for a build of
     one assessment with a core to spare, which would otherwise wait for them. Nothing is written where the
     report goes: the reading has a temporary folder of its own. None when the .qmd cannot be made of what
@@ -609,7 +613,7 @@ def write_word_resources(job, out_root: Path) -> None:
 
 
 def convert_qmd(job, assessment: Assessment, engine: str, meanwhile=None, side_by_side: bool = True,
-                reading=None) -> list[Path]:
+                reading: Reading | None = None) -> list[Path]:
     """HTML, Word and PDF from the .qmd alone: what the author could also hand to Quarto. `meanwhile()`,
     if given, makes what the writers need beyond the .qmd. With `side_by_side`, for a build with cores to
     spare, the converters run at the same time and `meanwhile` while pandoc reads (`reading`, if it was
