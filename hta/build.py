@@ -567,6 +567,7 @@ def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None, d
     own_docx, own_typst = style_file(assessment, "reference.docx"), style_file(assessment, "report.typst")
     shutil.copyfile(own_docx or TEMPLATES / "reference.docx", resources / "reference.docx")
     shutil.copyfile(own_typst or TEMPLATES / "report.typst", resources / "report.typst")
+    shutil.copyfile(TEMPLATES / "inert.lua", resources / "inert.lua")  # Quarto's filter (convert/inert.py)
 
     images = {}
     for source in assessment.pictures():

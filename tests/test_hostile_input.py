@@ -174,6 +174,69 @@ def test_no_code_cell_quarto_would_run_reaches_the_qmd(raw_code):
         assert "alert(4)" in text, fmt
 
 
+def test_quarto_reads_the_authors_text_without_raw_code_and_through_the_inert_filter(raw_code):
+    """What the .qmd tells Quarto: read raw HTML, TeX and {=format} blocks as text, and run the filter beside it
+    (the next test shows it makes what the bundled engine makes)."""
+    from ruamel.yaml import YAML
+
+    from hta.paths import TEMPLATES
+
+    front = YAML(typ="safe").load(raw_code.path("qmd").read_text(encoding="utf-8").split("\n---\n", 1)[0])
+    assert {"-raw_html", "-raw_tex", "-raw_attribute", "-markdown_in_html_blocks"} <= set(
+        re.findall(r"[-+]\w+", front["from"]))
+    [named] = front["filters"]
+    assert (raw_code.folder / named).read_bytes() == (TEMPLATES / "inert.lua").read_bytes()
+
+
+ATTRIBUTES = """
+# Rubrik {#ok-id .klass onclick="alert(5)" style="color:red"}
+
+![bild](figures/a.png){#fig-a width=12cm height=50% onerror="alert(6)"} ![b](b.png){width=12. height=1e3 width=١٢}
+
+::: {.hta-banner custom-style="Banner" data-x="1"}
+Banderoll.
+:::
+
+::: {custom-style="Banner" #ändå .ok .klaß}
+Ingen banderoll.
+:::
+
+::: {.hta-banner custom-style="Normal"}
+Ingen banderoll heller.
+:::
+
+![tum](c.png){width=2in height=3.5em}
+
+[span]{.s onmouseover="alert(7)"} `kod`{.c #i data-x=1} [webb](https://exempel.se){target=_blank onclick="x"}
+[plats](#tbl-1) [post]( MAILTO:a@exempel.se ) [skript]( javascript:alert(8)) [data](data:text/html,x)
+[relativ](hemlig.txt) <https://exempel.se/auto>
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+: Tabell {#tbl-x .t key=v}
+"""
+
+
+def test_quarto_is_given_the_rules_the_bundled_engine_applies(tmp_path):
+    """The .qmd names templates/inert.lua as Quarto's filter: of an AST it makes what convert/inert.py makes of
+    it for the bundled engine, node for node. Read here with raw code allowed, so that every rule has work."""
+    from hta.convert.convert import pandoc_path
+    from hta.convert.inert import make_inert
+    from hta.paths import TEMPLATES
+
+    text = RAW.format(secret=tmp_path / "hemlig.txt") + ATTRIBUTES
+
+    def read(*options: str) -> dict:
+        return json.loads(subprocess.run([pandoc_path(), "--from=markdown", "--to=json", *options], input=text,
+                                         text=True, capture_output=True, check=True).stdout)
+
+    as_read, by_quarto = read(), read(f"--lua-filter={TEMPLATES / 'inert.lua'}")
+    assert by_quarto == make_inert(as_read)
+    assert by_quarto != as_read  # every rule had work: raw code, links and attributes
+
+
 def test_a_shortcode_quarto_would_expand_is_text_for_quarto_and_reads_as_typed_in_pandoc(tmp_path):
     """{{< env X >}} would print a variable of the build's environment in Quarto, {{< include f >}} a file. The
     check refuses them (no count placeholder, HTA503); the .qmd writes each so that Quarto sees no shortcode

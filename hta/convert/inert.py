@@ -4,7 +4,7 @@ Markdown is read without raw HTML, raw TeX and `{=format}` blocks, so `<script>`
 typed in a sentence are words of that sentence and cannot swallow the rest of the report. The AST is then
 filtered once, before any writer sees it: raw blocks that reach it anyway are shown as code, links to
 anything but the web, mail or a place in the report become their text, and attributes keep only what
-cannot carry code.
+cannot carry code. Quarto is given the same reader options and rules (templates/inert.lua).
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# pandoc's Markdown without every extension that passes text through to a writer unread.
-READ_FORMAT = "markdown" + "".join(f"-{extension}" for extension in (
+# pandoc's Markdown without every extension that passes text through to a writer unread: as Quarto reads the
+# .qmd (its `from:`), and as the bundled engine reads its body, the front matter read apart.
+QUARTO_READ_FORMAT = "markdown" + "".join(f"-{extension}" for extension in (
     "raw_html",  # <tag> and <!-- --> in prose are text
     "raw_tex",  # \command in prose is text, never LaTeX
     "raw_attribute",  # `x`{=typst}, ```{=openxml} are code shown as such
@@ -21,8 +22,8 @@ READ_FORMAT = "markdown" + "".join(f"-{extension}" for extension in (
     "native_spans",
     "markdown_in_html_blocks",
     "latex_macros",  # \newcommand would rewrite the text that follows
-    "yaml_metadata_block",  # a --- block in prose would set metadata; the front matter is read apart
 ))
+READ_FORMAT = QUARTO_READ_FORMAT + "-yaml_metadata_block"  # a --- block in prose would set metadata
 
 # Quarto reads the .qmd too (`--engine quarto`), and expands or runs more than pandoc: a shortcode ({{< env X >}}
 # prints a variable of the build's environment, {{< include f >}} a file) and a code cell (```{python}, ```{ojs},
@@ -36,7 +37,7 @@ LINK_SCHEMES = ("http://", "https://", "mailto:")
 _ATTR_AT = {"Code": 0, "CodeBlock": 0, "Header": 1, "Div": 0, "Span": 0, "Link": 0, "Image": 0, "Table": 0,
             "Figure": 0}
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_:.-]*")  # what an id or a class may be in every format
-_DIMENSION = re.compile(r"\d+(\.\d+)?(%|px|cm|mm|in|pt|em)?")  # a picture's width or height, nothing else
+_DIMENSION = re.compile(r"[0-9]+(\.[0-9]+)?(%|px|cm|mm|in|pt|em)?")  # a picture's width or height, nothing else
 BANNER_CLASS = "hta-banner"  # the status banner of templates/report.qmd.j2; its Word style is kept
 
 
@@ -73,7 +74,7 @@ def quarto_inert(text: str) -> str:
 def is_safe_target(target: str) -> bool:
     """A link goes to the web, to a mail address or to a place in the report; nothing else does anything
     a reader of a published report can trust (javascript:, file:, a path on the author's computer)."""
-    target = target.strip()
+    target = target.strip(" \t\n\r\f\v")  # the white space templates/inert.lua strips for Quarto
     return target.startswith("#") or target.lower().startswith(LINK_SCHEMES)
 
 

@@ -136,6 +136,7 @@ def evidence_tables(assessment: Assessment, labels: Labels) -> list[tuple[str, s
 
 def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str) -> str:
     """The whole report as Quarto Markdown, read alike by pandoc and by Quarto."""
+    from ..convert.inert import QUARTO_READ_FORMAT, quarto_inert
     from ..model.appraisal import is_domain_column
     from .appraisal_figures import report_blocks as appraisal_blocks
     from . import sof
@@ -147,8 +148,6 @@ def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str
     values = count_values(assessment)
 
     def prose(text: str) -> str:
-        from ..convert.inert import quarto_inert
-
         # the author writes figures/x.png; beside the .qmd the picture lies in resources/figures/
         text = re.sub(r"(!\[[^\]]*\]\(\s*<?)figures/", rf"\1{RESOURCES}/figures/", text)
         return quarto_inert(fill_counts(text, values, labels)).strip()
@@ -193,5 +192,6 @@ def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str
         appraisal=appraisal_blocks(assessment, RESOURCES),
         resources=RESOURCES,
         csl_name=csl_name,
+        quarto_from=QUARTO_READ_FORMAT,
         authors=[", ".join(x for x in (a.name, a.title, a.affiliation) if x) for a in meta.authors],
     )
