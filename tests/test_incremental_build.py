@@ -291,6 +291,19 @@ def test_one_assessment_with_cores_to_spare_is_read_by_pandoc_while_it_is_checke
     assert len(started) == 1
 
 
+def test_a_report_that_cannot_be_drafted_before_the_checks_is_left_to_them(library, tmp_path, monkeypatch):
+    """A count of a search that does not exist cannot be filled in: the .qmd is not drafted, no reading starts,
+    and the checks say what is wrong, as a build that reads nothing early does (not a bug of hta)."""
+    started = _watch_early_readings(monkeypatch)
+    _append(library / "src" / "alfa" / "sections" / "method.md", "\nOch {{okand.identified}} till.\n")
+    [outcome] = build([library / "src" / "alfa"], tmp_path / "out", jobs=2)
+    assert started == [] and not outcome.built
+    codes = {d.code for d in outcome.diagnostics if d.severity.value == "error"}
+    assert codes and "HTA960" not in codes
+    [serial] = build([library / "src" / "alfa"], tmp_path / "serial", jobs=1)
+    assert serial.diagnostics == outcome.diagnostics
+
+
 def test_a_reading_started_before_the_checks_found_errors_is_stopped_and_leaves_nothing(library, tmp_path,
                                                                                         monkeypatch):
     started = _watch_early_readings(monkeypatch)
