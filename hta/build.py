@@ -496,6 +496,7 @@ class Draft:
     flows: dict[str, Figure]  # the flow diagrams, by the id of their search
     bibliography: str  # references.json
     csl: Path
+    epoch: int  # the documents' date (see Metadata.document_time)
 
 
 def draft_qmd(assessment: Assessment) -> Draft:
@@ -513,7 +514,8 @@ def draft_qmd(assessment: Assessment) -> Draft:
     bibliography = json.dumps([r.model_dump(exclude_defaults=True) | {"id": r.id, "type": r.type}
                                for r in assessment.references], ensure_ascii=False, indent=1)
     csl = report_csl(assessment)
-    return Draft(render_qmd(assessment, flows, csl.name), flows, bibliography, csl)
+    return Draft(render_qmd(assessment, flows, csl.name), flows, bibliography, csl,
+                 int(assessment.meta.document_time().timestamp()))
 
 
 def read_early(assessment: Assessment) -> tuple[Draft, Reading] | None:
@@ -528,8 +530,7 @@ def read_early(assessment: Assessment) -> tuple[Draft, Reading] | None:
         draft = draft_qmd(assessment)
     except Exception:  # noqa: BLE001 -- unchecked data; see above
         return None
-    return draft, convert.read_apart(assessment.name, draft.qmd, draft.bibliography, draft.csl,
-                                     int(assessment.meta.document_time().timestamp()))
+    return draft, convert.read_apart(assessment.name, draft.qmd, draft.bibliography, draft.csl, draft.epoch)
 
 
 def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None, draw_apart: bool = False,
@@ -550,11 +551,10 @@ def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None, d
         shutil.rmtree(resources)
     resources.mkdir()
 
-    figures = dict(draft.flows)
-    for figure in figures.values():
+    for figure in draft.flows.values():
         (out / f"{figure.stem}.svg").write_text(figure.svg, encoding="utf-8")
     if draw_apart and out_root is not None:
-        cache.draw_flow_pngs_apart([f.svg for f in figures.values()], out_root)
+        cache.draw_flow_pngs_apart([f.svg for f in draft.flows.values()], out_root)
 
     from .render.appraisal_figures import write_figures  # the appraisal figures, per tool rated per domain
     appraisal = write_figures(assessment, out, lambda svg: cache.flow_png(svg, out_root or out.parent))
@@ -576,8 +576,7 @@ def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None, d
         target.write_bytes(picture_as_checked(assessment, source))
         images[f"{RESOURCES}/figures/{source.name}"] = target
     job = convert.Job(out, assessment.name, Path(RESOURCES) / bibliography.name, Path(RESOURCES) / csl.name,
-                      {f.stem: f for f in figures.values()} | appraisal, images,
-                      int(assessment.meta.document_time().timestamp()))
+                      {f.stem: f for f in draft.flows.values()} | appraisal, images, draft.epoch)
     job.qmd.write_text(draft.qmd, encoding="utf-8")
     return job
 

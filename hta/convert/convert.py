@@ -588,12 +588,12 @@ def _compile_typst(source: Path, pdf: Path, timestamp: int | None) -> None:
     the project's fonts, the system's hidden, so every machine makes the same file."""
     import typst
 
-    from .fonts import font_paths
+    from .fonts import typst_fonts
 
     with tempfile.TemporaryDirectory() as empty:  # no local packages, no cached ones
         typst.compile(str(source), output=str(pdf), root=str(source.parent), timestamp=timestamp,
-                      package_path=empty, package_cache_path=empty, font_paths=font_paths(),
-                      ignore_system_fonts=True, pdf_standards=PDF_STANDARDS)
+                      package_path=empty, package_cache_path=empty, pdf_standards=PDF_STANDARDS,
+                      **typst_fonts())
 
 
 # --- Quarto -----------------------------------------------------------------------------------------

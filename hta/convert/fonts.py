@@ -74,6 +74,12 @@ def font_paths() -> list[str]:
     return [str(font_folder()), str(symbol_font_file().parent)]  # Typst reads folders of fonts
 
 
+def typst_fonts() -> dict:
+    """Typst's font options for every compile, the PDF's and the Word PNGs': the project's fonts and none of the
+    system's, so every machine sets the same letters."""
+    return {"font_paths": font_paths(), "ignore_system_fonts": True}
+
+
 @cache
 def printable() -> frozenset[int]:
     """Every character the family has a letter for: all the PDF can print, as PDF/A sets every letter in it."""

@@ -35,9 +35,9 @@ def flow_png(svg: str) -> bytes:
     picture larger than LARGEST_SIDE_CM on a side is PictureTooLarge, measured before it is drawn."""
     import typst
 
-    from ..convert.fonts import font_paths
+    from ..convert.fonts import typst_fonts
 
-    fonts = {"font_paths": font_paths(), "ignore_system_fonts": True}
+    fonts = typst_fonts()
     with tempfile.TemporaryDirectory() as folder:
         Path(folder, "picture.svg").write_text(_in_our_family(svg), encoding="utf-8")
         size = json.loads(typst.query(_SIZE, "<size>", field="value", one=True, root=folder, **fonts))
