@@ -8,12 +8,11 @@ import textwrap
 from dataclasses import dataclass
 from functools import cache
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+from jinja2 import Template
 
 from ..model.appraisal import (FigureLabels, Level, StudyAppraisal, Tone, Tool, ToolAppraisals, appraisals,
                         figure_labels)
 from ..model.assessment import Assessment
-from ..model.labels import TEMPLATES
 from .flow import FONT_FAMILY
 
 FONT_SIZE = 13
@@ -336,9 +335,9 @@ def drawing_svg(drawing: Drawing) -> str:
 
 @cache
 def _template() -> Template:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,  # study labels come from the references
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    return env.get_template("appraisal.svg.j2")
+    from .templates import environment
+
+    return environment(autoescape=True).get_template("appraisal.svg.j2")  # study labels come from the references
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ import textwrap
 from dataclasses import dataclass
 from functools import cache
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+from jinja2 import Template
 
 from ..model.assessment import Search, slug
-from ..model.labels import TEMPLATES, Labels
+from ..model.labels import Labels
 
 FONT_SIZE = 13
 LINE = 18  # baseline to baseline
@@ -181,12 +181,6 @@ def diagram(search: Search, labels: Labels) -> Diagram:
 
 @cache
 def _template() -> Template:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=True,  # authors write reasons such as "Fel population <18 år"
-        undefined=StrictUndefined,  # a misspelt name in the template fails instead of drawing nothing
-        trim_blocks=True,  # block tags leave no blank lines in the SVG
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    return env.get_template("flow.svg.j2")
+    from .templates import environment
+
+    return environment(autoescape=True).get_template("flow.svg.j2")  # authors write reasons such as "Fel population <18 år"

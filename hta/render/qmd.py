@@ -9,7 +9,7 @@ from functools import cache
 
 from ..model.assessment import COUNT_PLACEHOLDER, Assessment, Pico, Status, count_values, slug
 from ..model.identity import identity_line
-from ..model.labels import TEMPLATES, Labels, labels_for
+from ..model.labels import Labels, labels_for
 from ..model.numerals import CountForm, count_form, starts_sentence, write_count
 
 RESOURCES = "resources"  # folder beside the .qmd holding what it refers to
@@ -29,16 +29,13 @@ class Figure:
 def environment():
     import jinja2
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+    from .templates import environment as templates_environment
+
+    env = templates_environment(
         # HTML pages escape every value; Markdown is escaped per value with the `md` filter (HTML escaping
         # would print &amp; in the report).
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False,
                                             default=False),
-        undefined=jinja2.StrictUndefined,  # a misspelt variable must fail the build, not print nothing
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
         # pandoc's attribute syntax {#fig-id} is Jinja's comment opener; move Jinja comments out of its way
         comment_start_string="{##",
         comment_end_string="##}",
