@@ -167,6 +167,37 @@ def test_nesting_a_reader_follows_and_brackets_left_open_are_no_finding(tmp_path
     assert _check(tmp_path, monkeypatch, capsys, edit) == []
 
 
+def test_marks_in_code_are_text_no_finding_and_built(tmp_path, monkeypatch, capsys):
+    """In a code block or a code span every mark is the character typed (a search string, say): nothing there
+    nests, and pandoc reads it at once."""
+    from hta.build import build
+
+    code = ("```\n" + "> " * 60 + "citat\n" + "\n".join("  " * level + "- punkt" for level in range(60)) + "\n"
+            + "\n".join(":::" + " {.ruta}" for _ in range(60)) + "\n```\n\n"
+            + "~~~~\n" + "*a _b " * 150 + "\n```\n~~~~\n\n"
+            + "Sökningen `" + "[" * 30 + "smärta" + "]" * 30 + " " + "*a _b " * 60 + "` gav ``" + "*" * 3 + " ` _a_ "
+            + "_b " * 40 + "`` träffar.\n")
+
+    def edit(folder: Path) -> None:
+        results = folder / "sections" / "results.md"
+        results.write_text(results.read_text(encoding="utf-8") + "\n" + code, encoding="utf-8")
+
+    assert _check(tmp_path, monkeypatch, capsys, edit) == []
+    [outcome] = build([tmp_path / "fall"], tmp_path / "out")
+    assert outcome.built and outcome.diagnostics == [], [d.text() for d in outcome.diagnostics]
+
+
+def test_a_code_fence_never_closed_hides_the_rest_and_escaped_backticks_open_no_code(tmp_path, monkeypatch, capsys):
+    """Pandoc reads a fence never closed as code to the end of the text, and \\` as a backtick that opens nothing."""
+    def edit(folder: Path) -> None:
+        results = folder / "sections" / "results.md"
+        results.write_text(results.read_text(encoding="utf-8") + "\n\\`" + "*a _b " * 30 + "c" + " d_ e*" * 30
+                           + "\\`\n\n```\n" + "> " * 60 + "citat\n", encoding="utf-8")
+
+    [line] = _check(tmp_path, monkeypatch, capsys, edit)
+    assert "HTA047 error: 60 emphases (* or _) stand here within each other" in line
+
+
 def test_text_nested_as_deep_as_the_check_lets_through_is_built(tmp_path):
     """The check's bounds are the converters': ten quotations, a list of ten levels, four brackets, ten ::: blocks
     and ten emphases within each other reach Word, the web page and the PDF (Typst stops before twenty

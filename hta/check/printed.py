@@ -57,6 +57,9 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")  # pandoc reads each paragraph apar
 _BRACKET = re.compile(r"\\?[\[\]]")  # a link's or citation's bracket, or an escaped one, which is text
 _EMPHASIS = re.compile(r"\\.|\*+|_+")  # a run of emphasis marks, or an escaped character, which is text
 _BLOCK = re.compile(r"^[ \t]{0,3}(:{3,})[ \t]*(\S?)", re.MULTILINE)  # a ::: block opened (with a name) or closed
+# a fenced code block opens: a line of ``` or ~~~ and perhaps its attributes (no backtick after a ``` fence)
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}(?=[^`\n]*$)|~{3,})", re.MULTILINE)
+_CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`)((?:(?!\n[ \t]*\n).)+?)(?<!`)\1(?!`)", re.DOTALL)  # within a paragraph
 
 
 @check
@@ -65,8 +68,9 @@ def nesting(a: Assessment) -> Iterator[Diagnostic]:
     them, or take minutes to (HTA047), found where they are deepest; each said once a text. Indentation counts
     too: a list in a list is indented, not marked twice."""
     for piece in read_all_prose(a):
+        text = _code_blanked(piece.text)
         levels, at = 0, 0  # the deepest, and the line it is on
-        for offset, line in enumerate(piece.text.split("\n")):
+        for offset, line in enumerate(text.split("\n")):
             if line[:1] not in _MARKER_FIRST:
                 continue
             markers, end = 0, 0
@@ -79,13 +83,13 @@ def nesting(a: Assessment) -> Iterator[Diagnostic]:
         if levels > DEEPEST:
             yield _nesting_finding(piece, at, _("the text here is nested {depth} levels deep (quotations or lists within each other); the converters read at most {limit}.").format(depth=levels, limit=DEEPEST),
                                    _("Quote once, and make lists of at most a few levels."))
-        blocks, where = _deepest_blocks(piece.text)
+        blocks, where = _deepest_blocks(text)
         if blocks > DEEPEST:
-            yield _nesting_finding(piece, piece.text.count("\n", 0, where), _("{depth} ::: blocks stand here within each other; the converters read at most {limit}.").format(depth=blocks, limit=DEEPEST),
+            yield _nesting_finding(piece, text.count("\n", 0, where), _("{depth} ::: blocks stand here within each other; the converters read at most {limit}.").format(depth=blocks, limit=DEEPEST),
                                    _("Close each ::: block with a line of ::: before the next opens, or leave the blocks out: the report sets its text itself."))
         deepest, where, emphasis, emphasis_at, start = 0, 0, 0, 0, 0
-        for end in [m.start() for m in _PARAGRAPH_BREAK.finditer(piece.text)] + [len(piece.text)]:
-            paragraph = piece.text[start:end]
+        for end in [m.start() for m in _PARAGRAPH_BREAK.finditer(text)] + [len(text)]:
+            paragraph = text[start:end]
             if paragraph.count("[") > DEEPEST_BRACKETS:  # else it cannot nest deeper: most paragraphs
                 brackets = 0
                 for match in _BRACKET.finditer(paragraph):
@@ -98,11 +102,33 @@ def nesting(a: Assessment) -> Iterator[Diagnostic]:
                     emphasis, emphasis_at = depth, start + at
             start = end
         if deepest > DEEPEST_BRACKETS:
-            yield _nesting_finding(piece, piece.text.count("\n", 0, where), _("{depth} brackets stand here within each other; pandoc takes seconds to minutes to read more than {limit}.").format(depth=deepest, limit=DEEPEST_BRACKETS),
+            yield _nesting_finding(piece, text.count("\n", 0, where), _("{depth} brackets stand here within each other; pandoc takes seconds to minutes to read more than {limit}.").format(depth=deepest, limit=DEEPEST_BRACKETS),
                                    _("Close each bracket you open, and write a bracket that is text as \\[ or \\]."))
         if emphasis > DEEPEST:
-            yield _nesting_finding(piece, piece.text.count("\n", 0, emphasis_at), _("{depth} emphases (* or _) stand here within each other; the converters read at most {limit}.").format(depth=emphasis, limit=DEEPEST),
+            yield _nesting_finding(piece, text.count("\n", 0, emphasis_at), _("{depth} emphases (* or _) stand here within each other; the converters read at most {limit}.").format(depth=emphasis, limit=DEEPEST),
                                    _("Close each * or _ you open, and write one that is text as \\* or \\_."))
+
+
+def _code_blanked(text: str) -> str:
+    """The text with its fenced code blocks and code spans made blank, lines and offsets kept: pandoc reads
+    every mark in code as the character typed, so none of them nests."""
+    if "`" not in text and "~~~" not in text:
+        return text
+
+    def blank(part: str) -> str:
+        return re.sub(r"[^\n]", " ", part)
+
+    pieces, at = [], 0
+    while opening := _FENCE.search(text, at):
+        fence = opening[1]
+        closing = re.compile(rf"^[ \t]{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", re.MULTILINE)
+        start = text.find("\n", opening.end())
+        closed = closing.search(text, start) if start != -1 else None
+        end = closed.end() if closed else len(text)  # a fence never closed runs to the end of the text
+        pieces += [text[at:opening.start()], blank(text[opening.start():end])]
+        at = end
+    pieces.append(text[at:])
+    return _CODE_SPAN.sub(lambda m: blank(m[0]), "".join(pieces))
 
 
 def _deepest_blocks(text: str) -> tuple[int, int]:
