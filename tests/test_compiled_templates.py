@@ -82,3 +82,12 @@ def test_a_cache_that_cannot_be_written_does_not_stop_the_build(cache_home, monk
     monkeypatch.setattr("tempfile.NamedTemporaryFile", disk_full)
     assert qmd_environment().get_template("index.qmd.j2").render(entries=[], labels=labels_for("sv"))
     assert not list(cache_home.glob("*.cache"))
+
+
+def test_a_relative_cache_home_is_ignored_and_nothing_lands_in_the_project(tmp_path, monkeypatch):
+    """XDG_CACHE_HOME must be absolute; a relative one would have put the cache in whatever folder hta runs in."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", "cache")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert templates.compiled_templates().directory == str(tmp_path / "home" / ".cache" / "hta" / "templates")
+    assert not (tmp_path / "cache").exists()

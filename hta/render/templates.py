@@ -52,13 +52,14 @@ def compiled_templates() -> CompiledTemplates | None:
 
 def _private_folder() -> Path | None:
     """The cache folder, if it is the user's own and no one else's to write: Jinja loads compiled code from it."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = base / "hta" / "templates"
     try:
+        given = Path(os.environ.get("XDG_CACHE_HOME", ""))
+        base = given if given.is_absolute() else Path.home() / ".cache"  # a relative one is ignored, as XDG says
+        folder = base / "hta" / "templates"
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        mode = folder.stat().st_mode
+        info = folder.stat()
     except (OSError, RuntimeError):  # RuntimeError: no home to find
         return None
-    if hasattr(os, "getuid") and (folder.stat().st_uid != os.getuid() or mode & (stat.S_IWGRP | stat.S_IWOTH)):
+    if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)):
         return None
     return folder if os.access(folder, os.W_OK) else None
