@@ -91,3 +91,15 @@ def test_a_relative_cache_home_is_ignored_and_nothing_lands_in_the_project(tmp_p
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert templates.compiled_templates().directory == str(tmp_path / "home" / ".cache" / "hta" / "templates")
     assert not (tmp_path / "cache").exists()
+
+
+@pytest.mark.parametrize("damage", [lambda data: data[:len(data) // 3], lambda data: data[:24] + b"\xff\xfe",
+                                    lambda data: b"j2" + b"\x80" * 40],
+                         ids=["cut-short", "bad-checksum", "bad-header"])
+def test_a_damaged_compiled_template_is_compiled_again(cache_home, damage):
+    first = qmd_environment().get_template("index.qmd.j2").render(entries=[], labels=labels_for("sv"))
+    [kept] = [path for path in cache_home.glob("*.cache") if path.stat().st_size > 100]
+    kept.write_bytes(damage(kept.read_bytes()))
+
+    qmd_environment.cache_clear()
+    assert qmd_environment().get_template("index.qmd.j2").render(entries=[], labels=labels_for("sv")) == first

@@ -5,6 +5,7 @@ A template is compiled again when its text, its environment's syntax or escaping
 where no such folder can be had, templates are compiled on every run, as before."""
 
 import os
+import pickle
 import stat
 from pathlib import Path
 
@@ -28,6 +29,12 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
     def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
                    source: str) -> Bucket:
         return super().get_bucket(environment, name, filename, source + "\0" + _compiled_with(environment, name))
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+            bucket.reset()  # a damaged file (Jinja catches only some of this): compiled again, and written over
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         try:
