@@ -337,7 +337,8 @@ def drawing_svg(drawing: Drawing) -> str:
 def _template() -> Template:
     from .templates import environment
 
-    return environment(autoescape=True).get_template("appraisal.svg.j2")  # study labels come from the references
+    # escaped for SVG: study labels come from the references
+    return environment(autoescape=True).get_template("appraisal.svg.j2")
 
 
 @dataclass(frozen=True)

@@ -183,4 +183,5 @@ def diagram(search: Search, labels: Labels) -> Diagram:
 def _template() -> Template:
     from .templates import environment
 
-    return environment(autoescape=True).get_template("flow.svg.j2")  # authors write reasons such as "Fel population <18 år"
+    # escaped for SVG: authors write reasons such as "Fel population <18 år"
+    return environment(autoescape=True).get_template("flow.svg.j2")
