@@ -198,6 +198,17 @@ def test_a_code_fence_never_closed_hides_the_rest_and_escaped_backticks_open_no_
     assert "HTA047 error: 60 emphases (* or _) stand here within each other" in line
 
 
+def test_a_line_that_starts_with_a_code_span_opens_no_code_block(tmp_path, monkeypatch, capsys):
+    """```kod``` with text after it on its line is a code span: what follows is text, and checked."""
+    def edit(folder: Path) -> None:
+        results = folder / "sections" / "results.md"
+        results.write_text(results.read_text(encoding="utf-8") + "\n```kod``` och text.\n\n" + "> " * 60 + "Citat.\n",
+                           encoding="utf-8")
+
+    [line] = _check(tmp_path, monkeypatch, capsys, edit)
+    assert "HTA047 error: the text here is nested 60 levels deep" in line
+
+
 def test_text_nested_as_deep_as_the_check_lets_through_is_built(tmp_path):
     """The check's bounds are the converters': ten quotations, a list of ten levels, four brackets, ten ::: blocks
     and ten emphases within each other reach Word, the web page and the PDF (Typst stops before twenty
