@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from ..i18n import _
+from .inert import TEXT_NODES
 
 if TYPE_CHECKING:
     from ..render.qmd import Figure
@@ -302,6 +303,8 @@ class Ast:
                 self._find(x, pico)
         elif isinstance(node, dict):
             kind = node.get("t")
+            if kind in TEXT_NODES:  # most of the tree: nothing to find in them
+                return
             if kind == "Image":
                 self.images.append((node, node["c"]))
             elif kind == "Table":

@@ -41,6 +41,9 @@ _DIMENSION = re.compile(r"[0-9]+(\.[0-9]+)?(%|px|cm|mm|in|pt|em)?")  # a picture
 BANNER_CLASS = "hta-banner"  # the status banner of templates/report.qmd.j2; its Word style is kept
 
 
+TEXT_NODES = frozenset({"Str", "Space", "SoftBreak", "LineBreak"})  # most of a tree, and nothing in them can act
+
+
 def make_inert(ast: dict) -> dict:
     """The AST with every raw block shown as code, every unsafe link as its text, unsafe attributes gone."""
     return _walk(ast)
@@ -52,6 +55,8 @@ def _walk(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     kind = node.get("t")
+    if kind in TEXT_NODES:
+        return node
     if kind == "RawBlock":
         return {"t": "CodeBlock", "c": [["", [], []], node["c"][1]]}
     if kind == "RawInline":
