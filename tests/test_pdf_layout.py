@@ -85,6 +85,30 @@ def test_the_evidence_table_has_landscape_pages_with_header_and_page_numbers(ref
         assert f"{i + 1} ({len(sizes)})" in texts[i]
 
 
+@pytest.mark.parametrize("letters, orientation", [(26, "portrait"), (30, "landscape")])
+def test_a_table_turns_landscape_only_when_its_longest_words_do_not_fit_side_by_side_at_its_own_size(
+        tmp_path, letters, orientation):
+    """Two columns of one long word each: at the tables' 9 pt, 2 × 27 letters fit the portrait page, 2 × 31 do
+    not. The landscape test measured the words at the body's 10.5 pt and turned the first table too."""
+    from conftest import copy_assessment
+
+    from hta.build import build
+
+    folder = copy_assessment(REFERENCE, tmp_path / "src")
+    results = folder / "sections" / "results.md"
+    words = ["m" * letters + "a", "m" * letters + "b"]
+    results.write_text(results.read_text(encoding="utf-8") + f"\n\n| Ett | Två |\n|---|---|\n| {words[0]} | {words[1]} |"
+                       "\n\n: Långa ord\n", encoding="utf-8")
+    [outcome] = build([folder], tmp_path / "out")
+    assert outcome.built
+    report = pdf(tmp_path / "out" / NAME)
+    [(page, size)] = [(i, size) for i, (size, text) in enumerate(zip(page_sizes(report), page_texts(report)))
+                      if words[0] in text]
+    assert size == ((595, 842) if orientation == "portrait" else (842, 595))
+    boxes = [w for w in page_words(report)[page] if w.text in words]
+    assert len(boxes) == 2 and all(w.x1 <= size[0] for w in boxes)  # each word whole, on the page
+
+
 def test_pdf_embeds_only_the_project_family(reference_build):
     listing = subprocess.run(["pdffonts", str(pdf(reference_build))], capture_output=True, text=True).stdout
     names = [line.split()[0] for line in listing.splitlines()[2:]]
