@@ -187,15 +187,36 @@ def test_marks_in_code_are_text_no_finding_and_built(tmp_path, monkeypatch, caps
     assert outcome.built and outcome.diagnostics == [], [d.text() for d in outcome.diagnostics]
 
 
-def test_a_code_fence_never_closed_hides_the_rest_and_escaped_backticks_open_no_code(tmp_path, monkeypatch, capsys):
-    """Pandoc reads a fence never closed as code to the end of the text, and \\` as a backtick that opens nothing."""
+def test_a_code_fence_never_closed_is_text_and_escaped_backticks_open_no_code(tmp_path, monkeypatch, capsys):
+    """Pandoc reads a fence never closed as a line of text and what follows it as Markdown, and \\` as a
+    backtick that opens nothing: the marks after either are read, and nest."""
     def edit(folder: Path) -> None:
         results = folder / "sections" / "results.md"
         results.write_text(results.read_text(encoding="utf-8") + "\n\\`" + "*a _b " * 30 + "c" + " d_ e*" * 30
-                           + "\\`\n\n```\n" + "> " * 60 + "citat\n", encoding="utf-8")
+                           + "\\`\n\n```\n\n" + "> " * 60 + "citat\n", encoding="utf-8")
 
-    [line] = _check(tmp_path, monkeypatch, capsys, edit)
-    assert "HTA047 error: 60 emphases (* or _) stand here within each other" in line
+    lines = _check(tmp_path, monkeypatch, capsys, edit)
+    assert len(lines) == 2, lines
+    assert "HTA047 error: 60 emphases (* or _) stand here within each other" in lines[0]
+    assert "HTA047 error: the text here is nested 60 levels deep" in lines[1]
+
+
+def test_citations_in_code_are_text_and_those_around_it_are_read(tmp_path, monkeypatch, capsys):
+    """As pandoc reads them (each case checked against pandoc 3.9): a key in a code span or a closed fence is
+    text; after an escaped backtick, between backticks in two paragraphs and after a fence never closed it is
+    a citation, found where it is read and not where it also stands in code."""
+    added = ("Sökning: `@okand1 @kod2020`; en rad med \\` och @okand1 `.\n\nEtt `tecken\n\nenligt @okand2\n\n"
+             "ett` till.\n\n```\n@okand3 utan slut\n\n~~~\n@kod2021\n~~~\n")
+
+    def edit(folder: Path) -> None:
+        results = folder / "sections" / "results.md"
+        results.write_text(results.read_text(encoding="utf-8") + "\n" + added, encoding="utf-8")
+
+    first = (MINIMAL / "sections" / "results.md").read_text(encoding="utf-8").count("\n") + 2
+    cited = [line.split(": HTA601")[0] + " " + line.split('"')[1] for line in _check(tmp_path, monkeypatch, capsys, edit)
+             if "HTA601" in line]
+    assert cited == [f"fall/sections/results.md:{first}:48 @okand1", f"fall/sections/results.md:{first + 4}:8 @okand2",
+                     f"fall/sections/results.md:{first + 9}:1 @okand3"]
 
 
 def test_a_line_that_starts_with_a_code_span_opens_no_code_block(tmp_path, monkeypatch, capsys):

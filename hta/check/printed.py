@@ -25,7 +25,7 @@ def prose_as_read(a: Assessment) -> Iterator[Diagnostic]:
 
     for piece in read_all_prose(a):
         for target in dict.fromkeys(t for t in piece.reading.links if not is_safe_target(t)):
-            for offset, column in list(text_positions(piece.text, f"]({target}")) or [(0, -1)]:
+            for offset, column in list(text_positions(piece.code_free, f"]({target}")) or [(0, -1)]:
                 line, column = piece.at(offset, column + 2)
                 yield piece.source.at_line(rules.LINK_TARGET, line,
                                            _('the link to "{target}" is printed as its text only.').format(target=target[:80]),
@@ -57,9 +57,6 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")  # pandoc reads each paragraph apar
 _BRACKET = re.compile(r"\\?[\[\]]")  # a link's or citation's bracket, or an escaped one, which is text
 _EMPHASIS = re.compile(r"\\.|\*+|_+")  # a run of emphasis marks, or an escaped character, which is text
 _BLOCK = re.compile(r"^[ \t]{0,3}(:{3,})[ \t]*(\S?)", re.MULTILINE)  # a ::: block opened (with a name) or closed
-# a fenced code block opens: a line of ``` or ~~~ and perhaps its attributes (no backtick after a ``` fence)
-_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}(?=[^`\n]*$)|~{3,})", re.MULTILINE)
-_CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`)((?:(?!\n[ \t]*\n).)+?)(?<!`)\1(?!`)", re.DOTALL)  # within a paragraph
 
 
 @check
@@ -68,7 +65,7 @@ def nesting(a: Assessment) -> Iterator[Diagnostic]:
     them, or take minutes to (HTA047), found where they are deepest; each said once a text. Indentation counts
     too: a list in a list is indented, not marked twice."""
     for piece in read_all_prose(a):
-        text = _code_blanked(piece.text)
+        text = piece.code_free
         levels, at = 0, 0  # the deepest, and the line it is on
         for offset, line in enumerate(text.split("\n")):
             if line[:1] not in _MARKER_FIRST:
@@ -107,28 +104,6 @@ def nesting(a: Assessment) -> Iterator[Diagnostic]:
         if emphasis > DEEPEST:
             yield _nesting_finding(piece, text.count("\n", 0, emphasis_at), _("{depth} emphases (* or _) stand here within each other; the converters read at most {limit}.").format(depth=emphasis, limit=DEEPEST),
                                    _("Close each * or _ you open, and write one that is text as \\* or \\_."))
-
-
-def _code_blanked(text: str) -> str:
-    """The text with its fenced code blocks and code spans made blank, lines and offsets kept: pandoc reads
-    every mark in code as the character typed, so none of them nests."""
-    if "`" not in text and "~~~" not in text:
-        return text
-
-    def blank(part: str) -> str:
-        return re.sub(r"[^\n]", " ", part)
-
-    pieces, at = [], 0
-    while opening := _FENCE.search(text, at):
-        fence = opening[1]
-        closing = re.compile(rf"^[ \t]{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", re.MULTILINE)
-        start = text.find("\n", opening.end())
-        closed = closing.search(text, start) if start != -1 else None
-        end = closed.end() if closed else len(text)  # a fence never closed runs to the end of the text
-        pieces += [text[at:opening.start()], blank(text[opening.start():end])]
-        at = end
-    pieces.append(text[at:])
-    return _CODE_SPAN.sub(lambda m: blank(m[0]), "".join(pieces))
 
 
 def _deepest_blocks(text: str) -> tuple[int, int]:

@@ -16,7 +16,7 @@ from ..model.assessment import COUNT_PLACEHOLDER, IMAGE, Assessment, count_value
 from ..model.labels import available_languages, labels_for
 from ..model.numerals import LARGEST_IN_WORDS, CountForm, count_form, in_words, starts_sentence
 from . import prose_numbers
-from .readable import Reading, key_positions, read_prose
+from .readable import Reading, code_blanked, key_positions, read_prose
 from .run import check, source_of
 
 
@@ -54,6 +54,7 @@ class ProseReading:
     first_line: int
     first_column: int  # where the text starts on its first line (a YAML bullet's column)
     text: str
+    code_free: str  # the text with its code blanked (readable.code_blanked): where citations, links and nesting are read
     reading: Reading
 
     def at(self, offset: int, column: int) -> tuple[int, int]:
@@ -65,8 +66,8 @@ def read_all_prose(a: Assessment) -> list[ProseReading]:
     """Every piece of prose with its citations and links; read once per assessment, as several checks look at it."""
     if _LAST_READ and _LAST_READ[0] is a:
         return _LAST_READ[1]
-    found = [ProseReading(source, line, column, text, read_prose(text))
-             for source, line, column, text in prose_pieces(a)]
+    found = [ProseReading(source, line, column, text, code_free, read_prose(code_free))
+             for source, line, column, text in prose_pieces(a) for code_free in [code_blanked(text)]]
     _LAST_READ[:] = [a, found]
     return found
 
@@ -80,7 +81,7 @@ def citations(a: Assessment) -> list[tuple[Source, int, int, str]]:
     if _LAST_CITED and _LAST_CITED[0] is a:
         return _LAST_CITED[1]
     found = [(piece.source, *piece.at(offset, column), key) for piece in read_all_prose(a)
-             for key in dict.fromkeys(piece.reading.citations) for offset, column in key_positions(piece.text, key)]
+             for key in dict.fromkeys(piece.reading.citations) for offset, column in key_positions(piece.code_free, key)]
     _LAST_CITED[:] = [a, found]
     return found
 

@@ -51,15 +51,42 @@ _INLINE_LINK = re.compile(r"\[(?<!!\[)[^\]]*\]\(\s*<?([^)\s>]*)|<([A-Za-z][A-Za-
 # _INLINE_LINK less `<address>`, for text without a <: one character to look for is found by a fast search
 # of the text for it, a set of two by a test of each character in turn (eight times slower).
 _BRACKET_LINK = re.compile(r"\[(?<!!\[)[^\]]*\]\(\s*<?([^)\s>]*)")
-_CODE = re.compile(r"^(```|~~~).*?^\1|(`+).+?\2", re.M | re.S)  # fenced blocks and code spans
+# a fenced code block opens: a line of ``` or ~~~ and perhaps its attributes (no backtick after a ``` fence)
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}(?=[^`\n]*$)|~{3,})", re.MULTILINE)
+_CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`)((?:(?!\n[ \t]*\n).)+?)(?<!`)\1(?!`)", re.DOTALL)  # within a paragraph
+
+
+def code_blanked(text: str) -> str:
+    """The text with its fenced code blocks and code spans made blank, lines and offsets kept: in code pandoc
+    reads every mark as the character typed, so nothing there cites, links or nests. As pandoc's Markdown
+    reader takes them: a fence is code only when a line of at least as many of its marks closes it (a fence
+    never closed is a line of text), and a code span ends within its paragraph and is opened by no escaped
+    backtick."""
+    if "`" not in text and "~~~" not in text:  # most prose has no code: not scanned for it
+        return text
+
+    def blank(part: str) -> str:
+        return re.sub(r"[^\n]", " ", part)
+
+    pieces, at, search_from = [], 0, 0
+    while opening := _FENCE.search(text, search_from):
+        fence = opening[1]
+        closing = re.compile(rf"^[ \t]{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", re.MULTILINE)
+        start = text.find("\n", opening.end())
+        closed = closing.search(text, start) if start != -1 else None
+        if closed is None:
+            search_from = opening.end()  # no code block: its line is read as text, code spans and all
+            continue
+        pieces += [text[at:opening.start()], blank(text[opening.start():closed.end()])]
+        at = search_from = closed.end()
+    pieces.append(text[at:])
+    return _CODE_SPAN.sub(lambda m: blank(m[0]), "".join(pieces))
 
 
 def read_prose(text: str) -> Reading:
-    """Citations and links as pandoc reads them, found without running pandoc: `hta check` of a whole
-    library must take seconds, and a converter's bounds belong to the build. Code is blanked first, as
-    pandoc reads neither inside it."""
-    if "`" in text or "~~~" in text:  # most prose has no code: not scanned for it
-        text = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)
+    """Citations and links as pandoc reads them in `text`, its code blanked (`code_blanked`: pandoc reads
+    neither in code), found without running pandoc: `hta check` of a whole library must take seconds, and a
+    converter's bounds belong to the build."""
     # a citation holds an @, a link a [ or <: text without them is not scanned for them
     citations = [m[1] or m[2] for m in _CITATION.finditer(text)] if "@" in text else []
     links = _LINK if "]:" in text else _INLINE_LINK if "<" in text else _BRACKET_LINK
