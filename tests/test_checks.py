@@ -98,6 +98,56 @@ def test_swedish_excel_csv_reads_correctly(tmp_path, monkeypatch, capsys):
         assert assessment.evidence[1].rating == "Måttlig"
 
 
+def test_norwegian_excel_headings_read_like_the_canonical_ones(tmp_path, monkeypatch, capsys):
+    """A Norwegian council's spreadsheet, headed as it would head it (in any case, with stray spaces and a
+    hyphen for a space): the rows read as under the canonical names."""
+    folder = tmp_path / "fall"
+    shutil.copytree(MINIMAL, folder)
+    rows = ("Referanse ;Studietype;Pasientgruppe;Tiltak;Sammenligning;Utfallsmål;OPPFØLGINGSTID;Vurderings-verktøy;"
+            "Risiko for skjevhet\r\n"
+            "ahl2021;RCT;Voksne;Testbehandling 0,5 mg/kg;Placebo;Smerte;12 uker;RoB 2;Lav\r\n"
+            "cederlund2022;Systematisk oversikt;Voksne;Testbehandling;Placebo;Smerte;6 måneder;AMSTAR 2;Moderat\r\n")
+    (folder / "evidence.csv").write_bytes(rows.replace("Vurderings-verktøy", "Vurderingsverktøy").encode("utf-8-sig"))
+    assert run_check(tmp_path, monkeypatch, capsys, "fall")[:2] == (0, "")
+    from hta.load.validate import read_assessment
+
+    assessment, findings = read_assessment(folder)
+    assert findings == []
+    first = assessment.evidence[0]
+    assert (first.reference, first.design, first.population, first.intervention, first.comparison, first.outcomes,
+            first.follow_up, first.appraisal_tool, first.rating, first.extra) == (
+        "ahl2021", "RCT", "Voksne", "Testbehandling 0,5 mg/kg", "Placebo", "Smerte", "12 uker", "RoB 2", "Lav", {})
+
+
+@pytest.mark.parametrize("language", ["sv", "nb", "en"])
+def test_the_reports_own_evidence_headings_name_their_columns_when_read_back(language):
+    """An author who heads the spreadsheet as the report heads its table is understood, in every language:
+    a heading added to the labels and not to the names read would be a column "missing"."""
+    from hta.model.assessment import REQUIRED_COLUMNS, evidence_column
+    from hta.model.labels import labels_for
+
+    headings = labels_for(language).evidence_columns
+    assert {column: evidence_column(getattr(headings, column)) for column in REQUIRED_COLUMNS} == {
+        column: column for column in REQUIRED_COLUMNS}
+    assert evidence_column(getattr(headings, "follow_up").upper().replace("-", " ")) == "follow_up"
+
+
+def test_a_missing_column_is_named_as_the_report_heads_it_in_the_assessments_language(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "fall"
+    shutil.copytree(MINIMAL, folder)
+    evidence = folder / "evidence.csv"
+    evidence.write_text("\n".join(line.rsplit(",", 1)[0] for line in evidence.read_text(encoding="utf-8").splitlines())
+                        + "\n", encoding="utf-8")
+    replace_once(folder / "assessment.yaml", "language: sv", "language: nb")
+    monkeypatch.delenv("HTA_LANGUAGE")  # findings in the assessment's language, as a council member reads them
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "fall"]) == 1
+    out = capsys.readouterr().out
+    assert "evidenstabellen mangler kolonnen(e) Vurdering." in out
+    assert ("Kolonner: Referanse, Design, Populasjon, Intervensjon, Sammenligning, Utfallsmål, Oppfølgingstid, "
+            "Vurderingsverktøy, Vurdering.") in out
+
+
 def test_evidence_table_as_xlsx_reads_like_the_csv(tmp_path):
     import pandas as pd
 

@@ -24,7 +24,9 @@ def built(tmp_path_factory) -> Path:
     meta.write_text(meta.read_text(encoding="utf-8") + "report_type: mini-HTA\nregion: Region Testland\n", encoding="utf-8")
     evidence = folder / "evidence.csv"
     lines = evidence.read_text(encoding="utf-8").splitlines()
-    evidence.write_text("\n".join([lines[0] + ",Resultat"] + [line + f",Effekt {i}" for i, line in enumerate(lines[1:], 1)]) + "\n",
+    # Kvalitet names the rating a second time: a column of the author's own, as Resultat is
+    evidence.write_text("\n".join([lines[0] + ",Kvalitet,Resultat"]
+                                  + [line + f",Kvalitet {i},Effekt {i}" for i, line in enumerate(lines[1:], 1)]) + "\n",
                         encoding="utf-8")
     out = tmp_path_factory.mktemp("build")
     [outcome] = build([folder], out)
@@ -57,6 +59,16 @@ def test_evidence_columns_of_the_authors_own_are_kept(built):
     assert [row[-1] for row in table[1:]] == ["Effekt 1", "Effekt 2"]
     for kind in ("docx", "pdf"):
         assert "Effekt 1" in texts(built)[kind] and "Resultat" in texts(built)[kind]
+
+
+def test_a_second_heading_for_a_column_is_kept_as_a_column_of_its_own(built):
+    """Kvalitet beside rating both name the rating: the first is the rating, the second is printed under its
+    own heading, not dropped."""
+    page = read_html(built / "fall.html")
+    [table] = [t for t in page.tables if "Kvalitet" in t[0]]
+    assert table[0][-2:] == ["Kvalitet", "Resultat"]
+    assert [row[-2] for row in table[1:]] == ["Kvalitet 1", "Kvalitet 2"]
+    assert [row[table[0].index("Bedömning")] for row in table[1:]] == ["Låg", "Måttlig"]
 
 
 def test_a_title_row_above_the_headings_is_said_as_such(tmp_path, monkeypatch, capsys):

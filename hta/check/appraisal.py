@@ -1,4 +1,4 @@
-"""`hta check` for the per-domain ratings of the evidence table (HTA290–HTA294)."""
+"""`hta check` for the ratings of the evidence table: per domain (HTA290–HTA294) and as a whole (HTA703)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from .. import rules
 from ..diagnostics import Diagnostic
 from ..i18n import _
 from ..load.reader import Source
-from ..model.appraisal import Level, Tool, amstar2_counts, appraisals, domain_cells, read_level, tool_named, tools
-from ..model.assessment import EVIDENCE_COLUMNS, Assessment, EvidenceRow
+from ..model.appraisal import Level, Tool, amstar2_counts, appraisals, domain_cells, normal, read_level, tool_named, tools
+from ..model.assessment import Assessment, EvidenceRow, evidence_column
 from .run import check
 
 
@@ -54,9 +54,8 @@ def appraisal_ratings(a: Assessment) -> Iterator[Diagnostic]:
 
 def _column(source: Source, canonical: str) -> int | None:
     """The column of a known column ("rating") under whichever heading the author gave it ("Bedömning")."""
-    names = EVIDENCE_COLUMNS[canonical]
     return next((col for loc, (_line, col) in source.positions.items()
-                 if len(loc) == 2 and loc[0] == "column" and str(loc[1]).lower() in names), None)
+                 if len(loc) == 2 and loc[0] == "column" and evidence_column(str(loc[1])) == canonical), None)
 
 
 def _cells(a: Assessment, row: EvidenceRow, tool: Tool, cells: dict[str, tuple[str, str]], column_of,
@@ -121,3 +120,42 @@ def amstar2_overall(a: Assessment) -> Iterator[Diagnostic]:
                 _('Write "{computed}", or check the items answered "no".').format(
                     computed=computed.words.get(language)),
                 _column(evidence, "rating"))
+
+
+# --- The overall rating of a row rated as a whole ------------------------------------------------------
+
+# Tools not in templates/appraisal/ (so without domains or figures) whose overall scale is still known, in
+# Swedish, Norwegian and English (compared as `normal` makes them). ROBINS-I without a version is either.
+OTHER_SCALES: dict[str, set[str]] = {
+    "robins-i": {"låg", "måttlig", "allvarlig", "kritisk", "ingen information", "lav", "moderat", "alvorlig",
+                 "ingen informasjon", "low", "moderate", "serious", "critical", "no information"},
+    "grade": {"hög", "måttlig", "låg", "mycket låg", "høy", "moderat", "lav", "svært lav", "high", "moderate", "low",
+              "very low"},
+    "sbu:s granskningsmall": {"låg", "måttlig", "hög"},
+}
+
+
+@check
+def evidence_ratings(a: Assessment) -> Iterator[Diagnostic]:
+    """A row rated as a whole, by a tool whose scale is known: its rating is on that scale, in any of the
+    three languages (a row rated per domain is checked by appraisal_ratings)."""
+    evidence = a.sources.get("evidence")
+    if evidence is None:
+        return
+    for row in a.evidence:
+        if domain_cells(row) and tool_named(row.appraisal_tool) is not None:
+            continue
+        tool = tool_named(row.appraisal_tool)
+        if tool is not None:
+            if not tool.overall or read_level(row.rating, tool.overall_scale) is not None:
+                continue
+            scale = scale_words(tool.overall_scale, a.meta.language)
+        else:
+            words = OTHER_SCALES.get(normal(row.appraisal_tool))
+            if words is None or normal(row.rating) in words:
+                continue
+            scale = ", ".join(sorted(words))
+        yield evidence.at_line(rules.EVIDENCE_RATING, row.row,
+                               _('row {row}: "{rating}" is not on the {tool} scale.').format(
+                                   row=row.row, rating=row.rating, tool=row.appraisal_tool),
+                               _("Use one of: {values}.").format(values=scale))

@@ -1,4 +1,4 @@
-"""References and evidence: every citation known, every reference cited, ratings on their scales."""
+"""References: every citation known, every reference cited, each identifier well-formed."""
 
 from __future__ import annotations
 
@@ -90,33 +90,3 @@ def reference_at(a: Assessment, ref_id: str, rule: rules.Rule, message: str, hin
     return rule.at(display_path(a.folder / "references.json"), None, None, message, hint)
 
 
-# --- Evidence ----------------------------------------------------------------------------------------
-
-# The scales of the appraisal tools councils use, in Swedish and English (compared in lower case).
-APPRAISAL_SCALES: dict[str, set[str]] = {
-    "amstar 2": {"hög", "måttlig", "låg", "kritiskt låg", "high", "moderate", "low", "critically low"},
-    "rob 2": {"låg", "vissa farhågor", "hög", "low", "some concerns", "high"},
-    "robins-i": {"låg", "måttlig", "allvarlig", "kritisk", "ingen information", "low", "moderate", "serious",
-                 "critical", "no information"},
-    "grade": {"hög", "måttlig", "låg", "mycket låg", "high", "moderate", "low", "very low"},
-    "sbu:s granskningsmall": {"låg", "måttlig", "hög"},
-}
-
-
-def rated_per_domain(row) -> bool:
-    """A row rated per domain with a tool of templates/appraisal/: its ratings are checked there (HTA292)."""
-    from ..model.appraisal import domain_cells, tool_named
-
-    return bool(domain_cells(row)) and tool_named(row.appraisal_tool) is not None
-
-
-@check
-def evidence_ratings(a: Assessment) -> Iterator[Diagnostic]:
-    evidence = a.sources.get("evidence")
-    for row in a.evidence:
-        scale = APPRAISAL_SCALES.get(row.appraisal_tool.strip().lower())
-        if scale and not rated_per_domain(row) and row.rating.strip().lower() not in scale and evidence is not None:
-            yield evidence.at_line(rules.EVIDENCE_RATING, row.row,
-                                   _('row {row}: "{rating}" is not on the {tool} scale.').format(
-                                       row=row.row, rating=row.rating, tool=row.appraisal_tool),
-                                   _("Use one of: {values}.").format(values=", ".join(sorted(scale))))

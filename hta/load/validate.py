@@ -15,8 +15,8 @@ from pydantic import BaseModel, ValidationError
 from .. import i18n, rules
 from ..diagnostics import Diagnostic, has_errors
 from ..i18n import N_, _
-from ..model.assessment import (EARLIEST, EVIDENCE_COLUMNS, LATEST, Assessment, Conclusions, EvidenceRow, Metadata,
-                               Pico, Reference, Search, Section, SectionKey)
+from ..model.assessment import (EARLIEST, LATEST, REQUIRED_COLUMNS, Assessment, Conclusions, EvidenceRow, Metadata,
+                               Pico, Reference, Search, Section, SectionKey, evidence_column)
 from ..model.certainty import Certainty, Rating
 from . import reader
 from .inventory import EVIDENCE_FILES, REFERENCE_FILES, take_stock
@@ -324,14 +324,14 @@ def _read_evidence(folder: Path, findings: list[Diagnostic], sources: dict[str, 
 
 
 def evidence_rows(table: Table, findings: list[Diagnostic]) -> list[EvidenceRow] | None:
-    """Rows of the evidence table under the canonical column names, Swedish headers accepted."""
+    """Rows of the evidence table under the canonical column names, Swedish and Norwegian headings accepted."""
     rename: dict[str, str] = {}
-    for column in table.columns:
-        for canonical, names in EVIDENCE_COLUMNS.items():
-            if column.lower() in names:
-                rename[column] = canonical
-    missing = [c for c in ("reference", "design", "population", "intervention", "comparison", "outcomes",
-                           "follow_up", "appraisal_tool", "rating") if c not in rename.values()]
+    for heading in table.columns:
+        column = evidence_column(heading)
+        # a second heading for a column taken (Kvalitet beside Bedömning) is a column of the author's own
+        if column is not None and column not in rename.values():
+            rename[heading] = column
+    missing = [c for c in REQUIRED_COLUMNS if c not in rename.values()]
     if missing:
         below = _heading_row(table)
         if below is not None:  # a title or a blank row above the headings, as spreadsheets often have
@@ -339,9 +339,13 @@ def evidence_rows(table: Table, findings: list[Diagnostic]) -> list[EvidenceRow]
                 rules.EVIDENCE_COLUMN, 1, _("the first row must be the headings; they are in row {below}.").format(below=below),
                 _("Delete the row(s) above row {below}, so that the headings stand in row 1.").format(below=below), 1))
             return None
+        from ..model.labels import labels_for
+
+        headings = labels_for(i18n.current()).evidence_columns  # as the report prints them, in the findings' language
         findings.append(table.source.at_line(
-            rules.EVIDENCE_COLUMN, 1, _("the evidence table lacks the column(s) {join}.").format(join=', '.join(missing)),
-            _("Columns: {join}.").format(join=', '.join(EVIDENCE_COLUMNS)), 1))
+            rules.EVIDENCE_COLUMN, 1, _("the evidence table lacks the column(s) {join}.").format(
+                join=", ".join(getattr(headings, c) for c in missing)),
+            _("Columns: {join}.").format(join=", ".join(getattr(headings, c) for c in REQUIRED_COLUMNS)), 1))
         return None
     rows = []
     for number, cells in table.rows:
@@ -354,7 +358,6 @@ def evidence_rows(table: Table, findings: list[Diagnostic]) -> list[EvidenceRow]
 
 def _heading_row(table: Table) -> int | None:
     """The row (as the spreadsheet numbers it) whose cells name the evidence table's columns, below row 1."""
-    names = {name for names in EVIDENCE_COLUMNS.values() for name in names}
     rows: list[tuple[int, list[str]]] = [(n, list(cells.values())) for n, cells in table.rows[:20]]
     if table.source.path.suffix.lower() == ".csv":
         # the reader keys a row's cells by the header, and a title row's empty headings are one key: the
@@ -367,7 +370,7 @@ def _heading_row(table: Table) -> int | None:
         delimiter = max([";", ",", "\t"], key=lambda d: max((line.count(d) for line in lines), default=0))
         rows = list(enumerate(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter), start=1))[1:]
     for number, cells in rows:
-        if sum(str(v).strip().lower() in names for v in cells) >= 3:
+        if sum(evidence_column(str(v)) is not None for v in cells) >= 3:
             return number
     return None
 

@@ -279,19 +279,35 @@ class Conclusions(Strict):
 
 
 EVIDENCE_COLUMNS = {
-    # column: names a council's spreadsheet may use for it (compared in lower case)
-    "reference": {"reference", "referens", "ref"},
-    "design": {"design", "studiedesign", "studietyp"},
-    "population": {"population", "patientgrupp", "målgrupp"},
-    "intervention": {"intervention", "behandling"},
-    "comparison": {"comparison", "jämförelse", "kontroll", "control"},
-    "outcomes": {"outcomes", "utfall", "utfallsmått"},
-    "follow_up": {"follow_up", "follow-up", "uppföljning", "uppföljningstid"},
-    "appraisal_tool": {"appraisal_tool", "granskningsmall", "granskningsverktyg"},
-    "rating": {"rating", "bedömning", "kvalitet", "risk of bias"},
+    # column: the headings a council's spreadsheet may give it, in Swedish, Norwegian and English (compared as
+    # `heading_key` makes them); the report's own heading in each language is one (a test holds them together)
+    "reference": {"reference", "ref", "referens", "referanse"},
+    "design": {"design", "study design", "studiedesign", "studietyp", "studietype"},
+    "population": {"population", "patientgrupp", "målgrupp", "populasjon", "pasientgruppe", "målgruppe"},
+    "intervention": {"intervention", "behandling", "intervensjon", "tiltak"},
+    "comparison": {"comparison", "comparator", "control", "jämförelse", "kontroll", "sammenligning", "sammenlikning",
+                   "komparator"},
+    "outcomes": {"outcomes", "utfall", "utfallsmått", "utfallsmål", "endepunkter"},
+    "follow_up": {"follow up", "uppföljning", "uppföljningstid", "oppfølging", "oppfølgingstid"},
+    "appraisal_tool": {"appraisal tool", "granskningsmall", "granskningsverktyg", "vurderingsverktøy", "sjekkliste"},
+    "rating": {"rating", "risk of bias", "bedömning", "kvalitet", "vurdering", "risiko for skjevhet"},
     # optional: the id(s) of the PICO(s) a row answers, when pico.yaml has several
-    "pico": {"pico", "picos", "pico_id", "pico-id"},
+    "pico": {"pico", "picos", "pico id"},
 }
+REQUIRED_COLUMNS = [c for c in EVIDENCE_COLUMNS if c != "pico"]
+_HEADING_GAPS = re.compile(r"[\s_-]+")
+
+
+def heading_key(heading: str) -> str:
+    """A heading as the columns' names are compared: without case, and with spaces, - and _ alike
+    ("Follow-up", "follow_up" and "Follow up" are one heading)."""
+    return _HEADING_GAPS.sub(" ", heading.casefold()).strip()
+
+
+def evidence_column(heading: str) -> str | None:
+    """The column (EVIDENCE_COLUMNS' name) a spreadsheet's heading names, if any."""
+    key = heading_key(heading)
+    return next((canonical for canonical, names in EVIDENCE_COLUMNS.items() if key in names), None)
 
 
 class EvidenceRow(Strict):
