@@ -207,6 +207,19 @@ def test_the_catalogue_translates_every_message_of_the_code_and_nothing_else(cod
     assert catalogues.problems(code) == []
 
 
+# Norwegian messages that quote Swedish on purpose: the seed statement's words, and words the check matches
+QUOTING_SWEDISH = ("The words: {words}", "Typed numbers drift apart", "'Måttligt stöd' over outcomes")
+
+
+def test_the_norwegian_catalogue_speaks_norwegian_where_the_english_quotes_swedish():
+    """ä and ö are Swedish letters only: a bokmål message with one has kept a Swedish word from the English
+    (the conclusions' "konstaterar att" once did), unless it quotes Swedish on purpose."""
+    _header, messages = catalogues.read_po(catalogues.po_path("nb"))
+    swedish = [message.msgid for message in messages.values()
+               if re.search("[äöÄÖ]", " ".join(message.msgstr)) and not message.msgid.startswith(QUOTING_SWEDISH)]
+    assert swedish == []
+
+
 def test_every_message_is_a_catalogue_key_not_an_f_string():
     assert catalogues.non_literal_calls() == []
 
