@@ -8,6 +8,7 @@ import shlex
 import shutil
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -280,15 +281,39 @@ def test_watch_rebuilds_an_assessment_when_its_file_changes(tmp_path, capsys):
     assert "watching 1 assessment(s)" in capsys.readouterr().out
 
 
-# --- the Swedish guide -----------------------------------------------------------------------------------
+# --- the quick-start guides, Swedish and Norwegian ----------------------------------------------------------
 
-GUIDE = REPO / "docs" / "kom-igang.md"
+@dataclass(frozen=True)
+class Guide:
+    path: Path
+    name: str  # of the assessment it makes
+    said: tuple[str, ...]  # what the built Word file then says, in the guide's language
+    export_first: str  # the guide telling the reader to export the references before importing them
+    every_terminal: str  # … and to activate the environment in every new terminal
 
 
-def test_guide_install_command_is_the_readme_command():
-    guide = GUIDE.read_text(encoding="utf-8")
+GUIDES = {
+    "sv": Guide(REPO / "docs" / "kom-igang.md", "ketamin-exempel",
+                ("UTKAST", "Sökningen gjordes i PubMed den 2025-01-13 och gav 24 träffar",
+                 "En studie uppfyllde urvalskriterierna", "EndNote: The Only Reference I Can Remember"),
+                "Exportera först referenserna", "i varje ny terminal"),
+    "nb": Guide(REPO / "docs" / "kom-igang.nb.md", "ketamin-eksempel",
+                ("UTKAST", "Søket ble gjort i PubMed 2025-01-13 og ga 24 treff", "En studie oppfylte utvalgskriteriene",
+                 "Referanse Design Populasjon Intervensjon", "Voksne med langvarige smerter",
+                 "EndNote: The Only Reference I Can Remember"),
+                "Eksporter først referansene", "i hver ny terminal"),
+}
+
+
+@pytest.fixture(params=GUIDES.values(), ids=GUIDES.keys())
+def guide(request) -> Guide:
+    return request.param
+
+
+def test_guide_install_command_is_the_readme_command(guide):
+    text = guide.path.read_text(encoding="utf-8")
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    install = re.search(r"```sh\n(.+?)\n```", guide, re.S)[1]
+    install = re.search(r"```sh\n(.+?)\n```", text, re.S)[1]
     assert install == re.search(r"```sh\n(.+?)\n", readme, re.S)[1]
 
 
@@ -297,18 +322,19 @@ def test_guide_install_command_is_the_readme_command():
 GUIDE_STEP = re.compile(r"^\$ hta (?P<command>[^\n]+)$|^```\w+ fil=(?P<file>\S+)\n(?P<content>.*?)^```$", re.M | re.S)
 
 
-def guide_steps() -> list[tuple[str, str, str]]:
+def guide_steps(guide: Guide) -> list[tuple[str, str, str]]:
     """The guide's steps in order: ("command", "new …", "") or ("edit", path, content)."""
     return [("command", m["command"], "") if m["command"] else ("edit", m["file"], m["content"])
-            for m in GUIDE_STEP.finditer(GUIDE.read_text(encoding="utf-8"))]
+            for m in GUIDE_STEP.finditer(guide.path.read_text(encoding="utf-8"))]
 
 
-def test_the_quick_start_runs_as_written(tmp_path, monkeypatch, capsys):
-    """Every step of docs/kom-igang.md in order, in an empty folder with the reader's EndNote export beside
-    it: its commands, and the edits it tells the reader to make. It ends with a built draft and a check
-    with nothing to say."""
-    shutil.copyfile(FIXTURES / "endnote.ris", tmp_path / "referenser.ris")
-    steps = guide_steps()
+def test_the_quick_start_runs_as_written(guide, tmp_path, monkeypatch, capsys):
+    """Every step of the guide in order, in an empty folder with the reader's EndNote export beside it: its
+    commands, and the edits it tells the reader to make. It ends with a built draft and a check with nothing
+    to say."""
+    steps = guide_steps(guide)
+    export = next(what.split()[2] for kind, what, _ in steps if kind == "command" and what.startswith("refs import"))
+    shutil.copyfile(FIXTURES / "endnote.ris", tmp_path / export)  # named as the guide names the reader's export
     assert sum(kind == "command" for kind, *_ in steps) >= 5 and sum(kind == "edit" for kind, *_ in steps) >= 8
     last_check = None
     for kind, what, content in steps:
@@ -322,25 +348,23 @@ def test_the_quick_start_runs_as_written(tmp_path, monkeypatch, capsys):
         if what.startswith("check"):
             last_check = out
     assert last_check == "", last_check
-    assert steps[-1] == ("command", "build assessments/ketamin-exempel", "")
-    built = tmp_path / "_build" / "ketamin-exempel"
-    text = words(docx_text(built / "ketamin-exempel.docx"))
-    assert "UTKAST" in text
-    assert "Sökningen gjordes i PubMed den 2025-01-13 och gav 24 träffar" in text
-    assert "En studie uppfyllde urvalskriterierna" in text
-    assert "EndNote: The Only Reference I Can Remember" in text
+    assert steps[-1] == ("command", f"build assessments/{guide.name}", "")
+    built = tmp_path / "_build" / guide.name
+    text = words(docx_text(built / f"{guide.name}.docx"))
+    for said in guide.said:
+        assert said in text
 
 
-def test_the_quick_start_writes_counts_only_after_the_search_they_name():
+def test_the_quick_start_writes_counts_only_after_the_search_they_name(guide):
     """A `{{sok1.…}}` pasted before searches.yaml holds sok1 would be an error in the reader's draft."""
-    steps = guide_steps()
+    steps = guide_steps(guide)
     searches = next(i for i, (kind, what, _) in enumerate(steps) if kind == "edit" and what.endswith("searches.yaml"))
     for i, (kind, what, content) in enumerate(steps):
         if kind == "edit" and "{{sok1." in content:
             assert i > searches, what
 
 
-def test_the_quick_start_says_to_export_references_and_to_activate_each_terminal():
-    guide = GUIDE.read_text(encoding="utf-8")
-    assert guide.index("Exportera först referenserna") < guide.index("$ hta refs import")
-    assert "i varje ny terminal" in guide
+def test_the_quick_start_says_to_export_references_and_to_activate_each_terminal(guide):
+    text = guide.path.read_text(encoding="utf-8")
+    assert text.index(guide.export_first) < text.index("$ hta refs import")
+    assert guide.every_terminal in text
