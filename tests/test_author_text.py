@@ -87,6 +87,19 @@ def test_citations_are_found_as_pandoc_reads_them(tmp_path, monkeypatch, capsys)
     assert codes == ["fall/conclusions.yaml:2:55 HTA601 @ahl2012", "fall/sections/summary.md:1:66 HTA601 @cederlund2021"]
 
 
+def test_an_escaped_at_sign_is_the_character_and_no_citation(tmp_path, monkeypatch, capsys):
+    """pandoc reads \\@ as the character @: what an author writes to keep an @ from citing. Two backslashes
+    are a backslash, and the @ after them cites."""
+    def edit(folder: Path) -> None:
+        replace_once(folder / "sections" / "summary.md", "].", "]. Skriv till anna\\@exempel.se, inte \\@okand1, "
+                     "men \\\\@okand2.")
+
+    cited = [line.split(": HTA601")[0] + " " + line.split('"')[1] for line in _check(tmp_path, monkeypatch, capsys, edit)
+             if "HTA601" in line]
+    line = (tmp_path / "fall" / "sections" / "summary.md").read_text(encoding="utf-8").split("\n")[0]
+    assert cited == [f"fall/sections/summary.md:1:{line.index('@okand2') + 1} @okand2"]
+
+
 def test_a_dependent_csl_style_is_a_finding(tmp_path, monkeypatch, capsys):
     def edit(folder: Path) -> None:
         (folder / "stil.csl").write_text(

@@ -88,7 +88,7 @@ def read_prose(text: str) -> Reading:
     neither in code), found without running pandoc: `hta check` of a whole library must take seconds, and a
     converter's bounds belong to the build."""
     # a citation holds an @, a link a [ or <: text without them is not scanned for them
-    citations = [m[1] or m[2] for m in _CITATION.finditer(text)] if "@" in text else []
+    citations = [m[1] or m[2] for m in _CITATION.finditer(text) if not escaped(text, m.start())] if "@" in text else []
     links = _LINK if "]:" in text else _INLINE_LINK if "<" in text else _BRACKET_LINK
     # each kind of link has one group, its target
     return Reading(citations=citations, links=[target for m in links.finditer(text) if (target := m[m.lastindex])]
@@ -116,8 +116,17 @@ def _cited_at(text: str, at: int, key: str) -> bool:
     if not (text.startswith("{" + key + "}", at + 1)
             or text.startswith(key, at + 1) and _KEY_ENDS.match(text, at + 1 + len(key))):
         return False
-    return (_NO_WORD_BEFORE.match(text, at) is not None
-            or at > 0 and text[at - 1] == "-" and _NO_WORD_BEFORE.match(text, at - 1) is not None)
+    return not escaped(text, at) and (_NO_WORD_BEFORE.match(text, at) is not None
+                                      or at > 0 and text[at - 1] == "-" and _NO_WORD_BEFORE.match(text, at - 1) is not None)
+
+
+def escaped(text: str, at: int) -> bool:
+    """Whether the character at `at` is escaped: an odd number of backslashes before it (\\@key is the
+    character @, as pandoc reads it, and \\\\@key a backslash and a citation)."""
+    start = at
+    while start > 0 and text[start - 1] == "\\":
+        start -= 1
+    return (at - start) % 2 == 1
 
 
 _NO_WORD_BEFORE = re.compile(r"(?<![A-Za-z0-9_])")  # matches, empty, where no word character stands before
