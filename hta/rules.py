@@ -441,6 +441,10 @@ TEXT_NESTED_TOO_DEEP = rule(
     "HTA047", "text-nested-too-deep", E, "Text nested deeper than the converters read: quotations (`>`), lists, ::: blocks or emphases (`*`, `_`) more than 10 levels, brackets more than 4 within each other.",
     "The converters read nesting level by level: Typst stops before twenty quotations within each other, hundreds of emphases end the build, and pandoc takes a minute for twelve brackets. No reader follows even ten levels.",
     "[[[[[se tabell]]]]] (five brackets)", "se tabell 2, or \\[[se tabell 2](#tbl-2)\\]")
+INDENTED_TEXT = rule(
+    "HTA048", "indented-text", W, "A line of a section begins with four spaces or a tab after a blank line (or a heading), so the report prints it as code.",
+    "In Markdown such a line starts a code block: the report shows it in a monospaced box, as typed, with no citation, link or emphasis read in it. Text pasted from Word or an e-mail often brings its indentation along.",
+    "Bakgrund.\n\n    Ketamin används vid smärta [@ahl2021].", "Bakgrund.\n\nKetamin används vid smärta [@ahl2021].")
 UNPRINTABLE_CHARACTER = rule(
     "HTA046", "unprintable-character", E, "A character the report's font has no letter for: a script other than Latin, Greek, Cyrillic or Hebrew, an emoji, a rare sign.",
     "The PDF is archival (PDF/A), so every letter in it is set in the report's own font, on every machine alike; a character the font lacks cannot be printed, and the PDF is not made.",

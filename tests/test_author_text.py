@@ -100,6 +100,44 @@ def test_an_escaped_at_sign_is_the_character_and_no_citation(tmp_path, monkeypat
     assert cited == [f"fall/sections/summary.md:1:{line.index('@okand2') + 1} @okand2"]
 
 
+def test_an_indented_line_is_said_exactly_where_pandoc_reads_a_code_block(tmp_path, monkeypatch, capsys):
+    """Four spaces or a tab where a paragraph begins make a code block (HTA048); a paragraph's next line, a list
+    item's own paragraph and a fenced block's lines are not said. pandoc's reading of the same text is the
+    judge: the lines said are the first lines of its code blocks, less the fenced one."""
+    from hta.convert.convert import run_pandoc
+    from hta.convert.inert import READ_FORMAT
+
+    added = ("Stycke.\n    fortsätter stycket\n\n"
+             "- punkt\n\n    punktens andra stycke\n\n"
+             "```\n    indraget i ett kodblock\n```\n\n"
+             "## Rubrik\n    direkt under en rubrik\n\n"
+             "Stycke.\n\n\tefter en tabb\n\n"
+             "- punkt\n\n        åtta blanksteg i punkten\n")
+
+    def edit(folder: Path) -> None:
+        results = folder / "sections" / "results.md"
+        results.write_text(results.read_text(encoding="utf-8") + "\n" + added, encoding="utf-8")
+
+    said = [line for line in _check(tmp_path, monkeypatch, capsys, edit) if "HTA048" in line]
+    text = (tmp_path / "fall" / "sections" / "results.md").read_text(encoding="utf-8").split("\n")
+    lines = [text[int(line.split(":")[1]) - 1].strip() for line in said]
+    assert lines == ["direkt under en rubrik", "efter en tabb", "åtta blanksteg i punkten"]
+    blocks = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if node.get("t") == "CodeBlock":
+                blocks.append(node["c"][1].split("\n")[0].strip())
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(run_pandoc([f"--from={READ_FORMAT}", "--to=json"], Path.cwd(), added)))
+    assert blocks == ["indraget i ett kodblock", *lines]
+
+
 def test_a_dependent_csl_style_is_a_finding(tmp_path, monkeypatch, capsys):
     def edit(folder: Path) -> None:
         (folder / "stil.csl").write_text(

@@ -11,7 +11,7 @@ from ..diagnostics import Diagnostic, display_path
 from ..i18n import _
 from ..model.assessment import Assessment
 from .prose import read_all_prose
-from .readable import CONTROL, RAW_CODE, confined_style, csl_problem, has_control, picture_problem, strings, text_positions, texts
+from .readable import CONTROL, RAW_CODE, confined_style, csl_problem, fences_blanked, has_control, picture_problem, strings, text_positions, texts
 from .references import reference_at
 from .run import check, source_of
 
@@ -104,6 +104,47 @@ def nesting(a: Assessment) -> Iterator[Diagnostic]:
         if emphasis > DEEPEST:
             yield _nesting_finding(piece, text.count("\n", 0, emphasis_at), _("{depth} emphases (* or _) stand here within each other; the converters read at most {limit}.").format(depth=emphasis, limit=DEEPEST),
                                    _("Close each * or _ you open, and write one that is text as \\* or \\_."))
+
+
+# a list item's marker and the spaces after it: what follows is the item's content
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-+*]|\d{1,9}[.)]|#\.)[ \t]+(?=\S)")
+_HEADING_LINE = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]|$)")
+
+
+@check
+def indented_text(a: Assessment) -> Iterator[Diagnostic]:
+    """A line indented four columns after a blank line or a heading starts a code block, as pandoc reads it:
+    outside a list from column 5, in a list item four columns past the item's text. Said once a block."""
+    for section in a.sections.values():
+        text = fences_blanked(section.text)  # a line that is a code span alone is text: lines go on from it
+        if "    " not in text and "\t" not in text:  # most sections: nothing indented
+            continue
+        content, after_break, in_code = None, True, False  # a list item's text column; a blank line or heading before
+        for offset, line in enumerate(text.split("\n")):
+            if not line.strip():
+                after_break = True
+                continue
+            expanded = line.expandtabs(4)
+            indent = len(expanded) - len(expanded.lstrip(" "))
+            if after_break and indent >= (content or 0) + 4:
+                if not in_code:
+                    yield section.source.at_line(
+                        rules.INDENTED_TEXT, section.first_line + offset,
+                        _("this line begins with four spaces or a tab where a paragraph begins, so the report prints "
+                          "it as code: in a monospaced box, with no citation, link or emphasis read in it."),
+                        _("Remove the spaces at the start of the line (text pasted from Word often brings them); if it "
+                          "is meant as code, such as a search string, write a line of ``` above and below it instead."), 1)
+                in_code = True
+            elif not in_code or indent < (content or 0) + 4:
+                if in_code:  # the code block ends: this line begins a block of its own
+                    in_code, after_break = False, True
+                item = _LIST_ITEM.match(expanded)
+                if item:
+                    content = item.end()
+                elif after_break and indent < (content or 0) and not expanded.lstrip().startswith(">"):
+                    content = None  # a paragraph at the margin ends the list
+            # a heading, itself after a blank line (else pandoc reads it as text of the paragraph above)
+            after_break = after_break and _HEADING_LINE.match(line) is not None
 
 
 def _deepest_blocks(text: str) -> tuple[int, int]:

@@ -59,15 +59,18 @@ _CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`)((?:(?!\n[ \t]*\n).)+?)(?<!`)\1(?!`
 def code_blanked(text: str) -> str:
     """The text with its fenced code blocks and code spans made blank, lines and offsets kept: in code pandoc
     reads every mark as the character typed, so nothing there cites, links or nests. As pandoc's Markdown
-    reader takes them: a fence is code only when a line of at least as many of its marks closes it (a fence
-    never closed is a line of text), and a code span ends within its paragraph and is opened by no escaped
-    backtick."""
-    if "`" not in text and "~~~" not in text:  # most prose has no code: not scanned for it
+    reader takes them: a code span ends within its paragraph and is opened by no escaped backtick (fences:
+    `fences_blanked`)."""
+    if "`" not in text:  # most prose has no code: not scanned for it
+        return fences_blanked(text)
+    return _CODE_SPAN.sub(lambda m: _blank(m[0]), fences_blanked(text))
+
+
+def fences_blanked(text: str) -> str:
+    """The text with its fenced code blocks made blank lines: a fence is code only when a line of at least as
+    many of its marks closes it (a fence never closed is a line of text)."""
+    if "`" not in text and "~~~" not in text:
         return text
-
-    def blank(part: str) -> str:
-        return re.sub(r"[^\n]", " ", part)
-
     pieces, at, search_from = [], 0, 0
     while opening := _FENCE.search(text, search_from):
         fence = opening[1]
@@ -77,10 +80,14 @@ def code_blanked(text: str) -> str:
         if closed is None:
             search_from = opening.end()  # no code block: its line is read as text, code spans and all
             continue
-        pieces += [text[at:opening.start()], blank(text[opening.start():closed.end()])]
+        pieces += [text[at:opening.start()], _blank(text[opening.start():closed.end()])]
         at = search_from = closed.end()
     pieces.append(text[at:])
-    return _CODE_SPAN.sub(lambda m: blank(m[0]), "".join(pieces))
+    return "".join(pieces)
+
+
+def _blank(part: str) -> str:
+    return re.sub(r"[^\n]", " ", part)
 
 
 def read_prose(text: str) -> Reading:
