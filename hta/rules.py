@@ -445,6 +445,10 @@ INDENTED_TEXT = rule(
     "HTA048", "indented-text", W, "A line of a section begins with four spaces or a tab after a blank line (or a heading), so the report prints it as code.",
     "In Markdown such a line starts a code block: the report shows it in a monospaced box, as typed, with no citation, link or emphasis read in it. Text pasted from Word or an e-mail often brings its indentation along.",
     "Bakgrund.\n\n    Ketamin används vid smärta [@ahl2021].", "Bakgrund.\n\nKetamin används vid smärta [@ahl2021].")
+BLOCK_WITHOUT_BLANK_LINE = rule(
+    "HTA049", "block-without-blank-line", W, "A list, heading, quotation or table in a section has no blank line above it, so the report prints it as text of the paragraph above.",
+    "pandoc, which makes the reports, begins these only after a blank line (as Quarto does): without one, `- punkt` or `## Rubrik` is printed inside the paragraph above, marks and all. Word and many editors need no blank line, so text written there often lacks it.",
+    "Följande gäller:\n- första punkten\n- andra punkten", "Följande gäller:\n\n- första punkten\n- andra punkten")
 UNPRINTABLE_CHARACTER = rule(
     "HTA046", "unprintable-character", E, "A character the report's font has no letter for: a script other than Latin, Greek, Cyrillic or Hebrew, an emoji, a rare sign.",
     "The PDF is archival (PDF/A), so every letter in it is set in the report's own font, on every machine alike; a character the font lacks cannot be printed, and the PDF is not made.",

@@ -138,6 +138,42 @@ def test_an_indented_line_is_said_exactly_where_pandoc_reads_a_code_block(tmp_pa
     assert blocks == ["indraget i ett kodblock", *lines]
 
 
+def test_a_block_with_no_blank_line_above_is_said_exactly_where_pandoc_reads_it_as_text(tmp_path, monkeypatch,
+                                                                                      capsys):
+    """A list, heading, quotation or table right under a paragraph's line is printed inside the paragraph
+    (HTA049), once a paragraph; in a list, under a heading and after a blank line it begins as meant, and a sign
+    before a number or a year at a line's start is the sentence going on. pandoc's reading is the judge: each
+    line said is text of a paragraph, and each opener not said begins a block."""
+    from hta.convert.convert import run_pandoc
+    from hta.convert.inert import READ_FORMAT
+
+    said_here = ["- den första punkten", "## Orsaker", "> Ett citat.", "| a | b |", "1. ett steg"]
+    text_here = ["- den andra punkten", "> 50 % svarade", "2020. Då ändrades", "- 3 mg gavs"]
+    begun_here = ["- punkt i en lista", "- nästa punkt", "## Rubrik", "- punkt under rubriken", "- efter en tom rad"]
+    added = (f"Följande gäller:\n{said_here[0]}\n{text_here[0]}\n\n"
+             f"Text.\n{said_here[1]}\n\n"
+             f"Text.\n{said_here[2]}\n\n"
+             f"Tabellen:\n{said_here[3]}\n|---|---|\n| 1 | 2 |\n\n"
+             f"Gör så här:\n{said_here[4]}\n\n"
+             f"Andelen var\n{text_here[1]}, och år\n{text_here[2]} dosen: \n{text_here[3]}.\n\n"
+             f"{begun_here[0]}\nsom fortsätter\n{begun_here[1]}\n\n"
+             f"{begun_here[2]}\n{begun_here[3]}\n\nText.\n\n{begun_here[4]}\n")
+
+    def edit(folder: Path) -> None:
+        results = folder / "sections" / "results.md"
+        results.write_text(results.read_text(encoding="utf-8") + "\n" + added, encoding="utf-8")
+
+    said = [line for line in _check(tmp_path, monkeypatch, capsys, edit) if "HTA049" in line]
+    text = (tmp_path / "fall" / "sections" / "results.md").read_text(encoding="utf-8").split("\n")
+    assert [text[int(line.split(":")[1]) - 1] for line in said] == said_here
+    paragraphs = [" ".join(paragraph.split()) for paragraph in run_pandoc(
+        [f"--from={READ_FORMAT}", "--to=plain", "--wrap=none"], Path.cwd(), added).split("\n\n")]
+    for line in said_here + text_here:  # inside a paragraph, after the words before it
+        assert any(line in p and not p.startswith(line) for p in paragraphs), line
+    ast = json.loads(run_pandoc([f"--from={READ_FORMAT}", "--to=json"], Path.cwd(), added))
+    assert [block["t"] for block in ast["blocks"]][-5:] == ["BulletList", "Header", "BulletList", "Para", "BulletList"]
+
+
 def test_a_dependent_csl_style_is_a_finding(tmp_path, monkeypatch, capsys):
     def edit(folder: Path) -> None:
         (folder / "stil.csl").write_text(

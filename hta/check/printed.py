@@ -109,42 +109,72 @@ def nesting(a: Assessment) -> Iterator[Diagnostic]:
 # a list item's marker and the spaces after it: what follows is the item's content
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-+*]|\d{1,9}[.)]|#\.)[ \t]+(?=\S)")
 _HEADING_LINE = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]|$)")
+# a line that begins a list, heading, quotation or table after a blank line, and is text of a paragraph after its
+# line: a list's first item (a numbered list begins at 1: "2020. Då" is a sentence), not a sign before a number
+# ("> 50 %", "+ 5 %", "- 3 mg" in a wrapped sentence)
+_BLOCK_OPENER = re.compile(r" {0,3}(?:[-+][ \t]+(?![\d,.])\S|\*[ \t]+\S|1[.)][ \t]+\S|#\.[ \t]+\S|#{1,6}(?:[ \t]|$)"
+                           r"|>(?![ \t]*[\d<=])|\|)")
 
 
 @check
-def indented_text(a: Assessment) -> Iterator[Diagnostic]:
-    """A line indented four columns after a blank line or a heading starts a code block, as pandoc reads it:
-    outside a list from column 5, in a list item four columns past the item's text. Said once a block."""
+def paragraph_starts(a: Assessment) -> Iterator[Diagnostic]:
+    """Where pandoc begins a block other than the author meant: four spaces or a tab where a paragraph begins
+    start a code block (HTA048), and a list, heading, quotation or table with no blank line above it is text of
+    the paragraph above (HTA049). Each said once a block, found as pandoc reads the lines."""
     for section in a.sections.values():
-        text = fences_blanked(section.text)  # a line that is a code span alone is text: lines go on from it
-        if "    " not in text and "\t" not in text:  # most sections: nothing indented
+        for offset, rule in _misread_blocks(fences_blanked(section.text)):  # a fence's lines are code already
+            line = section.first_line + offset
+            if rule is rules.INDENTED_TEXT:
+                yield section.source.at_line(
+                    rule, line,
+                    _("this line begins with four spaces or a tab where a paragraph begins, so the report prints "
+                      "it as code: in a monospaced box, with no citation, link or emphasis read in it."),
+                    _("Remove the spaces at the start of the line (text pasted from Word often brings them); if it "
+                      "is meant as code, such as a search string, write a line of ``` above and below it instead."), 1)
+            else:
+                yield section.source.at_line(
+                    rule, line,
+                    _("this line has no blank line above it, so the report prints it as text of the paragraph above "
+                      "(a list, heading, quotation or table begins only after a blank line)."),
+                    _("Leave a blank line above it."), 1)
+
+
+def _misread_blocks(text: str) -> Iterator[tuple[int, rules.Rule]]:
+    """(line offset, rule) of each code block begun by indentation and each block opener taken into the
+    paragraph above it."""
+    content = None  # the text column of the list item the lines are in, if any
+    after_break, in_code, in_quote, paragraph, said = True, False, False, False, False
+    for offset, line in enumerate(text.split("\n")):
+        if not line.strip():
+            after_break, in_quote, paragraph = True, False, False
             continue
-        content, after_break, in_code = None, True, False  # a list item's text column; a blank line or heading before
-        for offset, line in enumerate(text.split("\n")):
-            if not line.strip():
-                after_break = True
-                continue
-            expanded = line.expandtabs(4)
-            indent = len(expanded) - len(expanded.lstrip(" "))
-            if after_break and indent >= (content or 0) + 4:
-                if not in_code:
-                    yield section.source.at_line(
-                        rules.INDENTED_TEXT, section.first_line + offset,
-                        _("this line begins with four spaces or a tab where a paragraph begins, so the report prints "
-                          "it as code: in a monospaced box, with no citation, link or emphasis read in it."),
-                        _("Remove the spaces at the start of the line (text pasted from Word often brings them); if it "
-                          "is meant as code, such as a search string, write a line of ``` above and below it instead."), 1)
-                in_code = True
-            elif not in_code or indent < (content or 0) + 4:
-                if in_code:  # the code block ends: this line begins a block of its own
-                    in_code, after_break = False, True
-                item = _LIST_ITEM.match(expanded)
-                if item:
-                    content = item.end()
-                elif after_break and indent < (content or 0) and not expanded.lstrip().startswith(">"):
-                    content = None  # a paragraph at the margin ends the list
-            # a heading, itself after a blank line (else pandoc reads it as text of the paragraph above)
-            after_break = after_break and _HEADING_LINE.match(line) is not None
+        expanded = line.expandtabs(4)
+        indent = len(expanded) - len(expanded.lstrip(" "))
+        if after_break and indent >= (content or 0) + 4:
+            if not in_code:
+                yield offset, rules.INDENTED_TEXT
+            in_code, paragraph = True, False
+        elif not in_code or indent < (content or 0) + 4:
+            if in_code:  # the code block ends: this line begins a block of its own
+                in_code, after_break = False, True
+            if paragraph and content is None and not in_quote and _BLOCK_OPENER.match(expanded):
+                if not said:
+                    yield offset, rules.BLOCK_WITHOUT_BLANK_LINE
+                said = True
+                continue  # text of the paragraph, which goes on
+            item = _LIST_ITEM.match(expanded)
+            heading = after_break and _HEADING_LINE.match(line) is not None
+            if item:
+                content = item.end()
+            elif after_break and expanded.lstrip().startswith(">"):
+                in_quote = True
+            elif after_break and indent < (content or 0):
+                content = None  # a paragraph at the margin ends the list
+            if after_break and not heading:
+                said = False  # a new paragraph: said again
+            paragraph = content is None and not in_quote and not heading
+        # a heading, itself after a blank line (else pandoc reads it as text of the paragraph above)
+        after_break = after_break and _HEADING_LINE.match(line) is not None
 
 
 def _deepest_blocks(text: str) -> tuple[int, int]:
