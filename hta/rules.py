@@ -356,6 +356,10 @@ REFERENCES_NOT_WRITTEN = rule(
     "HTA608", "references-not-written", E, "`hta refs import` could not write `references.json` (a full disk, a folder it may not write to).",
     "The import is written in one step, through a temporary file beside `references.json` that is removed again: the file holds either everything it held before or everything imported, never half of it.",
     "(the assessment folder is read-only)", "(a folder you may write to)")
+CITATION_IN_CITATION = rule(
+    "HTA609", "citation-in-citation", E, "Two references in one pair of brackets have no semicolon between them.",
+    "pandoc reads a reference after a comma or a space as words following the first one, and the report prints the wrong number: `[@ahl2021, @berg2022]` is printed [2], not [1,2].",
+    "[@ahl2021, @berg2022]", "[@ahl2021; @berg2022]")
 
 # --- Evidence table -------------------------------------------------------------------------------
 EVIDENCE_COLUMN = rule(

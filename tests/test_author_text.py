@@ -174,6 +174,46 @@ def test_a_block_with_no_blank_line_above_is_said_exactly_where_pandoc_reads_it_
     assert [block["t"] for block in ast["blocks"]][-5:] == ["BulletList", "Header", "BulletList", "Para", "BulletList"]
 
 
+def test_references_in_one_pair_of_brackets_without_a_semicolon_are_said_where_pandoc_nests_them(
+        tmp_path, monkeypatch, capsys):
+    """[@a, @b] and [see @a and @b]: pandoc reads @b as words after @a, and the report prints one number where
+    two were meant (HTA609). A semicolon between them, a page after one, and a mail address are as meant.
+    pandoc's reading is the judge: the groups said are those where it puts a citation inside another's suffix."""
+    from hta.convert.convert import run_pandoc
+    from hta.convert.inert import READ_FORMAT
+
+    groups = ["[@ahl2021, @cederlund2022]", "[se @ahl2021 och\n@cederlund2022; @berg2020]",
+              "[@ahl2021; @cederlund2022, s. 3]", "[@ahl2021, anna@exempel.se]"]
+    added = f"Smärtan minskade {groups[0]} och {groups[1]}, men {groups[2]} och {groups[3]}.\n"
+
+    def edit(folder: Path) -> None:
+        results = folder / "sections" / "results.md"
+        results.write_text(results.read_text(encoding="utf-8") + "\n" + added, encoding="utf-8")
+
+    said = [line.split(": HTA609")[0] for line in _check(tmp_path, monkeypatch, capsys, edit) if "HTA609" in line]
+    first = (MINIMAL / "sections" / "results.md").read_text(encoding="utf-8").count("\n") + 2
+    assert said == [f"fall/sections/results.md:{first}:{added.index('@cederlund2022') + 1}",
+                    f"fall/sections/results.md:{first + 1}:1"]
+    nested = []
+
+    def walk(node, inside_suffix: bool) -> None:
+        if isinstance(node, dict):
+            if node.get("t") == "Cite":
+                for citation in node["c"][0]:
+                    nested.append(inside_suffix)
+                    walk(citation["citationSuffix"], True)
+                return
+            for value in node.values():
+                walk(value, inside_suffix)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, inside_suffix)
+
+    walk(json.loads(run_pandoc([f"--from={READ_FORMAT}", "--to=json"], Path.cwd(), added)), False)
+    # ahl, cederlund in its suffix | ahl, cederlund in its suffix, berg | ahl, cederlund | ahl
+    assert nested == [False, True, False, True, False, False, False, False]
+
+
 def test_a_dependent_csl_style_is_a_finding(tmp_path, monkeypatch, capsys):
     def edit(folder: Path) -> None:
         (folder / "stil.csl").write_text(

@@ -95,7 +95,7 @@ def read_prose(text: str) -> Reading:
     neither in code), found without running pandoc: `hta check` of a whole library must take seconds, and a
     converter's bounds belong to the build."""
     # a citation holds an @, a link a [ or <: text without them is not scanned for them
-    citations = [m[1] or m[2] for m in _CITATION.finditer(text) if not escaped(text, m.start())] if "@" in text else []
+    citations = [key for key, _at in cited_keys(text)] if "@" in text else []
     links = _LINK if "]:" in text else _INLINE_LINK if "<" in text else _BRACKET_LINK
     # each kind of link has one group, its target
     return Reading(citations=citations, links=[target for m in links.finditer(text) if (target := m[m.lastindex])]
@@ -115,6 +115,11 @@ def key_positions(text: str, key: str) -> Iterator[tuple[int, int]]:
             at = text.find(written, at + 1)
     for at in sorted(found):
         yield text.count("\n", 0, at), at - (text.rfind("\n", 0, at) + 1) + 1
+
+
+def cited_keys(text: str) -> list[tuple[str, int]]:
+    """Each citation's key in `text` (its code blanked) with the offset of its @, as pandoc reads them."""
+    return [(m[1] or m[2], m.start()) for m in _CITATION.finditer(text) if not escaped(text, m.start())]
 
 
 def _cited_at(text: str, at: int, key: str) -> bool:

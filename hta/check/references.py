@@ -10,7 +10,8 @@ from .. import rules
 from ..diagnostics import Diagnostic, display_path
 from ..i18n import _
 from ..model.assessment import Assessment
-from .prose import citations
+from .prose import citations, read_all_prose
+from .readable import cited_keys
 from .run import check, source_of
 
 
@@ -44,6 +45,34 @@ def unknown_citations(a: Assessment) -> Iterator[Diagnostic]:
         if row.reference not in ids and evidence is not None:
             yield evidence.at_line(rules.EVIDENCE_REFERENCE, row.row, _('row {row}: "{reference}" is not in the references.').format(row=row.row, reference=row.reference),
                                    _did_you_mean(row.reference, ids))
+
+
+_BRACKETS = re.compile(r"\[([^\[\]]*@[^\[\]]*)\]")  # a pair of brackets with an @ inside, none within
+
+
+@check
+def citations_in_citations(a: Assessment) -> Iterator[Diagnostic]:
+    """[@a, @b] or [@a @b]: pandoc reads @b as words after @a (its suffix), and numeric styles print @b's
+    number alone. References in one pair of brackets are separated by semicolons."""
+    for piece in read_all_prose(a):
+        if "@" not in piece.code_free:
+            continue
+        for group in _BRACKETS.finditer(piece.code_free):
+            at = group.start(1)
+            for part in group[1].split(";"):
+                keys = cited_keys(part)
+                if len(keys) > 1:
+                    (first, _start), (second, start) = keys[:2]
+                    offset = piece.code_free.count("\n", 0, at + start)
+                    column = at + start - (piece.code_free.rfind("\n", 0, at + start) + 1) + 1
+                    line, column = piece.at(offset, column)
+                    yield piece.source.at_line(
+                        rules.CITATION_IN_CITATION, line,
+                        _("@{second} follows @{first} in the same brackets with no semicolon between them: pandoc reads "
+                          "it as words after @{first}, and the report prints the wrong number.").format(first=first, second=second),
+                        _("Separate the references with a semicolon: [@{first}; @{second}].").format(first=first, second=second),
+                        column)
+                at += len(part) + 1
 
 
 @check
