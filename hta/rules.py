@@ -453,6 +453,10 @@ BLOCK_WITHOUT_BLANK_LINE = rule(
     "HTA049", "block-without-blank-line", W, "A list, heading, quotation or table in a section has no blank line above it, so the report prints it as text of the paragraph above.",
     "pandoc, which makes the reports, begins these only after a blank line (as Quarto does): without one, `- punkt` or `## Rubrik` is printed inside the paragraph above, marks and all. Word and many editors need no blank line, so text written there often lacks it.",
     "Följande gäller:\n- första punkten\n- andra punkten", "Följande gäller:\n\n- första punkten\n- andra punkten")
+PASTED_BULLET = rule(
+    "HTA050", "pasted-bullet", W, "A line of a section begins with a list sign pasted from Word or an e-mail (•, ▪, or a dash before each of several lines).",
+    "Markdown makes a list of lines that begin with `- `; a pasted sign is text, so the report prints the items run together in one paragraph: `• första • andra`.",
+    "Följande gäller:\n\n•\tFörsta punkten\n•\tAndra punkten", "Följande gäller:\n\n- Första punkten\n- Andra punkten")
 UNPRINTABLE_CHARACTER = rule(
     "HTA046", "unprintable-character", E, "A character the report's font has no letter for: a script other than Latin, Greek, Cyrillic or Hebrew, an emoji, a rare sign.",
     "The PDF is archival (PDF/A), so every letter in it is set in the report's own font, on every machine alike; a character the font lacks cannot be printed, and the PDF is not made.",

@@ -214,6 +214,31 @@ def test_references_in_one_pair_of_brackets_without_a_semicolon_are_said_where_p
     assert nested == [False, True, False, True, False, False, False, False]
 
 
+def test_a_list_sign_pasted_from_word_is_said_once_a_list_and_the_hint_makes_it_a_list(tmp_path, monkeypatch, capsys):
+    """• or ▪ before items, or a dash before each of several lines, are text to pandoc: the items run together in
+    one paragraph (HTA050). A dash that begins one line of a wrapped sentence is not said. Written as the hint
+    says, the same items are a list."""
+    from hta.convert.convert import run_pandoc
+    from hta.convert.inert import READ_FORMAT
+
+    pasted = "Följande gäller:\n\n•\tFörsta punkten\n•\tAndra punkten\n\n– Ett streck\n– Ett till\n"
+    added = pasted + "\nEn mening som bryts\n– och går vidare.\n"
+
+    def edit(folder: Path) -> None:
+        results = folder / "sections" / "results.md"
+        results.write_text(results.read_text(encoding="utf-8") + "\n" + added, encoding="utf-8")
+
+    said = [line.split(": HTA050")[0] for line in _check(tmp_path, monkeypatch, capsys, edit) if "HTA050" in line]
+    first = (MINIMAL / "sections" / "results.md").read_text(encoding="utf-8").count("\n") + 2
+    assert said == [f"fall/sections/results.md:{first + 2}:1", f"fall/sections/results.md:{first + 5}:1"]
+
+    def blocks(text: str) -> list[str]:
+        return [b["t"] for b in json.loads(run_pandoc([f"--from={READ_FORMAT}", "--to=json"], Path.cwd(), text))["blocks"]]
+
+    assert blocks(added) == ["Para", "Para", "Para", "Para"]
+    assert blocks(pasted.replace("•\t", "- ").replace("– ", "- ")) == ["Para", "BulletList"]
+
+
 def test_a_dependent_csl_style_is_a_finding(tmp_path, monkeypatch, capsys):
     def edit(folder: Path) -> None:
         (folder / "stil.csl").write_text(

@@ -137,6 +137,12 @@ def paragraph_starts(a: Assessment) -> Iterator[Diagnostic]:
                     _("this line has no blank line above it, so the report prints it as text of the paragraph above "
                       "(a list, heading, quotation or table begins only after a blank line)."),
                     _("Leave a blank line above it."), 1)
+        for offset, bullet in _pasted_bullets(fences_blanked(section.text)):
+            yield section.source.at_line(
+                rules.PASTED_BULLET, section.first_line + offset,
+                _("this line begins with {bullet}, a list sign pasted from Word or an e-mail: the report prints it as "
+                  "text, run together with the lines around it, not as a list.").format(bullet=bullet),
+                _("Begin each item with - (a hyphen and a space) instead, and leave a blank line above the list."), 1)
 
 
 def _misread_blocks(text: str) -> Iterator[tuple[int, rules.Rule]]:
@@ -175,6 +181,27 @@ def _misread_blocks(text: str) -> Iterator[tuple[int, rules.Rule]]:
             paragraph = content is None and not in_quote and not heading
         # a heading, itself after a blank line (else pandoc reads it as text of the paragraph above)
         after_break = after_break and _HEADING_LINE.match(line) is not None
+
+
+# the list signs Word, Outlook and web pages put before an item, which Markdown reads as text; a dash only in a
+# run of two or more lines (a line that begins with "– " alone goes on a wrapped sentence)
+_BULLET = re.compile(r" {0,3}([•◦▪▫●○■□‣⁃∙·])(?:[ \t]|$)")
+_DASH = re.compile(r" {0,3}([–—])[ \t]")
+
+
+def _pasted_bullets(text: str) -> Iterator[tuple[int, str]]:
+    """(line offset, sign) of the first pasted list sign of each paragraph."""
+    lines = text.split("\n")
+    said = False
+    for offset, line in enumerate(lines):
+        if not line.strip():
+            said = False
+            continue
+        sign = _BULLET.match(line) or (_DASH.match(line) if any(
+            0 <= other < len(lines) and _DASH.match(lines[other]) for other in (offset - 1, offset + 1)) else None)
+        if sign and not said:
+            yield offset, sign[1]
+            said = True
 
 
 def _deepest_blocks(text: str) -> tuple[int, int]:
