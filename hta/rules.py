@@ -457,6 +457,14 @@ PASTED_BULLET = rule(
     "HTA050", "pasted-bullet", W, "A line of a section begins with a list sign pasted from Word or an e-mail (•, ▪, or a dash before each of several lines).",
     "Markdown makes a list of lines that begin with `- `; a pasted sign is text, so the report prints the items run together in one paragraph: `• första • andra`.",
     "Följande gäller:\n\n•\tFörsta punkten\n•\tAndra punkten", "Följande gäller:\n\n- Första punkten\n- Andra punkten")
+TOP_LEVEL_HEADING = rule(
+    "HTA051", "top-level-heading", W, "A heading within a section has one `#`, the level of the report's own sections (Bakgrund, Metod …).",
+    "The report gives each section its heading at the first level; a heading of one `#` further down stands beside them, as a section of its own, in the table of contents, the PDF's bookmarks and Word's navigation. (A file may begin with `# …` to give its section a heading of its own.)",
+    "Bakgrund.\n\n# Orsaker\n\nMånga orsaker finns.", "Bakgrund.\n\n## Orsaker\n\nMånga orsaker finns.")
+HEADING_WITHOUT_SPACE = rule(
+    "HTA052", "heading-without-space", W, "A line begins with `#` and a word with no space between them.",
+    "A heading needs a space after its `#`; without one the report prints `#Orsaker` as text.",
+    "#Orsaker", "## Orsaker")
 UNPRINTABLE_CHARACTER = rule(
     "HTA046", "unprintable-character", E, "A character the report's font has no letter for: a script other than Latin, Greek, Cyrillic or Hebrew, an emoji, a rare sign.",
     "The PDF is archival (PDF/A), so every letter in it is set in the report's own font, on every machine alike; a character the font lacks cannot be printed, and the PDF is not made.",

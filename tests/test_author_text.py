@@ -4,6 +4,7 @@ AST filter, and the checks that find what a converter would otherwise fail on.""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -237,6 +238,33 @@ def test_a_list_sign_pasted_from_word_is_said_once_a_list_and_the_hint_makes_it_
 
     assert blocks(added) == ["Para", "Para", "Para", "Para"]
     assert blocks(pasted.replace("•\t", "- ").replace("– ", "- ")) == ["Para", "BulletList"]
+
+
+def test_a_heading_of_one_hash_stands_beside_the_reports_sections_and_one_without_a_space_is_text(tmp_path):
+    """In the built report a `# Orsaker` inside Bakgrund is a heading at the sections' own level, and `#Orsaker`
+    is text: what HTA051 and HTA052 say. Written as their hints say, Orsaker is a heading within Bakgrund."""
+    from hta.build import build
+
+    folder = tmp_path / "fall"
+    shutil.copytree(MINIMAL, folder)
+    meta = folder / "assessment.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("status: for-decision", "status: draft"), encoding="utf-8")
+    background = folder / "sections" / "background.md"
+
+    def headings(text: str, out: str) -> tuple[list[tuple[str, str]], list[str]]:
+        background.write_text(text, encoding="utf-8")
+        [outcome] = build([folder], tmp_path / out)
+        codes = [d.code for d in outcome.diagnostics if d.code in ("HTA051", "HTA052")]
+        page = (tmp_path / out / "fall" / "fall.html").read_text(encoding="utf-8")
+        return re.findall(r"<(h[1-6])[^>]*>([^<]*)", page)[2:6], codes
+
+    said, codes = headings("Testsjukdom.\n\n# Orsaker\n\nMånga.\n\n#Skäl\n\nFlera.\n", "fel")
+    assert codes == ["HTA051", "HTA052"]
+    assert said[:3] == [("h2", "PICO"), ("h2", "Bakgrund"), ("h2", "Orsaker")]  # Orsaker beside Bakgrund
+    assert "#Skäl" in (tmp_path / "fel" / "fall" / "fall.html").read_text(encoding="utf-8")
+    said, codes = headings("Testsjukdom.\n\n## Orsaker\n\nMånga.\n\n## Skäl\n\nFlera.\n", "rätt")
+    assert codes == []
+    assert said == [("h2", "PICO"), ("h2", "Bakgrund"), ("h3", "Orsaker"), ("h3", "Skäl")]
 
 
 def test_a_dependent_csl_style_is_a_finding(tmp_path, monkeypatch, capsys):

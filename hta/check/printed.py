@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterator
 
 from .. import rules
 from ..diagnostics import Diagnostic, display_path
-from ..i18n import _
+from ..i18n import N_, _
+from ..load.reader import clip
 from ..model.assessment import Assessment
 from .prose import read_all_prose
 from .readable import CONTROL, RAW_CODE, confined_style, csl_problem, fences_blanked, has_control, picture_problem, strings, text_positions, texts
@@ -109,6 +110,8 @@ def nesting(a: Assessment) -> Iterator[Diagnostic]:
 # a list item's marker and the spaces after it: what follows is the item's content
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-+*]|\d{1,9}[.)]|#\.)[ \t]+(?=\S)")
 _HEADING_LINE = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]|$)")
+_TOP_HEADING = re.compile(r"[ \t]{0,3}#(?:[ \t]|$)")  # one #: the level of the report's own sections
+_HASH_WORD = re.compile(r" {0,3}#{1,6}(?=[^\W\d_])")  # "#Orsaker": no heading without a space after the #
 # a line that begins a list, heading, quotation or table after a blank line, and is text of a paragraph after its
 # line: a list's first item (a numbered list begins at 1: "2020. Då" is a sentence), not a sign before a number
 # ("> 50 %", "+ 5 %", "- 3 mg" in a wrapped sentence)
@@ -116,38 +119,55 @@ _BLOCK_OPENER = re.compile(r" {0,3}(?:[-+][ \t]+(?![\d,.])\S|\*[ \t]+\S|1[.)][ \
                            r"|>(?![ \t]*[\d<=])|\|)")
 
 
+# what each misread block is said as: the message and what to write instead
+_MISREAD = {
+    rules.INDENTED_TEXT: (
+        N_("this line begins with four spaces or a tab where a paragraph begins, so the report prints it as code: in "
+           "a monospaced box, with no citation, link or emphasis read in it."),
+        N_("Remove the spaces at the start of the line (text pasted from Word often brings them); if it is meant as "
+           "code, such as a search string, write a line of ``` above and below it instead.")),
+    rules.BLOCK_WITHOUT_BLANK_LINE: (
+        N_("this line has no blank line above it, so the report prints it as text of the paragraph above (a list, "
+           "heading, quotation or table begins only after a blank line)."),
+        N_("Leave a blank line above it.")),
+    rules.TOP_LEVEL_HEADING: (
+        N_("this heading has one #, the level of the report's own sections: it would stand beside them as a section "
+           "of its own, not within this one."),
+        N_("Write ## for a heading within the section (### below that).")),
+    rules.HEADING_WITHOUT_SPACE: (
+        N_("{text} has no space after the #, so the report prints it as text, not as a heading."),
+        N_("Write a space after the #: {fixed}.")),
+    rules.PASTED_BULLET: (
+        N_("this line begins with {text}, a list sign pasted from Word or an e-mail: the report prints it as text, "
+           "run together with the lines around it, not as a list."),
+        N_("Begin each item with - (a hyphen and a space) instead, and leave a blank line above the list.")),
+}
+
+
 @check
 def paragraph_starts(a: Assessment) -> Iterator[Diagnostic]:
     """Where pandoc begins a block other than the author meant: four spaces or a tab where a paragraph begins
-    start a code block (HTA048), and a list, heading, quotation or table with no blank line above it is text of
-    the paragraph above (HTA049). Each said once a block, found as pandoc reads the lines."""
+    start a code block (HTA048); a list, heading, quotation or table with no blank line above it is text of the
+    paragraph above (HTA049); a pasted list sign is text (HTA050); a heading of one # is a section of the
+    report's own level (HTA051), and one with no space after its # is text (HTA052). Found as pandoc reads the
+    lines."""
     for section in a.sections.values():
-        for offset, rule in _misread_blocks(fences_blanked(section.text)):  # a fence's lines are code already
-            line = section.first_line + offset
-            if rule is rules.INDENTED_TEXT:
-                yield section.source.at_line(
-                    rule, line,
-                    _("this line begins with four spaces or a tab where a paragraph begins, so the report prints "
-                      "it as code: in a monospaced box, with no citation, link or emphasis read in it."),
-                    _("Remove the spaces at the start of the line (text pasted from Word often brings them); if it "
-                      "is meant as code, such as a search string, write a line of ``` above and below it instead."), 1)
-            else:
-                yield section.source.at_line(
-                    rule, line,
-                    _("this line has no blank line above it, so the report prints it as text of the paragraph above "
-                      "(a list, heading, quotation or table begins only after a blank line)."),
-                    _("Leave a blank line above it."), 1)
-        for offset, bullet in _pasted_bullets(fences_blanked(section.text)):
-            yield section.source.at_line(
-                rules.PASTED_BULLET, section.first_line + offset,
-                _("this line begins with {bullet}, a list sign pasted from Word or an e-mail: the report prints it as "
-                  "text, run together with the lines around it, not as a list.").format(bullet=bullet),
-                _("Begin each item with - (a hyphen and a space) instead, and leave a blank line above the list."), 1)
+        text = fences_blanked(section.text)  # a fence's lines are code already
+        found = [*_misread_blocks(text), *((offset, rules.PASTED_BULLET) for offset in _pasted_bullets(text))]
+        for offset, rule in sorted(found, key=lambda f: f[0]):
+            written = section.text.split("\n")[offset].strip()
+            message, hint = _MISREAD[rule]
+            # a heading within the section has two # at least (HTA051)
+            fixed = re.sub(r"^#+", lambda m: "#" * max(2, len(m[0])) + " ", written)
+            yield section.source.at_line(rule, section.first_line + offset,
+                                         _(message).format(text=clip(written.split()[0] if rule is rules.PASTED_BULLET
+                                                                     else written, 40)),
+                                         _(hint).format(fixed=clip(fixed, 40)), 1)
 
 
 def _misread_blocks(text: str) -> Iterator[tuple[int, rules.Rule]]:
-    """(line offset, rule) of each code block begun by indentation and each block opener taken into the
-    paragraph above it."""
+    """(line offset, rule) of each code block begun by indentation, each block opener taken into the paragraph
+    above it, and each heading of one # or with no space after its #."""
     content = None  # the text column of the list item the lines are in, if any
     after_break, in_code, in_quote, paragraph, said = True, False, False, False, False
     for offset, line in enumerate(text.split("\n")):
@@ -170,6 +190,10 @@ def _misread_blocks(text: str) -> Iterator[tuple[int, rules.Rule]]:
                 continue  # text of the paragraph, which goes on
             item = _LIST_ITEM.match(expanded)
             heading = after_break and _HEADING_LINE.match(line) is not None
+            if heading and _TOP_HEADING.match(line):
+                yield offset, rules.TOP_LEVEL_HEADING
+            elif after_break and _HASH_WORD.match(line):
+                yield offset, rules.HEADING_WITHOUT_SPACE
             if item:
                 content = item.end()
             elif after_break and expanded.lstrip().startswith(">"):
@@ -189,8 +213,8 @@ _BULLET = re.compile(r" {0,3}([•◦▪▫●○■□‣⁃∙·])(?:[ \t]|$)"
 _DASH = re.compile(r" {0,3}([–—])[ \t]")
 
 
-def _pasted_bullets(text: str) -> Iterator[tuple[int, str]]:
-    """(line offset, sign) of the first pasted list sign of each paragraph."""
+def _pasted_bullets(text: str) -> Iterator[int]:
+    """The line offset of the first pasted list sign of each paragraph."""
     lines = text.split("\n")
     said = False
     for offset, line in enumerate(lines):
@@ -200,7 +224,7 @@ def _pasted_bullets(text: str) -> Iterator[tuple[int, str]]:
         sign = _BULLET.match(line) or (_DASH.match(line) if any(
             0 <= other < len(lines) and _DASH.match(lines[other]) for other in (offset - 1, offset + 1)) else None)
         if sign and not said:
-            yield offset, sign[1]
+            yield offset
             said = True
 
 
