@@ -465,6 +465,10 @@ HEADING_WITHOUT_SPACE = rule(
     "HTA052", "heading-without-space", W, "A line begins with `#` and a word with no space between them.",
     "A heading needs a space after its `#`; without one the report prints `#Orsaker` as text.",
     "#Orsaker", "## Orsaker")
+HTML_TAG = rule(
+    "HTA053", "html-tag", W, "Prose holds an HTML tag (`<sup>`, `<b>`, `<br>` …), as text pasted from a web page or written from habit does.",
+    "The reports read HTML as text, so that nothing an author writes runs as code in a reader's browser or Word; a tag is printed as typed: `5 mg/m<sup>2</sup>`. Markdown has a mark for each of them.",
+    "Dosen var 5 mg/m<sup>2</sup>.", "Dosen var 5 mg/m^2^.")
 UNPRINTABLE_CHARACTER = rule(
     "HTA046", "unprintable-character", E, "A character the report's font has no letter for: a script other than Latin, Greek, Cyrillic or Hebrew, an emoji, a rare sign.",
     "The PDF is archival (PDF/A), so every letter in it is set in the report's own font, on every machine alike; a character the font lacks cannot be printed, and the PDF is not made.",

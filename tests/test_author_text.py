@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import replace_once
+from reports import docx_text, pdf_text, words
 
 from hta.cli import main
 
@@ -158,7 +159,7 @@ def test_a_block_with_no_blank_line_above_is_said_exactly_where_pandoc_reads_it_
              f"Gör så här:\n{said_here[4]}\n\n"
              f"Andelen var\n{text_here[1]}, och år\n{text_here[2]} dosen: \n{text_here[3]}.\n\n"
              f"{begun_here[0]}\nsom fortsätter\n{begun_here[1]}\n\n"
-             f"{begun_here[2]}\n{begun_here[3]}\n\nText.\n\n{begun_here[4]}\n")
+             f"{begun_here[2]}\n{begun_here[3]}\n\nText.\n\n{begun_here[4]}\n\n| Ett | Två |\n|---|---|\n| 1 | 2 |\n")
 
     def edit(folder: Path) -> None:
         results = folder / "sections" / "results.md"
@@ -172,7 +173,8 @@ def test_a_block_with_no_blank_line_above_is_said_exactly_where_pandoc_reads_it_
     for line in said_here + text_here:  # inside a paragraph, after the words before it
         assert any(line in p and not p.startswith(line) for p in paragraphs), line
     ast = json.loads(run_pandoc([f"--from={READ_FORMAT}", "--to=json"], Path.cwd(), added))
-    assert [block["t"] for block in ast["blocks"]][-5:] == ["BulletList", "Header", "BulletList", "Para", "BulletList"]
+    assert [block["t"] for block in ast["blocks"]][-6:] == ["BulletList", "Header", "BulletList", "Para", "BulletList",
+                                                            "Table"]
 
 
 def test_references_in_one_pair_of_brackets_without_a_semicolon_are_said_where_pandoc_nests_them(
@@ -265,6 +267,32 @@ def test_a_heading_of_one_hash_stands_beside_the_reports_sections_and_one_withou
     said, codes = headings("Testsjukdom.\n\n## Orsaker\n\nMånga.\n\n## Skäl\n\nFlera.\n", "rätt")
     assert codes == []
     assert said == [("h2", "PICO"), ("h2", "Bakgrund"), ("h3", "Orsaker"), ("h3", "Skäl")]
+
+
+def test_an_html_tag_is_printed_as_typed_and_said_with_the_markdown_that_does_what_it_meant(tmp_path):
+    """5 mg/m<sup>2</sup> reaches the Word file, the web page and the PDF as typed (HTML is read as text, so none
+    of it runs), and HTA053 says so once a tag; an address in <…> and a tag in code are not said. Written as the
+    hint says, the 2 is a superscript."""
+    from hta.build import build
+
+    folder = tmp_path / "fall"
+    shutil.copytree(MINIMAL, folder)
+    meta = folder / "assessment.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("status: for-decision", "status: draft"), encoding="utf-8")
+    background = folder / "sections" / "background.md"
+    background.write_text("Dosen var 5 mg/m<sup>2</sup> och <sup>3</sup>.<br>Se <https://www.sbu.se> och `<b>`.\n",
+                          encoding="utf-8")
+    [outcome] = build([folder], tmp_path / "fel")
+    said = [(d.line, d.column, d.message.split(" ")[0]) for d in outcome.diagnostics if d.code == "HTA053"]
+    assert said == [(1, 17, "<sup>"), (1, 47, "<br>")]
+    built = tmp_path / "fel" / "fall"
+    assert "5 mg/m<sup>2</sup>" in words(docx_text(built / "fall.docx"))
+    assert "5 mg/m<sup>2</sup>" in words(pdf_text(built / "fall.pdf"))
+    assert "5 mg/m&lt;sup&gt;2&lt;/sup&gt;" in (built / "fall.html").read_text(encoding="utf-8")
+    background.write_text("Dosen var 5 mg/m^2^.\n", encoding="utf-8")
+    [outcome] = build([folder], tmp_path / "rätt")
+    assert not [d for d in outcome.diagnostics if d.code == "HTA053"]
+    assert "5 mg/m<sup>2</sup>." in (tmp_path / "rätt" / "fall" / "fall.html").read_text(encoding="utf-8")
 
 
 def test_a_dependent_csl_style_is_a_finding(tmp_path, monkeypatch, capsys):

@@ -47,6 +47,42 @@ def prose_as_read(a: Assessment) -> Iterator[Diagnostic]:
                                            _("Write it in Markdown instead."), column)
 
 
+# HTML a text pasted from a web page or typed from habit holds, and what Markdown writes instead
+_HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]{0,9})(?:\s[^<>]*)?/?>")
+_MARKDOWN_FOR: dict[str, str | None] = {  # "": nothing to write instead; None: a line break
+    "sup": "^…^", "sub": "~…~", "b": "**…**", "strong": "**…**", "i": "*…*", "em": "*…*", "u": "[…]{.underline}",
+    "s": "~~…~~", "strike": "~~…~~", "del": "~~…~~", "a": "[…](https://…)", "img": "![…](figures/…)",
+    "code": "`…`", "pre": "```", "blockquote": "> …", "li": "- …", "ul": "- …", "ol": "1. …", "h1": "## …",
+    "h2": "## …", "h3": "### …", "h4": "#### …", "table": "| … |", "tr": "| … |", "td": "| … |", "th": "| … |",
+    "br": None, "p": "", "span": "", "div": "", "font": "", "small": "", "center": "", "hr": ""}
+
+
+@check
+def html_in_prose(a: Assessment) -> Iterator[Diagnostic]:
+    """An HTML tag in prose is printed as typed (the reports read HTML as text, so that none of it runs): said
+    once a tag a piece of prose, with the Markdown that does what it meant."""
+    for piece in read_all_prose(a):
+        if "<" not in piece.code_free:
+            continue
+        said = set()
+        for match in _HTML_TAG.finditer(piece.code_free):
+            name = match[1].lower()
+            if name not in _MARKDOWN_FOR or name in said:
+                continue
+            said.add(name)
+            offset = piece.code_free.count("\n", 0, match.start())
+            line, column = piece.at(offset, match.start() - (piece.code_free.rfind("\n", 0, match.start()) + 1) + 1)
+            instead = _MARKDOWN_FOR[name]
+            hint = (_("Write a backslash (\\) at the end of the line for a line break, or a blank line for a new "
+                      "paragraph.") if instead is None else
+                    _("Write Markdown instead: {markdown}.").format(markdown=instead) if instead else
+                    _("Leave it out: the report sets the text itself (a blank line begins a new paragraph)."))
+            yield piece.source.at_line(
+                rules.HTML_TAG, line,
+                _("{tag} is HTML, which the report prints as typed, not as formatting.").format(tag=clip(match[0], 40)),
+                hint, column)
+
+
 # Levels of quotation and list, of ::: blocks, and of emphasis a text may nest: beyond what a reader follows.
 # Typst stops before 20 quotations and 60 blocks; hundreds of emphases end pandoc's AST too deep for Python.
 DEEPEST = 10
@@ -202,7 +238,8 @@ def _misread_blocks(text: str) -> Iterator[tuple[int, rules.Rule]]:
                 content = None  # a paragraph at the margin ends the list
             if after_break and not heading:
                 said = False  # a new paragraph: said again
-            paragraph = content is None and not in_quote and not heading
+            # a table's rows go on from its first, which is no paragraph
+            paragraph = content is None and not in_quote and not heading and not expanded.lstrip().startswith("|")
         # a heading, itself after a blank line (else pandoc reads it as text of the paragraph above)
         after_break = after_break and _HEADING_LINE.match(line) is not None
 
