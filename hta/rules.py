@@ -469,6 +469,14 @@ HTML_TAG = rule(
     "HTA053", "html-tag", W, "Prose holds an HTML tag (`<sup>`, `<b>`, `<br>` …), as text pasted from a web page or written from habit does.",
     "The reports read HTML as text, so that nothing an author writes runs as code in a reader's browser or Word; a tag is printed as typed: `5 mg/m<sup>2</sup>`. Markdown has a mark for each of them.",
     "Dosen var 5 mg/m<sup>2</sup>.", "Dosen var 5 mg/m^2^.")
+UNPRINTED_DEFINITION = rule(
+    "HTA054", "unprinted-definition", W, "A line defines a footnote (`[^1]: …`) or a link target (`[sbu]: https://…`) that nothing in the text refers to.",
+    "Markdown prints such a line only where it is referred to: a footnote at its `[^1]`, a target behind its link. Referred to nowhere, the line is left out of the report, and with it whatever it says (a reference typed as `[4]: Smith J. …`, say).",
+    "[^1]: Uppgiften gäller 2020.  (no [^1] in the text)", "Antalet ökade[^1].\n\n[^1]: Uppgiften gäller 2020.")
+FOOTNOTE_NOT_WRITTEN = rule(
+    "HTA055", "footnote-not-written", W, "The text refers to a footnote (`[^2]`) that is not written anywhere.",
+    "Without its `[^2]: …` line the report prints `[^2]` as typed, in the middle of the sentence.",
+    "Antalet ökade[^2].  (no [^2]: line)", "Antalet ökade[^2].\n\n[^2]: Uppgiften gäller 2020.")
 UNPRINTABLE_CHARACTER = rule(
     "HTA046", "unprintable-character", E, "A character the report's font has no letter for: a script other than Latin, Greek, Cyrillic or Hebrew, an emoji, a rare sign.",
     "The PDF is archival (PDF/A), so every letter in it is set in the report's own font, on every machine alike; a character the font lacks cannot be printed, and the PDF is not made.",

@@ -41,6 +41,13 @@ def copy_assessment(source: Path, tmp_path: Path) -> Path:
     return target
 
 
+def draft_copy(source: Path, folder: Path) -> Path:
+    """`source` copied to `folder` as a draft: what its checks say are warnings, so it builds to be looked at."""
+    shutil.copytree(source, folder)
+    replace_once(folder / "assessment.yaml", "status: for-decision", "status: draft")
+    return folder
+
+
 def replace_once(path: Path, old: str, new: str) -> None:
     """Edit a file as an author would, making sure the edit hits exactly one place."""
     text = path.read_text(encoding="utf-8")

@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import replace_once
+from conftest import draft_copy, replace_once
 from reports import docx_text, pdf_text, words
 
 from hta.cli import main
@@ -247,10 +248,7 @@ def test_a_heading_of_one_hash_stands_beside_the_reports_sections_and_one_withou
     is text: what HTA051 and HTA052 say. Written as their hints say, Orsaker is a heading within Bakgrund."""
     from hta.build import build
 
-    folder = tmp_path / "fall"
-    shutil.copytree(MINIMAL, folder)
-    meta = folder / "assessment.yaml"
-    meta.write_text(meta.read_text(encoding="utf-8").replace("status: for-decision", "status: draft"), encoding="utf-8")
+    folder = draft_copy(MINIMAL, tmp_path / "fall")
     background = folder / "sections" / "background.md"
 
     def headings(text: str, out: str) -> tuple[list[tuple[str, str]], list[str]]:
@@ -275,10 +273,7 @@ def test_an_html_tag_is_printed_as_typed_and_said_with_the_markdown_that_does_wh
     hint says, the 2 is a superscript."""
     from hta.build import build
 
-    folder = tmp_path / "fall"
-    shutil.copytree(MINIMAL, folder)
-    meta = folder / "assessment.yaml"
-    meta.write_text(meta.read_text(encoding="utf-8").replace("status: for-decision", "status: draft"), encoding="utf-8")
+    folder = draft_copy(MINIMAL, tmp_path / "fall")
     background = folder / "sections" / "background.md"
     background.write_text("Dosen var 5 mg/m<sup>2</sup> och <sup>3</sup>.<br>Se <https://www.sbu.se> och `<b>`.\n",
                           encoding="utf-8")
@@ -293,6 +288,32 @@ def test_an_html_tag_is_printed_as_typed_and_said_with_the_markdown_that_does_wh
     [outcome] = build([folder], tmp_path / "rätt")
     assert not [d for d in outcome.diagnostics if d.code == "HTA053"]
     assert "5 mg/m<sup>2</sup>." in (tmp_path / "rätt" / "fall" / "fall.html").read_text(encoding="utf-8")
+
+
+def test_footnotes_and_link_targets_nothing_refers_to_are_said_as_the_lines_the_report_leaves_out(tmp_path):
+    """A reference typed as `[4]: Smith J. …` and a footnote nothing refers to are left out of the built report
+    (HTA054); a `[^2]` with no footnote written is printed as typed (HTA055). A footnote and a link target that
+    are used are not said, across sections, and a link target's label in any case, as pandoc matches it."""
+    from hta.build import build
+
+    folder = draft_copy(MINIMAL, tmp_path / "fall")
+    (folder / "sections" / "background.md").write_text(
+        "Antalet ökade[^1] och minskade[^2], se [SBU].\n\n[^3]: FOTNOT-UTAN-HÄNVISNING.\n\n"
+        "[4]: Smith J. REFERENS-SOM-FÖRSVINNER. 2020.\n", encoding="utf-8")
+    results = folder / "sections" / "results.md"
+    results.write_text(results.read_text(encoding="utf-8") + "\n[^1]: FOTNOTEN-SOM-SYNS.\n\n[sbu]: https://www.sbu.se\n",
+                       encoding="utf-8")
+    [outcome] = build([folder], tmp_path / "out")
+    said = sorted((d.code, d.path.split("/")[-1], d.line) for d in outcome.diagnostics
+                  if d.code in ("HTA054", "HTA055", "HTA040"))
+    assert said == [("HTA054", "background.md", 3), ("HTA054", "background.md", 5), ("HTA055", "background.md", 1)]
+    built = tmp_path / "out" / "fall"
+    with zipfile.ZipFile(built / "fall.docx") as docx:  # Word keeps footnotes apart from the body
+        footnotes = docx.read("word/footnotes.xml").decode("utf-8")
+    for text in (words(docx_text(built / "fall.docx")) + footnotes, words(pdf_text(built / "fall.pdf")),
+                 (built / "fall.html").read_text(encoding="utf-8")):
+        assert "FOTNOTEN-SOM-SYNS" in text and "[^2]" in text
+        assert "FOTNOT-UTAN-HÄNVISNING" not in text and "REFERENS-SOM-FÖRSVINNER" not in text
 
 
 def test_a_dependent_csl_style_is_a_finding(tmp_path, monkeypatch, capsys):

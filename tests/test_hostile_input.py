@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import draft_copy
 from hostile import active_html, docx_parts, pdf_metadata, pdf_text, where_secret
 from reports import docx_text, numbers, read_html, words
 
@@ -53,11 +53,7 @@ def _build(tmp: Path, name: str, edit) -> Built:
     """The minimal assessment as a draft (raw code is a warning there, so it builds), edited by `edit`."""
     secret = tmp / "hemlig.txt"
     secret.write_text(SECRET, encoding="utf-8")
-    folder = tmp / "src" / name
-    shutil.copytree(MINIMAL, folder)
-    meta = folder / "assessment.yaml"
-    meta.write_text(meta.read_text(encoding="utf-8").replace("status: for-decision", "status: draft"),
-                    encoding="utf-8")
+    folder = draft_copy(MINIMAL, tmp / "src" / name)
     edit(folder, secret)
     [outcome] = build([folder], tmp / "out")
     assert outcome.built, [d.text() for d in outcome.diagnostics]
@@ -360,10 +356,7 @@ def unclosed(tmp_path_factory) -> Built:
     tmp = tmp_path_factory.mktemp("tags")
     secret = tmp / "hemlig.txt"
     secret.write_text(SECRET, encoding="utf-8")
-    folder = tmp / "src" / "tags"
-    shutil.copytree(MINIMAL, folder)
-    meta = folder / "assessment.yaml"  # a draft: the tags are said (HTA053), as warnings, and it builds
-    meta.write_text(meta.read_text(encoding="utf-8").replace("status: for-decision", "status: draft"), encoding="utf-8")
+    folder = draft_copy(MINIMAL, tmp / "src" / "tags")  # the tags are said (HTA053), as warnings
     edit(folder, secret)
     [outcome] = build([folder.parent / "javascript:alert(1)"], tmp / "out")
     assert outcome.built, [d.text() for d in outcome.diagnostics]

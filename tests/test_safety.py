@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from conftest import draft_copy
 from hostile import active_html, where_secret
 from reports import docx_text, pdf_text, read_html, words
 
@@ -21,11 +22,7 @@ def _leaks(built: Path, name: str) -> list[str]:
 
 
 def test_author_text_cannot_inject_script_into_the_page(tmp_path):
-    folder = tmp_path / "fall"
-    shutil.copytree(MINIMAL, folder)
-    # a draft, so that the link check (HTA040) warns and the page is built to be looked at
-    meta = folder / "assessment.yaml"
-    meta.write_text(meta.read_text(encoding="utf-8").replace("status: for-decision", "status: draft"), encoding="utf-8")
+    folder = draft_copy(MINIMAL, tmp_path / "fall")  # the link check (HTA040) warns, and the page is built
     (folder / "sections" / "background.md").write_text(
         "Bakgrund.\n\n<script>alert('x')</script>\n\n[klicka](javascript:alert(1)){onclick=\"alert(2)\"}\n\n"
         "<img src=\"x.png\" onerror=\"alert(3)\">\n\n<iframe src=\"https://example.org\"></iframe>\n",

@@ -4,6 +4,7 @@ characters the font and PDF/A cannot take, and what is kept for the authors and 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from collections.abc import Callable, Iterator
 
 from .. import rules
@@ -11,7 +12,7 @@ from ..diagnostics import Diagnostic, display_path
 from ..i18n import N_, _
 from ..load.reader import clip
 from ..model.assessment import Assessment
-from .prose import read_all_prose
+from .prose import ProseReading, read_all_prose
 from .readable import CONTROL, RAW_CODE, confined_style, csl_problem, fences_blanked, has_control, picture_problem, strings, text_positions, texts
 from .references import reference_at
 from .run import check, source_of
@@ -24,8 +25,9 @@ def prose_as_read(a: Assessment) -> Iterator[Diagnostic]:
     """Links that would print as their text only, raw code that would print as code."""
     from ..convert.inert import QUARTO_CELL, is_safe_target
 
+    unused = unused_link_targets(a)  # no link is printed from them: HTA054 says so
     for piece in read_all_prose(a):
-        for target in dict.fromkeys(t for t in piece.reading.links if not is_safe_target(t)):
+        for target in dict.fromkeys(t for t in piece.reading.links if not is_safe_target(t) and t not in unused):
             for offset, column in list(text_positions(piece.code_free, f"]({target}")) or [(0, -1)]:
                 line, column = piece.at(offset, column + 2)
                 yield piece.source.at_line(rules.LINK_TARGET, line,
@@ -45,6 +47,89 @@ def prose_as_read(a: Assessment) -> Iterator[Diagnostic]:
                 yield piece.source.at_line(rules.RAW_CODE, line,
                                            _("{text} marks code that Quarto would run; it is printed as text, never run.").format(text=said),
                                            _("Write it in Markdown instead."), column)
+
+
+# a line that defines a footnote ([^1]: its text) or a link's target ([sbu]: https://…), and every [label]
+_DEFINITION = re.compile(r"^ {0,3}\[(\^?)([^\]\n]+)\]:", re.MULTILINE)
+_LABEL = re.compile(r"\[(\^?)([^\]\n]+)\]")
+
+
+def _label(text: str) -> str:
+    return " ".join(text.split()).casefold()  # as pandoc matches a link's label; a footnote's is exact
+
+
+@dataclass(frozen=True)
+class Definition:
+    piece: ProseReading
+    offset: int  # in the piece's text
+    footnote: bool
+    label: str
+
+    @property
+    def key(self) -> str:
+        return self.label if self.footnote else _label(self.label)
+
+
+def _definitions_and_uses(a: Assessment) -> tuple[list[Definition], list[Definition]]:
+    """Every footnote and link-target definition of the report's prose, and every [label] elsewhere (a link
+    written [text][label] or [label], a footnote [^label]): pandoc matches them across the whole report."""
+    defined, used = [], []
+    for piece in read_all_prose(a):
+        if "]" not in piece.code_free:
+            continue
+        starts = set()
+        for match in _DEFINITION.finditer(piece.code_free):
+            starts.add(match.start(1) - 1)
+            defined.append(Definition(piece, match.start(1) - 1, bool(match[1]), match[2]))
+        used += [Definition(piece, m.start(), bool(m[1]), m[2]) for m in _LABEL.finditer(piece.code_free)
+                 if m.start() not in starts]
+    return defined, used
+
+
+def unused_link_targets(a: Assessment) -> set[str]:
+    """The targets of link definitions no link uses: no link is printed from them (see prose_as_read)."""
+    defined, used = _definitions_and_uses(a)
+    keys = {(u.footnote, u.key) for u in used}
+    return {d.piece.code_free[d.offset:].split("]:", 1)[1].split()[0].strip("<>")
+            for d in defined if not d.footnote and (False, d.key) not in keys
+            and d.piece.code_free[d.offset:].split("]:", 1)[1].split()}
+
+
+@check
+def unprinted_definitions(a: Assessment) -> Iterator[Diagnostic]:
+    """A footnote or link target defined and never referred to is left out of the report, line and all
+    (HTA054); a footnote referred to and never written is printed as typed, [^2] (HTA055)."""
+    defined, used = _definitions_and_uses(a)
+    referred = {(u.footnote, u.key) for u in used}
+    written = {(d.footnote, d.key) for d in defined}
+    for d in defined:
+        if (d.footnote, d.key) not in referred:
+            line, column = _place(d.piece, d.offset)
+            shown = f"[^{d.label}]" if d.footnote else f"[{d.label}]"
+            yield d.piece.source.at_line(
+                rules.UNPRINTED_DEFINITION, line,
+                (_("{label}: defines a footnote that the text never refers to, so the report leaves the line out.")
+                 if d.footnote else
+                 _("{label}: defines a link target that no link uses, so the report leaves the line out.")).format(
+                    label=clip(shown, 40)),
+                _("Refer to it in the text ({label}); if the line is text, write it without the colon after the ].").format(
+                    label=clip(shown, 40)), column)
+    for u in used:
+        if u.footnote and (True, u.key) not in written:
+            line, column = _place(u.piece, u.offset)
+            written.add((True, u.key))  # said once
+            yield u.piece.source.at_line(
+                rules.FOOTNOTE_NOT_WRITTEN, line,
+                _("[^{label}] refers to a footnote that is not written, so the report prints [^{label}] as typed.").format(
+                    label=clip(u.label, 40)),
+                _("Write the footnote on a line of its own after a blank line: [^{label}]: its text.").format(
+                    label=clip(u.label, 40)), column)
+
+
+def _place(piece: ProseReading, at: int) -> tuple[int, int]:
+    """The file's line and column of offset `at` in the piece's text."""
+    offset = piece.code_free.count("\n", 0, at)
+    return piece.at(offset, at - (piece.code_free.rfind("\n", 0, at) + 1) + 1)
 
 
 # HTML a text pasted from a web page or typed from habit holds, and what Markdown writes instead

@@ -44,8 +44,8 @@ class Reading:
 # (the lookbehind after it): a pattern that starts with a lookbehind is tried at every character of the
 # text, one that starts with a character is searched for it.
 _CITATION = re.compile(r"@(?<![A-Za-z0-9_]@)(?:\{([^}\s]+)\}|([A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&\-+?<>~/](?=[A-Za-z0-9_]))*))")
-_LINK = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]*)|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>|^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)", re.M)
-# _LINK less its last kind, a definition `[label]: target` (which needs a `]:`): each of the others starts
+_LINK = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]*)|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>|^ {0,3}\[(?!\^)[^\]]+\]:\s*<?([^\s>]+)", re.M)
+# _LINK less its last kind, a definition `[label]: target` (`[^label]: text` is a footnote's) (which needs a `]:`): each of the others starts
 # with a character, so the text is searched for [ and < rather than tried at each character for a line's start.
 _INLINE_LINK = re.compile(r"\[(?<!!\[)[^\]]*\]\(\s*<?([^)\s>]*)|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>")
 # _INLINE_LINK less `<address>`, for text without a <: one character to look for is found by a fast search
