@@ -170,7 +170,8 @@ def scaffold_files(title: str, language: str, schemas: str, shape: str = "interv
     def render(template: Path, **values) -> str:
         return env.from_string(template.read_text(encoding="utf-8")).render(c=c, **values)
 
-    files = {template.relative_to(NEW): render(template, title=title, language=language, schemas=schemas, style=style)
+    files = {template.relative_to(NEW): render(template, title=title, language=language, schemas=schemas, style=style,
+                                               labels=labels)
              for template in sorted(NEW.glob("*")) if template.is_file() and template.name != SECTION}
     files[Path("pico.yaml")] = render(NEW / "shapes" / f"{shape}.yaml", schemas=schemas)
     house, problems = read_style(find_style(style))

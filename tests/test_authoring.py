@@ -140,6 +140,33 @@ def test_new_sets_the_report_language(tmp_path, monkeypatch, capsys):
     assert status == 2 and 'no labels for the language "fi"' in out
 
 
+@pytest.mark.parametrize("language, separator, bom", [("sv", ";", True), ("nb", ";", True), ("en", ",", False)])
+def test_new_writes_the_evidence_table_as_excel_of_its_language_opens_it_with_the_reports_headings(
+        language, separator, bom, tmp_path, monkeypatch, capsys):
+    """Excel with Swedish or Norwegian settings splits a file into columns at semicolons, and reads å, ä, ö and ø
+    right when the file begins with a byte-order mark; English Excel splits at commas. A study added as a row of
+    the same kind reads back clean."""
+    import csv
+
+    from hta.model.assessment import REQUIRED_COLUMNS
+    from hta.model.labels import labels_for
+
+    assert run(tmp_path, monkeypatch, capsys, f'new ny --title "X" --language {language}')[0] == 0
+    path = tmp_path / "assessments" / "ny" / "evidence.csv"
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") == bom
+    headings = labels_for(language).evidence_columns
+    [header] = csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=separator)
+    assert header == [getattr(headings, column) for column in REQUIRED_COLUMNS]
+    row = ["smith2024", "RCT", "Vuxna", "Ketamin 0,5 mg/kg", "Placebo", "Smärta", "12 veckor", "RoB 2", "Låg"]
+    path.write_bytes(raw + (separator.join(f'"{cell}"' if separator in cell else cell for cell in row) + "\n").encode())
+    from hta.load.validate import read_assessment
+
+    assessment, findings = read_assessment(tmp_path / "assessments" / "ny")
+    assert [d.code for d in findings if d.code.startswith(("HTA0", "HTA7"))] == []
+    assert (assessment.evidence[0].intervention, assessment.evidence[0].rating) == ("Ketamin 0,5 mg/kg", "Låg")
+
+
 @pytest.mark.parametrize("language", ["sv", "nb", "en"])
 def test_new_writes_a_commented_certainty_yaml_without_a_rating_and_still_checks_clean(language, tmp_path, monkeypatch,
                                                                                        capsys):
