@@ -64,6 +64,7 @@ class Definition:
     offset: int  # in the piece's text
     footnote: bool
     label: str
+    target: str = ""  # a link definition's: the first word after the colon
 
     @property
     def key(self) -> str:
@@ -80,7 +81,9 @@ def _definitions_and_uses(a: Assessment) -> tuple[list[Definition], list[Definit
         starts = set()
         for match in _DEFINITION.finditer(piece.code_free):
             starts.add(match.start(1) - 1)
-            defined.append(Definition(piece, match.start(1) - 1, bool(match[1]), match[2]))
+            after = piece.code_free[match.end():].split("\n", 1)[0].split()
+            defined.append(Definition(piece, match.start(1) - 1, bool(match[1]), match[2],
+                                      after[0].strip("<>") if after else ""))
         used += [Definition(piece, m.start(), bool(m[1]), m[2]) for m in _LABEL.finditer(piece.code_free)
                  if m.start() not in starts]
     return defined, used
@@ -90,9 +93,7 @@ def unused_link_targets(a: Assessment) -> set[str]:
     """The targets of link definitions no link uses: no link is printed from them (see prose_as_read)."""
     defined, used = _definitions_and_uses(a)
     keys = {(u.footnote, u.key) for u in used}
-    return {d.piece.code_free[d.offset:].split("]:", 1)[1].split()[0].strip("<>")
-            for d in defined if not d.footnote and (False, d.key) not in keys
-            and d.piece.code_free[d.offset:].split("]:", 1)[1].split()}
+    return {d.target for d in defined if not d.footnote and (False, d.key) not in keys}
 
 
 @check
@@ -104,7 +105,7 @@ def unprinted_definitions(a: Assessment) -> Iterator[Diagnostic]:
     written = {(d.footnote, d.key) for d in defined}
     for d in defined:
         if (d.footnote, d.key) not in referred:
-            line, column = _place(d.piece, d.offset)
+            line, column = d.piece.place(d.offset)
             shown = f"[^{d.label}]" if d.footnote else f"[{d.label}]"
             yield d.piece.source.at_line(
                 rules.UNPRINTED_DEFINITION, line,
@@ -116,7 +117,7 @@ def unprinted_definitions(a: Assessment) -> Iterator[Diagnostic]:
                     label=clip(shown, 40)), column)
     for u in used:
         if u.footnote and (True, u.key) not in written:
-            line, column = _place(u.piece, u.offset)
+            line, column = u.piece.place(u.offset)
             written.add((True, u.key))  # said once
             yield u.piece.source.at_line(
                 rules.FOOTNOTE_NOT_WRITTEN, line,
@@ -124,12 +125,6 @@ def unprinted_definitions(a: Assessment) -> Iterator[Diagnostic]:
                     label=clip(u.label, 40)),
                 _("Write the footnote on a line of its own after a blank line: [^{label}]: its text.").format(
                     label=clip(u.label, 40)), column)
-
-
-def _place(piece: ProseReading, at: int) -> tuple[int, int]:
-    """The file's line and column of offset `at` in the piece's text."""
-    offset = piece.code_free.count("\n", 0, at)
-    return piece.at(offset, at - (piece.code_free.rfind("\n", 0, at) + 1) + 1)
 
 
 # HTML a text pasted from a web page or typed from habit holds, and what Markdown writes instead
@@ -155,8 +150,7 @@ def html_in_prose(a: Assessment) -> Iterator[Diagnostic]:
             if name not in _MARKDOWN_FOR or name in said:
                 continue
             said.add(name)
-            offset = piece.code_free.count("\n", 0, match.start())
-            line, column = piece.at(offset, match.start() - (piece.code_free.rfind("\n", 0, match.start()) + 1) + 1)
+            line, column = piece.place(match.start())
             instead = _MARKDOWN_FOR[name]
             hint = (_("Write a backslash (\\) at the end of the line for a line break, or a blank line for a new "
                       "paragraph.") if instead is None else
@@ -331,8 +325,8 @@ def _misread_blocks(text: str) -> Iterator[tuple[int, rules.Rule]]:
 
 # the list signs Word, Outlook and web pages put before an item, which Markdown reads as text; a dash only in a
 # run of two or more lines (a line that begins with "– " alone goes on a wrapped sentence)
-_BULLET = re.compile(r" {0,3}([•◦▪▫●○■□‣⁃∙·])(?:[ \t]|$)")
-_DASH = re.compile(r" {0,3}([–—])[ \t]")
+_BULLET = re.compile(r" {0,3}[•◦▪▫●○■□‣⁃∙·](?:[ \t]|$)")
+_DASH = re.compile(r" {0,3}[–—][ \t]")
 
 
 def _pasted_bullets(text: str) -> Iterator[int]:

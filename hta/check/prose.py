@@ -61,6 +61,10 @@ class ProseReading:
         """The file's line and column of `column` on line `offset` of the text."""
         return self.first_line + offset, column + (self.first_column - 1 if offset == 0 else 0)
 
+    def place(self, at: int) -> tuple[int, int]:
+        """The file's line and column of the character at offset `at` of the text."""
+        return self.at(self.text.count("\n", 0, at), at - (self.text.rfind("\n", 0, at) + 1) + 1)
+
 
 def read_all_prose(a: Assessment) -> list[ProseReading]:
     """Every piece of prose with its citations and links; read once per assessment, as several checks look at it."""

@@ -63,9 +63,7 @@ def citations_in_citations(a: Assessment) -> Iterator[Diagnostic]:
                 keys = cited_keys(part)
                 if len(keys) > 1:
                     (first, _start), (second, start) = keys[:2]
-                    offset = piece.code_free.count("\n", 0, at + start)
-                    column = at + start - (piece.code_free.rfind("\n", 0, at + start) + 1) + 1
-                    line, column = piece.at(offset, column)
+                    line, column = piece.place(at + start)
                     yield piece.source.at_line(
                         rules.CITATION_IN_CITATION, line,
                         _("@{second} follows @{first} in the same brackets with no semicolon between them: pandoc reads "
