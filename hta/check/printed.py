@@ -73,20 +73,27 @@ class Definition:
 
 def _definitions_and_uses(a: Assessment) -> tuple[list[Definition], list[Definition]]:
     """Every footnote and link-target definition of the report's prose, and every [label] elsewhere (a link
-    written [text][label] or [label], a footnote [^label]): pandoc matches them across the whole report."""
-    defined, used = [], []
-    for piece in read_all_prose(a):
-        if "]" not in piece.code_free:
-            continue
-        starts = set()
+    written [text][label] or [label], a footnote [^label]): pandoc matches them across the whole report. Found
+    once per assessment, as two checks look at them."""
+    if _LAST_DEFINED and _LAST_DEFINED[0] is a:
+        return _LAST_DEFINED[1]
+    pieces = read_all_prose(a)
+    defined, starts = [], set()
+    for piece in (p for p in pieces if "]:" in p.code_free):  # most prose defines nothing
         for match in _DEFINITION.finditer(piece.code_free):
-            starts.add(match.start(1) - 1)
+            starts.add((id(piece), match.start(1) - 1))
             after = piece.code_free[match.end():].split("\n", 1)[0].split()
             defined.append(Definition(piece, match.start(1) - 1, bool(match[1]), match[2],
                                       after[0].strip("<>") if after else ""))
-        used += [Definition(piece, m.start(), bool(m[1]), m[2]) for m in _LABEL.finditer(piece.code_free)
-                 if m.start() not in starts]
+    # with nothing defined, only a footnote referred to can be amiss: the brackets of citations need no reading
+    looked_at = [p for p in pieces if ("[" if defined else "[^") in p.code_free]
+    used = [Definition(piece, m.start(), bool(m[1]), m[2]) for piece in looked_at
+            for m in _LABEL.finditer(piece.code_free) if (defined or m[1]) and (id(piece), m.start()) not in starts]
+    _LAST_DEFINED[:] = [a, (defined, used)]
     return defined, used
+
+
+_LAST_DEFINED: list = []  # [assessment, (definitions, uses)] of the assessment checked last
 
 
 def unused_link_targets(a: Assessment) -> set[str]:
