@@ -251,7 +251,7 @@ _MISREAD = {
     rules.BLOCK_WITHOUT_BLANK_LINE: (
         N_("this line has no blank line above it, so the report prints it as text of the paragraph above (a list, "
            "heading, quotation or table begins only after a blank line)."),
-        N_("Leave a blank line above it.")),
+        N_("Leave a blank line above it; if the line goes on the sentence above, join the two lines.")),
     rules.TOP_LEVEL_HEADING: (
         N_("this heading has one #, the level of the report's own sections: it would stand beside them as a section "
            "of its own, not within this one."),
