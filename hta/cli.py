@@ -263,8 +263,11 @@ def summary_table(outcomes) -> str:
 def new(args) -> int:
     from .scaffold import new_assessment
 
+    from . import i18n
+
     folder = new_assessment(args.parent, args.name, args.title, args.language, args.shape, args.style)
-    print(_("created {folder}/: fill in the files, run `hta check {folder}`, then `hta build {folder}`.").format(folder=folder))
+    with i18n.language(args.language):  # about the new assessment: in its language, as its files are
+        print(_("created {folder}/: fill in the files, run `hta check {folder}`, then `hta build {folder}`.").format(folder=folder))
     return 0
 
 

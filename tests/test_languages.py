@@ -314,6 +314,16 @@ def test_the_command_lines_help_and_its_own_errors_follow_lang(capsys, no_overri
     assert out.startswith("användning: hta ") and "kontrollera fullständighet och följdriktighet" in out
 
 
+def test_hta_new_speaks_the_language_of_the_assessment_it_makes(tmp_path, monkeypatch, capsys, no_override):
+    """Its files explain themselves in that language, and so does the line that says what to do next, as what
+    is said about an assessment is (here the computer's language would be Swedish)."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "ny", "--title", "X", "--language", "nb"]) == 0
+    assert capsys.readouterr().out.startswith("opprettet assessments/ny/: fyll inn filene")
+    assert main(["new", "annan", "--title", "X"]) == 0
+    assert capsys.readouterr().out.startswith("skapade assessments/annan/: fyll i filerna")
+
+
 def test_hta_refs_import_speaks_the_assessments_language(tmp_path, monkeypatch, capsys, no_override):
     folder = tmp_path / "fall"
     shutil.copytree(MINIMAL, folder)
