@@ -477,6 +477,10 @@ FOOTNOTE_NOT_WRITTEN = rule(
     "HTA055", "footnote-not-written", W, "The text refers to a footnote (`[^2]`) that is not written anywhere.",
     "Without its `[^2]: …` line the report prints `[^2]` as typed, in the middle of the sentence.",
     "Antalet ökade[^2].  (no [^2]: line)", "Antalet ökade[^2].\n\n[^2]: Uppgiften gäller 2020.")
+SPACED_EMPHASIS = rule(
+    "HTA056", "spaced-emphasis", W, "Emphasis opened with a space after its marks (`** Viktigt**`, `* kursiv*`).",
+    "Markdown emphasises only when the marks stand against the words; with a space after the opening ones the report prints the stars as typed, in every format.",
+    "** Viktigt:** läs detta.", "**Viktigt:** läs detta.")
 UNPRINTABLE_CHARACTER = rule(
     "HTA046", "unprintable-character", E, "A character the report's font has no letter for: a script other than Latin, Greek, Cyrillic or Hebrew, an emoji, a rare sign.",
     "The PDF is archival (PDF/A), so every letter in it is set in the report's own font, on every machine alike; a character the font lacks cannot be printed, and the PDF is not made.",

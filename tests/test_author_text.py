@@ -316,6 +316,35 @@ def test_footnotes_and_link_targets_nothing_refers_to_are_said_as_the_lines_the_
         assert "FOTNOT-UTAN-HÄNVISNING" not in text and "REFERENS-SOM-FÖRSVINNER" not in text
 
 
+def test_emphasis_opened_with_a_space_is_said_where_pandoc_prints_the_marks_and_the_hint_emphasises(
+        tmp_path, monkeypatch, capsys):
+    """`** Viktigt:**`, `__ under__` and `* kursiv*` are printed with their marks (HTA056); emphasis written
+    right, a list item's star and a product written with stars are not said. Written as the hint says, each
+    is emphasis. pandoc's reading is the judge."""
+    from hta.convert.convert import run_pandoc
+    from hta.convert.inert import READ_FORMAT
+
+    wrong = ["** Viktigt:**", "__ under__", "* kursiv*"]
+    right = ["**Viktigt:**", "__under__", "*kursiv*"]
+    line = "Läs {0} detta, {1} och {2} här, men **rätt** och 2 * 3 * 4.\n\n* en punkt med *betoning*\n"
+
+    def edit(folder: Path) -> None:
+        results = folder / "sections" / "results.md"
+        results.write_text(results.read_text(encoding="utf-8") + "\n" + line.format(*wrong), encoding="utf-8")
+
+    said = [found.split(": HTA056")[0] for found in _check(tmp_path, monkeypatch, capsys, edit) if "HTA056" in found]
+    first = (MINIMAL / "sections" / "results.md").read_text(encoding="utf-8").count("\n") + 2
+    text = line.format(*wrong)
+    assert said == [f"fall/sections/results.md:{first}:{text.index(w) + 1}" for w in wrong]
+
+    def emphasised(markdown: str) -> int:
+        tree = json.loads(run_pandoc([f"--from={READ_FORMAT}", "--to=json"], Path.cwd(), markdown))
+        return json.dumps(tree).count('"t": "Strong"') + json.dumps(tree).count('"t": "Emph"')
+
+    assert emphasised(line.format(*wrong)) == 2  # **rätt** and *betoning* alone
+    assert emphasised(line.format(*right)) == 5
+
+
 def test_a_dependent_csl_style_is_a_finding(tmp_path, monkeypatch, capsys):
     def edit(folder: Path) -> None:
         (folder / "stil.csl").write_text(

@@ -169,6 +169,29 @@ def html_in_prose(a: Assessment) -> Iterator[Diagnostic]:
                 hint, column)
 
 
+# emphasis opened with a space after its marks and closed against a word on the same line: pandoc prints the
+# marks as typed. A single * must not begin its line (a list item), and "2 * 3 * 4" is closed by no word.
+_SPACED_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|__)[ \t]+((?:(?!\1)[^\n])*?[^\s*_])\1(?![\w*])"
+                              r"|(?<=\S[ \t])(\*)[ \t]+([^*\n]*?[^\s*])\*(?![\w*])")
+
+
+@check
+def spaced_emphasis(a: Assessment) -> Iterator[Diagnostic]:
+    """`** Viktigt**`, `* kursiv*`: a space after the opening marks keeps them from emphasising (HTA056)."""
+    for piece in read_all_prose(a):
+        if "*" not in piece.code_free and "__" not in piece.code_free:
+            continue
+        for match in _SPACED_EMPHASIS.finditer(piece.code_free):
+            mark, words = (match[1], match[2]) if match[1] else (match[3], match[4])
+            line, column = piece.place(match.start())
+            yield piece.source.at_line(
+                rules.SPACED_EMPHASIS, line,
+                _('"{text}": the space after the opening {mark} keeps it from being emphasis, so the report prints the '
+                  'marks as typed.').format(text=clip(match[0], 40), mark=mark),
+                _("Write the marks against the words: {fixed}.").format(fixed=clip(f"{mark}{words.strip()}{mark}", 40)),
+                column)
+
+
 # Levels of quotation and list, of ::: blocks, and of emphasis a text may nest: beyond what a reader follows.
 # Typst stops before 20 quotations and 60 blocks; hundreds of emphases end pandoc's AST too deep for Python.
 DEEPEST = 10
