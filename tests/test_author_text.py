@@ -461,10 +461,11 @@ def test_a_code_fence_never_closed_is_text_and_escaped_backticks_open_no_code(tm
 
 def test_citations_in_code_are_text_and_those_around_it_are_read(tmp_path, monkeypatch, capsys):
     """As pandoc reads them (each case checked against pandoc 3.9): a key in a code span or a closed fence is
-    text; after an escaped backtick, between backticks in two paragraphs and after a fence never closed it is
-    a citation, found where it is read and not where it also stands in code."""
+    text; after an escaped backtick, between backticks in two paragraphs, after a fence never closed and within
+    ~~~ lines right under a paragraph's line (pandoc's text of the paragraph) it is a citation, found where it
+    is read and not where it also stands in code."""
     added = ("Sökning: `@okand1 @kod2020`; en rad med \\` och @okand1 `.\n\nEtt `tecken\n\nenligt @okand2\n\n"
-             "ett` till.\n\n```\n@okand3 utan slut\n\n~~~\n@kod2021\n~~~\n")
+             "ett` till.\n\n```\n@okand3 utan slut\n\n~~~\n@kod2021\n~~~\n\nStycke.\n~~~\n@okand4 i stycket\n~~~\n")
 
     def edit(folder: Path) -> None:
         results = folder / "sections" / "results.md"
@@ -474,7 +475,7 @@ def test_citations_in_code_are_text_and_those_around_it_are_read(tmp_path, monke
     cited = [line.split(": HTA601")[0] + " " + line.split('"')[1] for line in _check(tmp_path, monkeypatch, capsys, edit)
              if "HTA601" in line]
     assert cited == [f"fall/sections/results.md:{first}:48 @okand1", f"fall/sections/results.md:{first + 4}:8 @okand2",
-                     f"fall/sections/results.md:{first + 9}:1 @okand3"]
+                     f"fall/sections/results.md:{first + 9}:1 @okand3", f"fall/sections/results.md:{first + 17}:1 @okand4"]
 
 
 def test_a_line_that_starts_with_a_code_span_opens_no_code_block(tmp_path, monkeypatch, capsys):

@@ -68,12 +68,17 @@ def code_blanked(text: str) -> str:
 
 def fences_blanked(text: str) -> str:
     """The text with its fenced code blocks made blank lines: a fence is code only when a line of at least as
-    many of its marks closes it (a fence never closed is a line of text)."""
+    many of its marks closes it (a fence never closed is a line of text), and a ~~~ fence only where a block
+    begins (under a paragraph's line pandoc reads it as text of the paragraph; a ``` fence it reads as code)."""
     if "`" not in text and "~~~" not in text:
         return text
     pieces, at, search_from = [], 0, 0
     while opening := _FENCE.search(text, search_from):
         fence = opening[1]
+        above = text[:max(opening.start() - 1, 0)].rpartition("\n")[2]  # the line above the fence
+        if fence[0] == "~" and above.strip() and not _BLOCK_LINE.match(above):
+            search_from = opening.end()
+            continue
         closing = re.compile(rf"^[ \t]{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", re.MULTILINE)
         start = text.find("\n", opening.end())
         closed = closing.search(text, start) if start != -1 else None
@@ -84,6 +89,10 @@ def fences_blanked(text: str) -> str:
         at = search_from = closed.end()
     pieces.append(text[at:])
     return "".join(pieces)
+
+
+# a line after which a block may begin without a blank line: a heading, or a list item's line
+_BLOCK_LINE = re.compile(r"[ \t]{0,3}(?:#{1,6}(?:[ \t]|$)|[-+*][ \t]|\d{1,9}[.)][ \t])")
 
 
 def _blank(part: str) -> str:
