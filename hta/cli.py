@@ -261,9 +261,8 @@ def summary_table(outcomes) -> str:
 
 
 def new(args) -> int:
-    from .scaffold import new_assessment
-
     from . import i18n
+    from .scaffold import new_assessment
 
     folder = new_assessment(args.parent, args.name, args.title, args.language, args.shape, args.style)
     with i18n.language(args.language):  # about the new assessment: in its language, as its files are

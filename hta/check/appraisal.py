@@ -143,9 +143,9 @@ def evidence_ratings(a: Assessment) -> Iterator[Diagnostic]:
     if evidence is None:
         return
     for row in a.evidence:
-        if domain_cells(row) and tool_named(row.appraisal_tool) is not None:
-            continue
         tool = tool_named(row.appraisal_tool)
+        if tool is not None and domain_cells(row):
+            continue
         if tool is not None:
             if not tool.overall or read_level(row.rating, tool.overall_scale) is not None:
                 continue

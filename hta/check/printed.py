@@ -13,7 +13,8 @@ from ..i18n import N_, _
 from ..load.reader import clip
 from ..model.assessment import Assessment
 from .prose import ProseReading, read_all_prose
-from .readable import CONTROL, RAW_CODE, confined_style, csl_problem, fences_blanked, has_control, picture_problem, strings, text_positions, texts
+from .readable import (CONTROL, HEADING_LINE, RAW_CODE, confined_style, csl_problem, fences_blanked, has_control,
+                       picture_problem, strings, text_positions, texts)
 from .references import reference_at
 from .run import check, source_of
 
@@ -254,7 +255,6 @@ def nesting(a: Assessment) -> Iterator[Diagnostic]:
 
 # a list item's marker and the spaces after it: what follows is the item's content
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-+*]|\d{1,9}[.)]|#\.)[ \t]+(?=\S)")
-_HEADING_LINE = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]|$)")
 _TOP_HEADING = re.compile(r"[ \t]{0,3}#(?:[ \t]|$)")  # one #: the level of the report's own sections
 _HASH_WORD = re.compile(r" {0,3}#{1,6}(?=[^\W\d_])")  # "#Orsaker": no heading without a space after the #
 # a line that begins a list, heading, quotation or table after a blank line, and is text of a paragraph after its
@@ -299,8 +299,9 @@ def paragraph_starts(a: Assessment) -> Iterator[Diagnostic]:
     for section in a.sections.values():
         text = fences_blanked(section.text)  # a fence's lines are code already
         found = [*_misread_blocks(text), *((offset, rules.PASTED_BULLET) for offset in _pasted_bullets(text))]
+        lines = section.text.split("\n")
         for offset, rule in sorted(found, key=lambda f: f[0]):
-            written = section.text.split("\n")[offset].strip()
+            written = lines[offset].strip()
             message, hint = _MISREAD[rule]
             # a heading within the section has two # at least (HTA051)
             fixed = re.sub(r"^#+", lambda m: "#" * max(2, len(m[0])) + " ", written)
@@ -334,7 +335,7 @@ def _misread_blocks(text: str) -> Iterator[tuple[int, rules.Rule]]:
                 said = True
                 continue  # text of the paragraph, which goes on
             item = _LIST_ITEM.match(expanded)
-            heading = after_break and _HEADING_LINE.match(line) is not None
+            heading = after_break and HEADING_LINE.match(line) is not None
             if heading and _TOP_HEADING.match(line):
                 yield offset, rules.TOP_LEVEL_HEADING
             elif after_break and _HASH_WORD.match(line):
@@ -350,7 +351,7 @@ def _misread_blocks(text: str) -> Iterator[tuple[int, rules.Rule]]:
             # a table's rows go on from its first, which is no paragraph
             paragraph = content is None and not in_quote and not heading and not expanded.lstrip().startswith("|")
         # a heading, itself after a blank line (else pandoc reads it as text of the paragraph above)
-        after_break = after_break and _HEADING_LINE.match(line) is not None
+        after_break = after_break and HEADING_LINE.match(line) is not None
 
 
 # the list signs Word, Outlook and web pages put before an item, which Markdown reads as text; a dash only in a

@@ -45,8 +45,9 @@ class Reading:
 # text, one that starts with a character is searched for it.
 _CITATION = re.compile(r"@(?<![A-Za-z0-9_]@)(?:\{([^}\s]+)\}|([A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&\-+?<>~/](?=[A-Za-z0-9_]))*))")
 _LINK = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]*)|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>|^ {0,3}\[(?!\^)[^\]]+\]:\s*<?([^\s>]+)", re.M)
-# _LINK less its last kind, a definition `[label]: target` (`[^label]: text` is a footnote's) (which needs a `]:`): each of the others starts
-# with a character, so the text is searched for [ and < rather than tried at each character for a line's start.
+# (`[^label]: text` defines a footnote, not a link.) _LINK less its last kind, a definition `[label]: target`
+# (which needs a `]:`): each of the others starts with a character, so the text is searched for [ and < rather
+# than tried at each character for a line's start.
 _INLINE_LINK = re.compile(r"\[(?<!!\[)[^\]]*\]\(\s*<?([^)\s>]*)|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>")
 # _INLINE_LINK less `<address>`, for text without a <: one character to look for is found by a fast search
 # of the text for it, a set of two by a test of each character in turn (eight times slower).
@@ -91,8 +92,9 @@ def fences_blanked(text: str) -> str:
     return "".join(pieces)
 
 
+HEADING_LINE = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]|$)")  # an ATX heading's line, as pandoc reads one
 # a line after which a block may begin without a blank line: a heading, or a list item's line
-_BLOCK_LINE = re.compile(r"[ \t]{0,3}(?:#{1,6}(?:[ \t]|$)|[-+*][ \t]|\d{1,9}[.)][ \t])")
+_BLOCK_LINE = re.compile(rf"{HEADING_LINE.pattern}|[ \t]{{0,3}}(?:[-+*][ \t]|\d{{1,9}}[.)][ \t])")
 
 
 def _blank(part: str) -> str:
