@@ -21,6 +21,7 @@ from .library.publish import LOG, output_lock, remove, staging_folder, swap_in
 if TYPE_CHECKING:  # reading, checking and writing are imported where used: a library built before needs none
     from .convert.convert import Reading
     from .model.assessment import Assessment
+    from .render.appraisal_figures import AppraisalFigures
     from .render.qmd import Figure
 
 FORMATS = ("html", "docx", "pdf")
@@ -494,15 +495,20 @@ class Draft:
 
     qmd: str
     flows: dict[str, Figure]  # the flow diagrams, by the id of their search
+    appraisal: list[AppraisalFigures]  # each tool's figures of the appraisals per domain
+    pictures: dict[str, str | None]  # what the .qmd may show: our figures' descriptions, the author's pictures
     bibliography: str  # references.json
     csl: Path
+    typst_template: Path  # the PDF's: the house style's own, or hta's
     epoch: int  # the documents' date (see Metadata.document_time)
 
 
 def draft_qmd(assessment: Assessment) -> Draft:
-    """The .qmd of the assessment as read, with its flow diagrams and its bibliography as CSL JSON."""
+    """The .qmd of the assessment as read, with its figures and its bibliography as CSL JSON."""
+    from .model.labels import TEMPLATES, labels_for
+    from .model.styles import style_file
+    from .render.appraisal_figures import drawn, figures_of
     from .render.flow import diagram, diagram_svg
-    from .model.labels import labels_for
     from .render.qmd import RESOURCES, Figure, render_qmd
 
     labels = labels_for(assessment.meta.language)
@@ -511,11 +517,23 @@ def draft_qmd(assessment: Assessment) -> Draft:
         laid_out = diagram(search, labels)
         # its PNG: write_word_resources
         flows[search.id] = Figure(f"{RESOURCES}/flow-{search.id}", diagram_svg(laid_out), b"", laid_out.description)
+    appraisal = figures_of(assessment)
+    pictures = ({f.stem: f.description for f in flows.values()}
+                | {stem: drawing.description for stem, drawing in drawn(appraisal, RESOURCES)}
+                | dict.fromkeys(map(picture_target, assessment.pictures())))
     bibliography = json.dumps([r.model_dump(exclude_defaults=True) | {"id": r.id, "type": r.type}
                                for r in assessment.references], ensure_ascii=False, indent=1)
     csl = report_csl(assessment)
-    return Draft(render_qmd(assessment, flows, csl.name), flows, bibliography, csl,
+    return Draft(render_qmd(assessment, flows, csl.name), flows, appraisal, pictures, bibliography, csl,
+                 style_file(assessment, "report.typst") or TEMPLATES / "report.typst",
                  int(assessment.meta.document_time().timestamp()))
+
+
+def picture_target(source: Path) -> str:
+    """An author's picture as the .qmd names it: beside the .qmd it lies in resources/figures/."""
+    from .render.qmd import RESOURCES
+
+    return f"{RESOURCES}/figures/{source.name}"
 
 
 def read_early(assessment: Assessment) -> tuple[Draft, Reading] | None:
@@ -530,7 +548,8 @@ def read_early(assessment: Assessment) -> tuple[Draft, Reading] | None:
         draft = draft_qmd(assessment)
     except Exception:  # noqa: BLE001 -- unchecked data; see above
         return None
-    return draft, convert.read_apart(assessment.name, draft.qmd, draft.bibliography, draft.csl, draft.epoch)
+    return draft, convert.read_apart(assessment.name, draft.qmd, draft.bibliography, draft.csl, draft.epoch,
+                                     draft.typst_template, draft.pictures)
 
 
 def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None, draw_apart: bool = False,
@@ -557,26 +576,27 @@ def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None, d
         cache.draw_flow_pngs_apart([f.svg for f in draft.flows.values()], out_root)
 
     from .render.appraisal_figures import write_figures  # the appraisal figures, per tool rated per domain
-    appraisal = write_figures(assessment, out, lambda svg: cache.flow_png(svg, out_root or out.parent))
+    appraisal = write_figures(draft.appraisal, out, lambda svg: cache.flow_png(svg, out_root or out.parent))
 
     bibliography = resources / "references.json"
     bibliography.write_text(draft.bibliography, encoding="utf-8")
     csl = draft.csl
     shutil.copyfile(csl, resources / csl.name)
     # a house style may bring its own Word reference document and Typst template (styles.py)
-    own_docx, own_typst = style_file(assessment, "reference.docx"), style_file(assessment, "report.typst")
-    shutil.copyfile(own_docx or TEMPLATES / "reference.docx", resources / "reference.docx")
-    shutil.copyfile(own_typst or TEMPLATES / "report.typst", resources / "report.typst")
-    shutil.copyfile(TEMPLATES / "inert.lua", resources / "inert.lua")  # Quarto's filter (convert/inert.py)
+    shutil.copyfile(style_file(assessment, "reference.docx") or TEMPLATES / "reference.docx",
+                    resources / "reference.docx")
+    shutil.copyfile(draft.typst_template, resources / "report.typst")
+    shutil.copyfile(TEMPLATES / "inert.lua", resources / "inert.lua")  # Quarto's filter, as pandoc's reading
 
     images = {}
     for source in assessment.pictures():
         target = resources / "figures" / source.name
         target.parent.mkdir(exist_ok=True)
         target.write_bytes(picture_as_checked(assessment, source))
-        images[f"{RESOURCES}/figures/{source.name}"] = target
+        images[picture_target(source)] = target
     job = convert.Job(out, assessment.name, Path(RESOURCES) / bibliography.name, Path(RESOURCES) / csl.name,
-                      {f.stem: f for f in draft.flows.values()} | appraisal, images, draft.epoch)
+                      {f.stem: f for f in draft.flows.values()} | appraisal, images, draft.epoch,
+                      draft.typst_template, draft.pictures)
     job.qmd.write_text(draft.qmd, encoding="utf-8")
     return job
 
@@ -637,8 +657,8 @@ def convert_qmd(job, assessment: Assessment, engine: str, meanwhile=None, side_b
     def write_html(body: str) -> None:
         job.output("html").write_text(html.page(assessment, labels, body, job.figures, job.images), encoding="utf-8")
 
-    def write_pdf(ast: dict, worker=None) -> None:
-        typ = convert.to_typst(job, ast, Path(RESOURCES) / "report.typst")
+    def write_pdf(worker=None) -> None:  # from the Typst source the reading wrote
+        typ = job.output("typ")
         convert.typst_to_pdf(typ, job.output("pdf"), job.epoch, worker)
         typ.replace(job.folder / RESOURCES / typ.name)
 
@@ -657,27 +677,32 @@ def convert_qmd(job, assessment: Assessment, engine: str, meanwhile=None, side_b
         with making(WORD):
             write_docx(ast)
         with making(PDF):
-            write_pdf(ast)
+            write_pdf()
         return [job.qmd] + [job.output(ext) for ext in FORMATS]
 
     from concurrent.futures import ThreadPoolExecutor
 
     # Each converter is a process of its own, started as soon as what it reads is there: pandoc reads the
-    # .qmd while the Typst worker loads Typst and this process makes the Word resources; then the three
-    # writers run while this process makes the page around the HTML and finishes the Word file. A failure
+    # .qmd and writes the Typst source while the Typst worker loads Typst and this process makes the Word
+    # resources; then the Typst compile and the Word and HTML writers run while this process makes the page
+    # around the HTML and finishes the Word file. A failure
     # is said for the first output in the usual order, as when they run one after another.
     reading, worker = reading or convert.Reading(job), convert.start_typst()
     try:
         with ThreadPoolExecutor(max_workers=5) as pool:
             resources = pool.submit(meanwhile or (lambda: None))
-            read = pool.submit(reading.ast)
+            read = pool.submit(reading.result, job.output("typ"))
             body = pool.submit(lambda: convert.to_html_body(job, read.result()))
-            printed = pool.submit(lambda: write_pdf(read.result(), worker))
+
+            def pdf_when_read() -> None:  # the reading wrote the Typst source
+                read.result()
+                write_pdf(worker)
 
             def word_when_ready() -> None:  # the Word writer needs the resources and the AST
                 resources.result()
                 write_docx(read.result())
 
+            printed = pool.submit(pdf_when_read)
             word = pool.submit(word_when_ready)
             with making(N_("the report (.qmd)")):
                 read.result()

@@ -1,7 +1,7 @@
--- Author text made inert, for Quarto (`hta build --engine quarto`): the rules hta/convert/inert.py applies to
--- the bundled engine's AST, the same node for node (tests/test_hostile_input.py compares the two). Raw code
--- is shown as code, a link to anything but the web, mail or a place in the report is its text, and an
--- attribute is kept only where it cannot carry code.
+-- Author text made inert, before any writer sees it: in the bundled engine's reading of the .qmd
+-- (hta/convert/convert.py, Reading) and in Quarto's (`hta build --engine quarto`), which the .qmd names it for.
+-- Raw code is shown as code, a link to anything but the web, mail or a place in the report is its text, and
+-- an attribute is kept only where it cannot carry code.
 
 local SCHEMES = { "http://", "https://", "mailto:" }
 local NAME = "^[A-Za-z0-9_][A-Za-z0-9_:%.%-]*$"

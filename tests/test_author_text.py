@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -40,10 +41,15 @@ def test_escaped_data_reads_back_as_exactly_the_text_typed(value):
 
 
 def test_the_inert_filter_leaves_no_raw_code_no_unsafe_link_and_no_attribute_that_could_run():
-    from hta.convert.inert import make_inert
+    """templates/inert.lua, which pandoc's reading of every .qmd runs (and Quarto's), given a tree with each
+    kind of code a writer would pass through."""
+    from hta.convert.convert import pandoc_path
+    from hta.paths import TEMPLATES
 
     attr = ["x", ["c", "bad class\""], [["onclick", "alert(1)"], ["style", "color:red"], ["width", "50%"]]]
-    ast = {"blocks": [
+    version = json.loads(subprocess.run([pandoc_path(), "--to=json"], input="", text=True, capture_output=True,
+                                        check=True).stdout)["pandoc-api-version"]
+    ast = {"pandoc-api-version": version, "blocks": [
         {"t": "RawBlock", "c": ["openxml", "<w:p/>"]},
         {"t": "Para", "c": [
             {"t": "RawInline", "c": ["typst", "#calc.pow(7, 2)"]},
@@ -53,7 +59,9 @@ def test_the_inert_filter_leaves_no_raw_code_no_unsafe_link_and_no_attribute_tha
             {"t": "Image", "c": [attr, [], ["figures/a.png", ""]]},
         ]},
     ], "meta": {"title": {"t": "MetaInlines", "c": [{"t": "RawInline", "c": ["html", "<b>"]}]}}}
-    inert = make_inert(ast)
+    inert = json.loads(subprocess.run([pandoc_path(), "--from=json", "--to=json",
+                                       f"--lua-filter={TEMPLATES / 'inert.lua'}"], input=json.dumps(ast), text=True,
+                                      capture_output=True, check=True).stdout)
     raw, para = inert["blocks"]
     assert raw == {"t": "CodeBlock", "c": [["", [], []], "<w:p/>"]}
     code, unsafe, safe, span, image = para["c"]

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from ..i18n import _
+from ..paths import TEMPLATES
 from .inert import TEXT_NODES
 
 if TYPE_CHECKING:
@@ -178,6 +179,8 @@ class Job:
     figures: dict[str, Figure]  # generated figures, by the stem the .qmd names them with
     images: dict[str, Path] = field(default_factory=dict)  # the author's pictures, by their .qmd target
     epoch: int = 0  # the documents' date, seconds since 1970 (see Metadata.document_time)
+    typst_template: Path = TEMPLATES / "report.typst"  # the PDF's (a house style may bring its own)
+    pictures: dict[str, str | None] = field(default_factory=dict)  # see Reading
 
     @property
     def qmd(self) -> Path:
@@ -195,15 +198,20 @@ class Job:
 
 
 def read_ast(job: Job) -> Ast:
-    """The .qmd parsed once into pandoc's JSON AST, citations resolved and made inert (see `inert`): each
-    output format is written from it, so no writer sees author text as code, the bibliography included."""
-    return Reading(job).ast()
+    """The .qmd parsed once into pandoc's JSON AST, citations resolved and made inert (see `inert`), and its
+    Typst source written as job.output("typ"): no writer sees author text as code, the bibliography included."""
+    return Reading(job).result(job.output("typ"))
 
 
 class Reading:
     """pandoc reading the .qmd, started at once in a process of its own: what this process does meanwhile
     (the Word resources) costs no time. Its input and output are files, so it never waits for this process
-    to empty a pipe."""
+    to empty a pipe.
+
+    One run reads the Markdown, resolves the citations, makes the tree inert (templates/inert.lua, the filter
+    Quarto is given too) and keeps it for the Word and HTML writers; then templates/reading.lua gives the tree
+    what the PDF's template needs, and pandoc writes the Typst source. `job.pictures` says which picture the .qmd
+    may show: by its target, the description of a figure hta drew, or None for an author's picture."""
 
     def __init__(self, job: Job, qmd: str | None = None, apart: Path | None = None) -> None:
         from .inert import READ_FORMAT
@@ -212,19 +220,27 @@ class Reading:
         # The front matter is hta's; the body holds the authors' text. Read apart, and the body without YAML
         # blocks, a `---` block in a section can neither set metadata (title, bibliography, csl) nor stop pandoc.
         front, body = split_front_matter(job.qmd.read_text(encoding="utf-8") if qmd is None else qmd)
-        self._files = [job.folder / name for name in (RESOURCES_METADATA, READ_BODY, READ_AST, READ_ERRORS)]
-        metadata, body_file, self._ast, self._errors = self._files
+        self._files = [job.folder / name for name in (RESOURCES_METADATA, READ_BODY, READ_AST, READ_ERRORS,
+                                                      READ_PICTURES, READ_TYPST)]
+        metadata, body_file, self._ast, self._errors, pictures, self._typst = self._files
         metadata.write_text(front, encoding="utf-8")
         body_file.write_text(body, encoding="utf-8")
-        self.command = _pandoc_command([f"--from={READ_FORMAT}", f"--metadata-file={RESOURCES_METADATA}", "--to=json",
-                                        *job.citeproc(), f"--output={READ_AST}", READ_BODY])
+        shown = {target: {"show": target + ".svg", "description": description} if description is not None
+                 else {"show": target} for target, description in job.pictures.items()}
+        pictures.write_text(json.dumps(shown, ensure_ascii=False), encoding="utf-8")
+        self.command = _pandoc_command([
+            f"--from={READ_FORMAT}", f"--metadata-file={RESOURCES_METADATA}", *job.citeproc(),
+            f"--lua-filter={TEMPLATES / 'inert.lua'}", f"--lua-filter={TEMPLATES / 'reading.lua'}",
+            # citations are text by now: no #cite() that would need a Typst bibliography
+            "--to=typst-citations", "--standalone", f"--template={job.typst_template}", f"--output={READ_TYPST}",
+            READ_BODY])
+        environment = _pandoc_env(job.epoch) | {"HTA_AST": READ_AST, "HTA_PICTURES": READ_PICTURES}
         with self._errors.open("wb") as errors:
             self._process = subprocess.Popen(self.command, cwd=job.folder, stdin=subprocess.DEVNULL,
-                                             stdout=subprocess.DEVNULL, stderr=errors, env=_pandoc_env(job.epoch))
+                                             stdout=subprocess.DEVNULL, stderr=errors, env=environment)
 
-    def ast(self) -> Ast:
-        from .inert import make_inert
-
+    def result(self, typst: Path) -> Ast:
+        """The inert tree, once pandoc has read the .qmd; its Typst source moved to `typst`."""
         try:
             try:
                 returncode = wait(self._process, PANDOC_SECONDS)
@@ -232,7 +248,8 @@ class Reading:
                 stop(self._process)
                 raise _pandoc_too_slow(self.command) from None
             _check_pandoc(self.command, returncode, self._errors.read_text(encoding="utf-8", errors="replace"))
-            return Ast(make_inert(json.loads(self._ast.read_text(encoding="utf-8"))))
+            shutil.move(self._typst, typst)
+            return Ast(json.loads(self._ast.read_text(encoding="utf-8")))
         finally:
             self._remove_files()
 
@@ -248,17 +265,19 @@ class Reading:
             shutil.rmtree(self._apart, ignore_errors=True)
 
 
-def read_apart(stem: str, qmd: str, bibliography: str, csl: Path, epoch: int) -> Reading:
+def read_apart(stem: str, qmd: str, bibliography: str, csl: Path, epoch: int, typst_template: Path,
+               pictures: dict[str, str | None]) -> Reading:
     """pandoc reading a .qmd before the report has a folder to be written in (see build.read_early): in a
-    private temporary folder, with the bibliography and style it cites with. The AST is the one pandoc
-    reads from the report's folder: reading opens no picture, and every path in it stays as written."""
+    private temporary folder, with the bibliography and style it cites with. The AST and Typst source are the
+    ones pandoc makes in the report's folder: reading opens no picture, and every path in them stays as written."""
     folder = Path(tempfile.mkdtemp(prefix="hta-read-"))
     try:
         resources = folder / "resources"
         resources.mkdir()
         (resources / "references.json").write_text(bibliography, encoding="utf-8")
         shutil.copyfile(csl, resources / csl.name)
-        job = Job(folder, stem, Path("resources/references.json"), Path("resources") / csl.name, {}, epoch=epoch)
+        job = Job(folder, stem, Path("resources/references.json"), Path("resources") / csl.name, {}, epoch=epoch,
+                  typst_template=typst_template, pictures=pictures)
         return Reading(job, qmd, apart=folder)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
@@ -268,6 +287,7 @@ def read_apart(stem: str, qmd: str, bibliography: str, csl: Path, epoch: int) ->
 # written for pandoc's reading of the .qmd, removed after
 RESOURCES_METADATA, READ_BODY = "resources/front-matter.yaml", "resources/body.md"
 READ_AST, READ_ERRORS = "resources/ast.json", "resources/read-errors.txt"
+READ_PICTURES, READ_TYPST = "resources/pictures.json", "resources/read.typ"
 
 
 def split_front_matter(qmd: str) -> tuple[str, str]:
@@ -281,66 +301,53 @@ def split_front_matter(qmd: str) -> tuple[str, str]:
 
 
 class Ast:
-    """The inert AST of the .qmd, and where the nodes stand that each writer is given otherwise: the images,
-    the banner, the tables. Found in one walk; each writer's JSON is the tree with those nodes swapped in for
-    the moment it is written, not a copy of the whole tree per writer (a report's tree has tens of thousands
-    of nodes). The writers run in threads: one is written at a time."""
+    """The inert AST of the .qmd, and where its images stand, which each writer is given otherwise. Found in
+    one walk; each writer's JSON is the tree with those nodes swapped in for the moment it is written, not a
+    copy of the whole tree per writer (a report's tree has tens of thousands of nodes). The writers run in
+    threads: one is written at a time."""
 
     def __init__(self, tree: dict) -> None:
         self.tree = tree
-        # each node with its content as read, which a writer's stand-ins are made from while another is written
+        # each image with its content as read, which a writer's stand-ins are made from while another is written
         self.images: list[tuple[dict, list]] = []
-        self.tables: list[tuple[dict, list, bool]] = []  # and whether the table stands in the PICO div
-        self.banners: list[list] = []  # the lists that hold a banner div
         self._lock = threading.Lock()
-        self._find(tree, pico=False)
+        self._find(tree)
 
-    def _find(self, node, pico: bool) -> None:
+    def _find(self, node) -> None:
         if isinstance(node, list):
-            if any(_is_banner(x) for x in node):
-                self.banners.append(node)
             for x in node:
-                self._find(x, pico)
+                self._find(x)
         elif isinstance(node, dict):
             kind = node.get("t")
             if kind in TEXT_NODES:  # most of the tree: nothing to find in them
                 return
             if kind == "Image":
                 self.images.append((node, node["c"]))
-            elif kind == "Table":
-                self.tables.append((node, node["c"], pico))
-            elif kind == "Div" and "pico" in node["c"][0][1]:
-                pico = True
             for value in node.values():  # "c" of a node; "meta" and "blocks" of the document
-                self._find(value, pico)
+                self._find(value)
 
-    def written(self, nodes: list[tuple[dict, dict]], drop_banner: bool = False, words_joined: bool = False) -> str:
-        """The tree as JSON, each (node, stand-in) of `nodes` written as its stand-in, the banner left out with
-        `drop_banner`, and with `words_joined` each run of words and spaces as one Str (see `_words_joined`)."""
+    def written(self, nodes: list[tuple[dict, dict]]) -> str:
+        """The tree as JSON, each (node, stand-in) of `nodes` written as its stand-in, and each run of words
+        and spaces as one Str (see `_words_joined`)."""
         with self._lock:
             kept = [(node, dict(node)) for node, _ in nodes]
-            lists = [(parent, list(parent)) for parent in self.banners] if drop_banner else []
             try:
                 for node, stand_in in nodes:
                     node.clear()
                     node.update(stand_in)
-                for parent, _ in lists:
-                    parent[:] = [x for x in parent if not _is_banner(x)]
-                return json.dumps(_words_joined(self.tree) if words_joined else self.tree, ensure_ascii=False)
+                return json.dumps(_words_joined(self.tree), ensure_ascii=False)
             finally:
                 for node, was in reversed(kept):
                     node.clear()
                     node.update(was)
-                for parent, was in lists:
-                    parent[:] = was
 
 
 def _words_joined(node):
     """A copy of the tree with each run of Str and Space nodes one Str: a third of the JSON, which pandoc's
     HTML and Word writers read in two thirds of the time. The HTML is the same to the byte (the writer wraps
     lines at spaces in a Str too), the Word file the same text and formatting in fewer runs. Not for the Typst
-    writer: it escapes a word a line could start with (`2020.` would begin a list) only when the word stands
-    alone in its Str."""
+    writer (templates/reading.lua): it escapes a word a line could start with (`2020.` would begin a list) only
+    when the word stands alone in its Str."""
     if isinstance(node, dict):
         return {key: _words_joined(value) for key, value in node.items()}
     if not isinstance(node, list):
@@ -375,10 +382,6 @@ def image_stand_ins(ast: Ast, resolve, job: Job) -> list[tuple[dict, dict]]:
     return changes
 
 
-def _is_banner(node) -> bool:
-    return isinstance(node, dict) and node.get("t") == "Div" and "hta-banner" in node["c"][0][1]
-
-
 def to_docx(job: Job, ast: Ast, reference_doc: Path) -> Path:
     # Word gets the PNG rendering inline: pandoc would need rsvg-convert to embed an SVG.
     def resolve(target: str) -> str:
@@ -389,90 +392,14 @@ def to_docx(job: Job, ast: Ast, reference_doc: Path) -> Path:
     out = job.output("docx")
     run_pandoc(["--from=json", "--to=docx", f"--reference-doc={reference_doc}",
                 f"--output={out.name}"], job.folder,
-               ast.written(image_stand_ins(ast, resolve, job), words_joined=True), job.epoch)
+               ast.written(image_stand_ins(ast, resolve, job)), job.epoch)
     return out
 
 
 def to_html_body(job: Job, ast: Ast) -> str:
     """The report body as an HTML fragment; the page around it comes from templates/report.html.j2."""
     return run_pandoc(["--from=json", "--to=html5", "--section-divs"], job.folder,
-                      ast.written(image_stand_ins(ast, job.svg_target, job), words_joined=True))
-
-
-def to_typst(job: Job, ast: Ast, template: Path) -> Path:
-    out = job.output("typ")
-    # citations are already text (read_ast ran citeproc): no #cite() that would need a Typst bibliography
-    source = ast.written(typst_stand_ins(ast, job), drop_banner=True)
-    run_pandoc(["--from=json", "--to=typst-citations", "--standalone", f"--template={template}",
-                f"--output={out.name}"], job.folder, source)
-    return out
-
-
-def typst_stand_ins(ast: Ast, job: Job) -> list[tuple[dict, dict]]:
-    """The stand-ins the Typst template needs. Each image becomes Typst code that carries its alt text:
-    pandoc 3.9's Typst writer drops it, and an accessible PDF (PDF/UA-1) needs it; an image with no alt
-    text is decoration (a PDF artifact). Table columns lose the widths the Markdown's dashes gave them,
-    and each table names how the template shades it."""
-    changes = []
-    for node, stand_in in image_stand_ins(ast, job.svg_target, job):
-        if stand_in["t"] == "Image":
-            attr, alt, (target, _title) = stand_in["c"]
-            stand_in = {"t": "RawInline", "c": ["typst", _typst_image(target, _plain(alt), dict(attr[2]))]}
-        changes.append((node, stand_in))
-    for node, content, pico in ast.tables:
-        # every column `auto`: the template sizes the columns to their content; the header row is shaded,
-        # and in the PICO table (in a div .pico) also the first column, which labels the rows
-        (name, classes, attributes), caption, colspecs, head, *rest = content
-        colspecs = [[alignment, {"t": "ColWidthDefault"}] for alignment, _width in colspecs]
-        fill = "hta-label-fill" if pico else "hta-header-fill"  # functions in report.typst
-        attr = [name, classes, [*attributes, ["typst:fill", fill]]]
-        changes.append((node, {"t": "Table", "c": [attr, caption, colspecs, head, *rest]}))
-    return changes
-
-
-def _typst_image(target: str, alt: str, attributes: dict[str, str]) -> str:
-    arguments = [typst_string(target)]
-    for name in ("width", "height"):
-        if length := _typst_length(attributes.get(name, "")):
-            arguments.append(f"{name}: {length}")
-    if not alt.strip():
-        return f"#pdf.artifact(box(image({', '.join(arguments)})));"
-    arguments.insert(1, f"alt: {typst_string(alt)}")
-    # the trailing semicolon ends the code, so text right after the picture stays text
-    return f"#box(image({', '.join(arguments)}));"
-
-
-def _typst_length(value: str) -> str | None:
-    """A Markdown width or height as a Typst length: 50%, 5cm, 2in, 120px; anything else is left out."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(%|cm|mm|in|pt|px)\s*", value)
-    if not match:
-        return None
-    number, unit = match.groups()
-    return f"{float(number) * 0.75:g}pt" if unit == "px" else f"{number}{unit}"
-
-
-def typst_string(text: str) -> str:
-    """A Typst string literal holding `text` exactly."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + '"'
-
-
-def _plain(inlines) -> str:
-    """The text of pandoc inlines, as a screen reader would say it."""
-    if isinstance(inlines, list):
-        return "".join(_plain(x) for x in inlines)
-    if isinstance(inlines, dict):
-        kind, content = inlines.get("t"), inlines.get("c")
-        if kind == "Str":
-            return content
-        if kind in ("Space", "SoftBreak", "LineBreak"):
-            return " "
-        if kind in ("Code", "Math"):
-            return content[1]
-        if kind == "Quoted":
-            return '"' + _plain(content[1]) + '"'
-        return _plain(content)
-    return ""
+                      ast.written(image_stand_ins(ast, job.svg_target, job)))
 
 
 MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
@@ -577,8 +504,9 @@ def typst_to_pdf(source: Path, pdf: Path, timestamp: int | None = None, worker: 
         stop(worker)
         raise LimitExceeded(_("Typst took longer than {TYPST_SECONDS} s").format(TYPST_SECONDS=TYPST_SECONDS), worker.args) from None
     if worker.returncode != 0:
-        # past RLIMIT_AS, Rust aborts ("memory allocation of … failed") and Python raises MemoryError
-        if "memory allocation of" in stderr or "MemoryError" in stderr:
+        # past RLIMIT_AS, Rust aborts ("memory allocation of … failed"), Python raises MemoryError, or Typst
+        # says it could not load a file ("failed to load file (out of memory)"), whichever allocation fails first
+        if any(said in stderr for said in ("memory allocation of", "MemoryError", "(out of memory)")):
             raise LimitExceeded(_("Typst needed more than {value} MB of memory").format(value=TYPST_MEMORY // 2**20), worker.args,
                                 stderr)
         raise ConversionError(_("Typst failed"), worker.args, stderr)

@@ -449,16 +449,20 @@ def report_blocks(a: Assessment, resources: str) -> list[ReportBlock]:
     return blocks
 
 
-def write_figures(a: Assessment, out, png) -> dict:
+def drawn(appraisal: list[AppraisalFigures], resources: str) -> list[tuple[str, Drawing]]:
+    """Each figure drawn, by the stem the .qmd names it with."""
+    return [pair for figures in appraisal for pair in zip(stems(figures, resources), (figures.traffic, figures.summary))]
+
+
+def write_figures(appraisal: list[AppraisalFigures], out, png) -> dict:
     """Each tool's two figures as SVG and PNG beside the .qmd (`png(svg)` rasterises, cached), as the
     converters' figures by stem."""
     from .qmd import RESOURCES, Figure
 
     written = {}
-    for figures in figures_of(a):
-        for drawing, stem in zip((figures.traffic, figures.summary), stems(figures, RESOURCES)):
-            svg = drawing_svg(drawing)
-            written[stem] = Figure(stem, svg, png(svg), drawing.description)
-            (out / f"{stem}.svg").write_text(svg, encoding="utf-8")
-            (out / f"{stem}.png").write_bytes(written[stem].png)
+    for stem, drawing in drawn(appraisal, RESOURCES):
+        svg = drawing_svg(drawing)
+        written[stem] = Figure(stem, svg, png(svg), drawing.description)
+        (out / f"{stem}.svg").write_text(svg, encoding="utf-8")
+        (out / f"{stem}.png").write_bytes(written[stem].png)
     return written
