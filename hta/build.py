@@ -596,7 +596,7 @@ def write_qmd(assessment: Assessment, out: Path, out_root: Path | None = None, d
         images[picture_target(source)] = target
     job = convert.Job(out, assessment.name, Path(RESOURCES) / bibliography.name, Path(RESOURCES) / csl.name,
                       {f.stem: f for f in draft.flows.values()} | appraisal, images, draft.epoch,
-                      draft.typst_template, draft.pictures)
+                      draft.typst_template)
     job.qmd.write_text(draft.qmd, encoding="utf-8")
     return job
 

@@ -116,6 +116,30 @@ def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)
 
 
+def pdf_structure(path: Path) -> list:
+    """Every structure element of a tagged PDF, depth first."""
+    from pypdf import PdfReader
+
+    found = []
+
+    def walk(node):
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif hasattr(node, "get") and node.get("/S") is not None:
+            found.append(node)
+            walk(node.get("/K", []))
+
+    walk(PdfReader(path).trailer["/Root"]["/StructTreeRoot"].get_object().get("/K", []))
+    return found
+
+
+def pdf_figure_alts(path: Path) -> list[str]:
+    """The alt text of each figure of a tagged PDF, in order."""
+    return [str(e.get("/Alt", "")) for e in pdf_structure(path) if e["/S"] == "/Figure"]
+
+
 def words(text: str) -> str:
     """Whitespace folded, so text broken across lines compares equal."""
     return " ".join(text.split())

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REFERENCE, built_once
-from reports import image_descriptions, pdf_text, read_html, svg_images, words
+from reports import image_descriptions, pdf_figure_alts, pdf_text, read_html, svg_images, words
 
 from hta.model.appraisal import Amstar2Counts, domain_id, tool_named, tools
 
@@ -103,11 +103,8 @@ def test_word_numbers_the_figures_after_the_flow_diagram(built):
 
 
 def test_pdf_figures_carry_the_ratings_as_alt_text_and_the_tables_as_text(built):
-    from pypdf import PdfReader
-    from test_pdf_layout import _structure
-
     pdf = built / f"{FIXTURE.name}.pdf"
-    alts = [str(e.get("/Alt", "")) for e in _structure(PdfReader(pdf)) if e["/S"] == "/Figure"]
+    alts = pdf_figure_alts(pdf)
     text = words(pdf_text(pdf))
     for row in fixture_rows():
         assert any(expected_sentence(row) in alt for alt in alts), row["reference"]

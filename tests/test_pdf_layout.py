@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ASSESSMENTS, REFERENCE
+from reports import pdf_figure_alts, pdf_structure
 
 NAME = REFERENCE.name
 A4 = {(595, 842), (842, 595)}  # points, portrait or landscape
@@ -181,23 +182,6 @@ def test_pdf_is_the_same_whatever_fonts_the_system_has(reference_build, tmp_path
 
 # --- Archival and accessible -------------------------------------------------------------------------
 
-def _structure(reader) -> list:
-    """Every structure element of a tagged PDF, depth first."""
-    found = []
-
-    def walk(node):
-        node = node.get_object() if hasattr(node, "get_object") else node
-        if isinstance(node, list):
-            for child in node:
-                walk(child)
-        elif hasattr(node, "get") and node.get("/S") is not None:
-            found.append(node)
-            walk(node.get("/K", []))
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"].get_object().get("/K", []))
-    return found
-
-
 @pytest.mark.parametrize("build,language", [("reference_build", "sv-SE"), ("example_build", "nb-NO")])
 def test_pdf_is_pdfa2_and_pdfua1_tagged_in_its_language(build, language, request):
     from pypdf import PdfReader
@@ -224,12 +208,9 @@ def test_pdf_has_bookmarks_for_its_headings(reference_build):
 
 
 def test_every_pdf_figure_has_alt_text_and_tables_have_header_cells(reference_build):
-    from pypdf import PdfReader
-
-    elements = _structure(PdfReader(pdf(reference_build)))
-    figures = [e for e in elements if e["/S"] == "/Figure"]
-    assert len(figures) == 2
-    alts = [str(e.get("/Alt", "")) for e in figures]
+    elements = pdf_structure(pdf(reference_build))
+    alts = pdf_figure_alts(pdf(reference_build))
+    assert len(alts) == 2
     assert all("PubMed (n = 112)" in alt or "PubMed (n = 163)" in alt for alt in alts), alts
     assert len([e for e in elements if e["/S"] == "/Table"]) == 6
     # the PICO header row, four search tables, the evidence table

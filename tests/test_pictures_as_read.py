@@ -11,6 +11,9 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import pytest
+from reports import pdf_figure_alts
+
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 
 
@@ -40,17 +43,21 @@ def report_with_picture(tmp_path: Path, picture: bytes) -> Path:
     return folder
 
 
-def test_the_picture_checked_is_the_picture_in_every_format(tmp_path):
+@pytest.mark.parametrize("jobs", [1, 2], ids=["read-after-the-checks", "read-while-checked"])
+def test_the_picture_checked_is_the_picture_in_every_format(jobs, tmp_path):
+    """Built one step after another, and as one assessment on two cores, where pandoc reads the report
+    (and writes its Typst source) while the checks run, before the report's folder and pictures are written."""
     from hta.build import build
 
     checked = png(4, 3, (200, 30, 30))
-    [outcome] = build([report_with_picture(tmp_path, checked)], tmp_path / "out")
+    [outcome] = build([report_with_picture(tmp_path, checked)], tmp_path / "out", jobs=jobs)
     assert outcome.built, [d.text() for d in outcome.diagnostics]
     built = tmp_path / "out" / "fall"
     with zipfile.ZipFile(built / "fall.docx") as docx:
         assert checked in [docx.read(name) for name in docx.namelist() if name.startswith("word/media/")]
     assert base64.b64encode(checked).decode() in (built / "fall.html").read_text(encoding="utf-8")
     assert (4, 3) in pdf_image_sizes(built / "fall.pdf")
+    assert "Ett testdiagram" in pdf_figure_alts(built / "fall.pdf")  # the author's words, for a screen reader
 
 
 def test_a_picture_replaced_after_the_check_stops_its_report_and_says_which(tmp_path, monkeypatch):

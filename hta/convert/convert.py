@@ -180,7 +180,6 @@ class Job:
     images: dict[str, Path] = field(default_factory=dict)  # the author's pictures, by their .qmd target
     epoch: int = 0  # the documents' date, seconds since 1970 (see Metadata.document_time)
     typst_template: Path = TEMPLATES / "report.typst"  # the PDF's (a house style may bring its own)
-    pictures: dict[str, str | None] = field(default_factory=dict)  # see Reading
 
     @property
     def qmd(self) -> Path:
@@ -192,6 +191,10 @@ class Job:
     def svg_target(self, target: str) -> str:
         """HTML and Typst show our figures as the SVG files beside the .qmd, the author's pictures as they are."""
         return target + ".svg" if target in self.figures else target
+
+    def pictures(self) -> dict[str, str | None]:
+        """What the .qmd may show, by target: our figures' descriptions, and None for each author's picture."""
+        return {stem: figure.description for stem, figure in self.figures.items()} | dict.fromkeys(self.images)
 
     def citeproc(self) -> list[str]:
         return ["--citeproc", f"--bibliography={self.bibliography}", f"--csl={self.csl}"]
@@ -210,10 +213,11 @@ class Reading:
 
     One run reads the Markdown, resolves the citations, makes the tree inert (templates/inert.lua, the filter
     Quarto is given too) and keeps it for the Word and HTML writers; then templates/reading.lua gives the tree
-    what the PDF's template needs, and pandoc writes the Typst source. `job.pictures` says which picture the .qmd
-    may show: by its target, the description of a figure hta drew, or None for an author's picture."""
+    what the PDF's template needs, and pandoc writes the Typst source. `pictures` says which pictures the .qmd
+    may show (as Job.pictures; the job's own when not given)."""
 
-    def __init__(self, job: Job, qmd: str | None = None, apart: Path | None = None) -> None:
+    def __init__(self, job: Job, qmd: str | None = None, apart: Path | None = None,
+                 pictures: dict[str, str | None] | None = None) -> None:
         from .inert import READ_FORMAT
 
         self._apart = apart  # a folder of the reading's own, removed with its files
@@ -222,12 +226,14 @@ class Reading:
         front, body = split_front_matter(job.qmd.read_text(encoding="utf-8") if qmd is None else qmd)
         self._files = [job.folder / name for name in (RESOURCES_METADATA, READ_BODY, READ_AST, READ_ERRORS,
                                                       READ_PICTURES, READ_TYPST)]
-        metadata, body_file, self._ast, self._errors, pictures, self._typst = self._files
+        metadata, body_file, self._ast, self._errors, pictures_file, self._typst = self._files
         metadata.write_text(front, encoding="utf-8")
         body_file.write_text(body, encoding="utf-8")
+        pictures = job.pictures() if pictures is None else pictures
+        # our figures are shown as the SVG beside the .qmd (Job.svg_target), an author's picture as it is
         shown = {target: {"show": target + ".svg", "description": description} if description is not None
-                 else {"show": target} for target, description in job.pictures.items()}
-        pictures.write_text(json.dumps(shown, ensure_ascii=False), encoding="utf-8")
+                 else {"show": target} for target, description in pictures.items()}
+        pictures_file.write_text(json.dumps(shown, ensure_ascii=False), encoding="utf-8")
         self.command = _pandoc_command([
             f"--from={READ_FORMAT}", f"--metadata-file={RESOURCES_METADATA}", *job.citeproc(),
             f"--lua-filter={TEMPLATES / 'inert.lua'}", f"--lua-filter={TEMPLATES / 'reading.lua'}",
@@ -277,8 +283,8 @@ def read_apart(stem: str, qmd: str, bibliography: str, csl: Path, epoch: int, ty
         (resources / "references.json").write_text(bibliography, encoding="utf-8")
         shutil.copyfile(csl, resources / csl.name)
         job = Job(folder, stem, Path("resources/references.json"), Path("resources") / csl.name, {}, epoch=epoch,
-                  typst_template=typst_template, pictures=pictures)
-        return Reading(job, qmd, apart=folder)
+                  typst_template=typst_template)
+        return Reading(job, qmd, apart=folder, pictures=pictures)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
