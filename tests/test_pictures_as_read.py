@@ -33,13 +33,13 @@ def pdf_image_sizes(path: Path) -> list[tuple[int, int]]:
     return [(int(line.split()[3]), int(line.split()[4])) for line in out.splitlines()[2:] if line.strip()]
 
 
-def report_with_picture(tmp_path: Path, picture: bytes) -> Path:
+def report_with_picture(tmp_path: Path, picture: bytes, alt: str = "Ett testdiagram") -> Path:
     folder = tmp_path / "fall"
     shutil.copytree(MINIMAL, folder)
     (folder / "figures").mkdir()
     (folder / "figures" / "bild.png").write_bytes(picture)
     with (folder / "sections" / "results.md").open("a", encoding="utf-8") as results:
-        results.write("\n![Ett testdiagram](figures/bild.png)\n")
+        results.write(f"\n![{alt}](figures/bild.png)\n")
     return folder
 
 
@@ -58,6 +58,18 @@ def test_the_picture_checked_is_the_picture_in_every_format(jobs, tmp_path):
     assert base64.b64encode(checked).decode() in (built / "fall.html").read_text(encoding="utf-8")
     assert (4, 3) in pdf_image_sizes(built / "fall.pdf")
     assert "Ett testdiagram" in pdf_figure_alts(built / "fall.pdf")  # the author's words, for a screen reader
+
+
+def test_a_pictures_alt_text_reaches_the_pdf_as_typed_and_never_as_typst_code(tmp_path):
+    """The alt text is written into the Typst source as a string: a quotation mark or a backslash in it ends
+    nothing, and Typst code in it is words."""
+    from hta.build import build
+
+    alt = 'Bild "a\\\\b" #calc.pow(2, 3) ); #read("/etc/passwd")'  # the Markdown's escaped backslash: one, as read
+    [outcome] = build([report_with_picture(tmp_path, png(4, 3, (0, 0, 0)), alt)], tmp_path / "out", jobs=2)
+    assert outcome.built, [d.text() for d in outcome.diagnostics]
+    alts = pdf_figure_alts(tmp_path / "out" / "fall" / "fall.pdf")
+    assert 'Bild "a\\b" #calc.pow(2, 3) ); #read("/etc/passwd")' in alts
 
 
 def test_a_picture_replaced_after_the_check_stops_its_report_and_says_which(tmp_path, monkeypatch):
