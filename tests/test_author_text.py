@@ -152,20 +152,27 @@ def test_an_indented_line_is_said_exactly_where_pandoc_reads_a_code_block(tmp_pa
 def test_a_block_with_no_blank_line_above_is_said_exactly_where_pandoc_reads_it_as_text(tmp_path, monkeypatch,
                                                                                       capsys):
     """A list, heading, quotation or table right under a paragraph's line is printed inside the paragraph
-    (HTA049), once a paragraph; in a list, under a heading and after a blank line it begins as meant, and a sign
-    before a number or a year at a line's start is the sentence going on. pandoc's reading is the judge: each
-    line said is text of a paragraph, and each opener not said begins a block."""
+    (HTA049), once a paragraph; a heading, quotation or table right under a list item's or a definition's line
+    is printed inside it. In a list or under a definition a list item begins as meant, as under a heading and
+    after a blank line, and a sign before a number or a year at a line's start is the sentence going on.
+    pandoc's reading is the judge: each line said is text of a paragraph, and each opener not said begins a
+    block."""
     from hta.convert.convert import run_pandoc
     from hta.convert.inert import READ_FORMAT
 
-    said_here = ["- den första punkten", "## Orsaker", "> Ett citat.", "| a | b |", "1. ett steg"]
+    said_here = ["- den första punkten", "## Orsaker", "> Ett citat.", "| a | b |", "1. ett steg", "## Ingen rubrik",
+                 "> Inget citat."]
     text_here = ["- den andra punkten", "> 50 % svarade", "2020. Då ändrades", "- 3 mg gavs"]
-    begun_here = ["- punkt i en lista", "- nästa punkt", "## Rubrik", "- punkt under rubriken", "- efter en tom rad"]
+    begun_here = ["- punkt i en lista", "- nästa punkt", "## Rubrik", "- punkt under rubriken", "- efter en tom rad",
+                  "- punkt under en definition"]
     added = (f"Följande gäller:\n{said_here[0]}\n{text_here[0]}\n\n"
              f"Text.\n{said_here[1]}\n\n"
              f"Text.\n{said_here[2]}\n\n"
              f"Tabellen:\n{said_here[3]}\n|---|---|\n| 1 | 2 |\n\n"
              f"Gör så här:\n{said_here[4]}\n\n"
+             f"- en punkt\n{said_here[5]}\n\n"
+             f"Termen\n: förklaringen\n{said_here[6]}\n\n"
+             f"Ordet\n: dess förklaring\n{begun_here[5]}\n\n"
              f"Andelen var\n{text_here[1]}, och år\n{text_here[2]} dosen: \n{text_here[3]}.\n\n"
              f"{begun_here[0]}\nsom fortsätter\n{begun_here[1]}\n\n"
              f"{begun_here[2]}\n{begun_here[3]}\n\nText.\n\n{begun_here[4]}\n\n| Ett | Två |\n|---|---|\n| 1 | 2 |\n")
@@ -182,8 +189,10 @@ def test_a_block_with_no_blank_line_above_is_said_exactly_where_pandoc_reads_it_
     for line in said_here + text_here:  # inside a paragraph, after the words before it
         assert any(line in p and not p.startswith(line) for p in paragraphs), line
     ast = json.loads(run_pandoc([f"--from={READ_FORMAT}", "--to=json"], Path.cwd(), added))
-    assert [block["t"] for block in ast["blocks"]][-6:] == ["BulletList", "Header", "BulletList", "Para", "BulletList",
-                                                            "Table"]
+    kinds = [block["t"] for block in ast["blocks"]]
+    assert kinds[-6:] == ["BulletList", "Header", "BulletList", "Para", "BulletList", "Table"]
+    [definitions] = [at for at, kind in enumerate(kinds) if kind == "DefinitionList"]  # Termen's and Ordet's
+    assert kinds[definitions + 1] == "BulletList"  # the list under Ordet's definition begins
 
 
 def test_references_in_one_pair_of_brackets_without_a_semicolon_are_said_where_pandoc_nests_them(

@@ -255,6 +255,7 @@ def nesting(a: Assessment) -> Iterator[Diagnostic]:
 
 # a list item's marker and the spaces after it: what follows is the item's content
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-+*]|\d{1,9}[.)]|#\.)[ \t]+(?=\S)")
+_DEFINES = re.compile(r" {0,3}[:~][ \t]+(?=\S)")  # a definition list's definition, on the line under its term
 _TOP_HEADING = re.compile(r"[ \t]{0,3}#(?:[ \t]|$)")  # one #: the level of the report's own sections
 _HASH_WORD = re.compile(r" {0,3}#{1,6}(?=[^\W\d_])")  # "#Orsaker": no heading without a space after the #
 # a line that begins a list, heading, quotation or table after a blank line, and is text of a paragraph after its
@@ -313,9 +314,11 @@ def paragraph_starts(a: Assessment) -> Iterator[Diagnostic]:
 
 def _misread_blocks(text: str) -> Iterator[tuple[int, rules.Rule]]:
     """(line offset, rule) of each code block begun by indentation, each block opener taken into the paragraph
-    above it, and each heading of one # or with no space after its #."""
-    content = None  # the text column of the list item the lines are in, if any
+    above it, and each heading of one # or with no space after its #. In a list item or a definition, a line
+    that begins a list begins one; a heading, quotation or table there is text of the item, as in a paragraph."""
+    content = None  # the text column of the list item or definition the lines are in, if any
     after_break, in_code, in_quote, paragraph, said = True, False, False, False, False
+    term = False  # the line above (or above a blank line) is a paragraph's first: a definition may follow it
     for offset, line in enumerate(text.split("\n")):
         if not line.strip():
             after_break, in_quote, paragraph = True, False, False
@@ -325,31 +328,35 @@ def _misread_blocks(text: str) -> Iterator[tuple[int, rules.Rule]]:
         if after_break and indent >= (content or 0) + 4:
             if not in_code:
                 yield offset, rules.INDENTED_TEXT
-            in_code, paragraph = True, False
+            in_code, paragraph, term = True, False, False
         elif not in_code or indent < (content or 0) + 4:
             if in_code:  # the code block ends: this line begins a block of its own
                 in_code, after_break = False, True
-            if paragraph and content is None and not in_quote and _BLOCK_OPENER.match(expanded):
+            item = _LIST_ITEM.match(expanded) or (_DEFINES.match(expanded) if term else None)
+            if (paragraph and not in_quote and _BLOCK_OPENER.match(expanded)
+                    and not (content is not None and item)):  # in a list, a list item begins one
                 if not said:
                     yield offset, rules.BLOCK_WITHOUT_BLANK_LINE
                 said = True
                 continue  # text of the paragraph, which goes on
-            item = _LIST_ITEM.match(expanded)
-            heading = after_break and HEADING_LINE.match(line) is not None
+            # a block begins after a blank line, and where no paragraph goes on: after a heading or a table
+            begins = after_break or not (paragraph or in_quote)
+            heading = begins and HEADING_LINE.match(line) is not None
             if heading and _TOP_HEADING.match(line):
                 yield offset, rules.TOP_LEVEL_HEADING
             elif after_break and _HASH_WORD.match(line):
                 yield offset, rules.HEADING_WITHOUT_SPACE
             if item:
                 content = item.end()
-            elif after_break and expanded.lstrip().startswith(">"):
+            elif begins and expanded.lstrip().startswith(">"):
                 in_quote = True
             elif after_break and indent < (content or 0):
                 content = None  # a paragraph at the margin ends the list
             if after_break and not heading:
                 said = False  # a new paragraph: said again
             # a table's rows go on from its first, which is no paragraph
-            paragraph = content is None and not in_quote and not heading and not expanded.lstrip().startswith("|")
+            paragraph = not in_quote and not heading and not expanded.lstrip().startswith("|")
+            term = after_break and paragraph and not item
         # a heading, itself after a blank line (else pandoc reads it as text of the paragraph above)
         after_break = after_break and HEADING_LINE.match(line) is not None
 
