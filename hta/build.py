@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import os
 import shutil
@@ -282,7 +283,13 @@ def _build(folders: list[Path], out_root: Path, engine: str, progress, jobs: int
     from .library.index import write_index
     from .parallel import run
 
-    environment = cache.Environment.current(convert.choose_engine(engine))
+    convert.pandoc_version()  # a pandoc that cannot say its version is said before any assessment is read
+
+    @functools.cache
+    def environment() -> cache.Environment:
+        # hashed when first needed: in a first build, while pandoc reads an assessment rather than before
+        return cache.Environment.current(convert.choose_engine(engine))
+
     files: dict[Path, str] = {}  # each folder's files as they were before it was read (cache.folder_digest)
 
     def unchanged(folder: Path) -> Outcome | None:
@@ -292,7 +299,7 @@ def _build(folders: list[Path], out_root: Path, engine: str, progress, jobs: int
         record = None if force else cache.CheckRecord.load(folder, out_root, files[folder])
         if record is None or has_errors(record.diagnostics):
             return None
-        digest = cache.assessment_digest(files[folder], record.language, _csl(folder, record.csl), environment)
+        digest = cache.assessment_digest(files[folder], record.language, _csl(folder, record.csl), environment())
         if not _current(out_root, folder.name, digest):
             return None
         return Outcome(folder, record.diagnostics, expected_outputs(out_root, folder.name), language=record.language,
@@ -306,7 +313,7 @@ def _build(folders: list[Path], out_root: Path, engine: str, progress, jobs: int
         meta = outcome.assessment.meta
         cache.CheckRecord(outcome.diagnostics, meta.language, meta.csl).save(outcome.folder, out_root, files[outcome.folder])
         digest = cache.assessment_digest(files[outcome.folder], meta.language, report_csl(outcome.assessment),
-                                         environment)
+                                         environment())
         if not force and _current(out_root, outcome.name, digest):
             outcome.outputs, outcome.reused = expected_outputs(out_root, outcome.name), True
             continue
@@ -340,7 +347,7 @@ def _build(folders: list[Path], out_root: Path, engine: str, progress, jobs: int
         run(build_one, tasks, jobs, finished, WORKER_MODULES)
         record_failures(outcomes, out_root)
         if index and recorded:
-            listed = cache.index_digest(out_root, environment)
+            listed = cache.index_digest(out_root, environment())
             if not cache.index_is_current(out_root, listed):
                 write_index(out_root)
                 cache.remember_index(out_root, listed)
