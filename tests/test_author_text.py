@@ -307,6 +307,43 @@ def test_an_html_tag_is_printed_as_typed_and_said_with_the_markdown_that_does_wh
     assert "5 mg/m<sup>2</sup>." in (tmp_path / "rätt" / "fall" / "fall.html").read_text(encoding="utf-8")
 
 
+CONCLUSIONS_OF_SEVERAL_LINES = """findings:
+  - |
+    Testbehandling minskar smärta på kort sikt [@ahl2021].
+
+    Effekten kvarstod inte efter sex månader.
+  - |
+    Biverkningar:
+    - illamående
+    - yrsel
+judgements:
+  - Det finns ett begränsat stöd för testbehandling.
+"""
+
+
+def test_a_conclusion_of_several_paragraphs_or_with_a_list_keeps_them_in_its_bullet(tmp_path):
+    """A conclusion written as a YAML block of several lines keeps its second paragraph and its list in its
+    bullet, in every format: not a paragraph after the list with the next conclusion run into it as text."""
+    from docx import Document
+
+    from hta.build import build
+
+    folder = draft_copy(MINIMAL, tmp_path / "fall")
+    (folder / "conclusions.yaml").write_text(CONCLUSIONS_OF_SEVERAL_LINES, encoding="utf-8")
+    [outcome] = build([folder], tmp_path / "out")
+    assert outcome.built, [d.text() for d in outcome.diagnostics]
+    built = tmp_path / "out" / "fall"
+    page = (built / "fall.html").read_text(encoding="utf-8")
+    assert re.search(r"<li><p>Testbehandling minskar .*?</p>\s*<p>Effekten kvarstod inte efter sex månader\.</p></li>",
+                     page)
+    assert re.search(r"<li><p>Biverkningar:</p>\s*<ul>\s*<li>illamående</li>\s*<li>yrsel</li>\s*</ul></li>", page)
+    levels = {p.text.strip(): int(p._p.pPr.numPr.ilvl.val) for p in Document(built / "fall.docx").paragraphs
+              if p._p.pPr is not None and p._p.pPr.numPr is not None}
+    assert levels["illamående"] == levels["yrsel"] == levels["Biverkningar:"] + 1
+    text = words(pdf_text(built / "fall.pdf"))
+    assert "illamående" in text and "- illamående" not in text and "månader. - Biverkningar" not in text
+
+
 def test_footnotes_and_link_targets_nothing_refers_to_are_said_as_the_lines_the_report_leaves_out(tmp_path):
     """A reference typed as `[4]: Smith J. …` and a footnote nothing refers to are left out of the built report
     (HTA054); a `[^2]` with no footnote written is printed as typed (HTA055). A footnote and a link target that
