@@ -98,6 +98,37 @@ def test_citations_are_found_as_pandoc_reads_them(tmp_path, monkeypatch, capsys)
     assert codes == ["fall/conclusions.yaml:2:55 HTA601 @ahl2012", "fall/sections/summary.md:1:66 HTA601 @cederlund2021"]
 
 
+def test_a_finding_in_a_conclusion_of_several_lines_is_said_on_the_line_and_column_it_is_written(
+        tmp_path, monkeypatch, capsys):
+    """A conclusion written as a YAML block (`|` keeps its lines, `>` joins them) or as a plain value over two
+    lines: a finding inside it names the file's line and column, not the bullet's first line."""
+    written = ("findings:\n"
+               "  - |\n"
+               "    Smärtan minskade [@ahl2021].\n"
+               "    Effekten<br> kvarstod [@okand1] inte.\n"
+               "  - >\n"
+               "    Den andra\n"
+               "    har ** Viktigt:** här och [@okand2].\n"
+               "  - Smärtan minskade\n"
+               "    enligt [@okand3].\n"
+               "judgements:\n"
+               "  - Det finns ett begränsat stöd [@okand4].\n")
+
+    def edit(folder: Path) -> None:
+        (folder / "conclusions.yaml").write_text(written, encoding="utf-8")
+
+    said = [line.split(": ")[0] + " " + line.split(": ")[1].split()[0]
+            for line in _check(tmp_path, monkeypatch, capsys, edit) if "conclusions.yaml" in line]
+    lines = written.split("\n")
+
+    def where(line: int, text: str) -> str:
+        return f"fall/conclusions.yaml:{line}:{lines[line - 1].index(text) + 1}"
+
+    assert sorted(said) == sorted([f"{where(4, '<br>')} HTA053", f"{where(4, '@okand1')} HTA601",
+                                   f"{where(7, '** Viktigt')} HTA056", f"{where(7, '@okand2')} HTA601",
+                                   f"{where(9, '@okand3')} HTA601", f"{where(11, '@okand4')} HTA601"])
+
+
 def test_an_escaped_at_sign_is_the_character_and_no_citation(tmp_path, monkeypatch, capsys):
     """pandoc reads \\@ as the character @: what an author writes to keep an @ from citing. Two backslashes
     are a backslash, and the @ after them cites."""

@@ -7,6 +7,7 @@ import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from .. import rules
 from ..diagnostics import Diagnostic
@@ -56,21 +57,56 @@ class ProseReading:
     text: str
     code_free: str  # the text with its code blanked (readable.code_blanked): where citations, links and nesting are read
     reading: Reading
+    in_yaml: bool = False  # a YAML value, whose lines need not be the file's (see _written_at)
 
     def at(self, offset: int, column: int) -> tuple[int, int]:
         """The file's line and column of `column` on line `offset` of the text."""
+        if self.in_yaml and self.source.text is not None:
+            lines = self.text.split("\n")
+            return self.place(sum(len(line) + 1 for line in lines[:offset]) + column - 1)
         return self.first_line + offset, column + (self.first_column - 1 if offset == 0 else 0)
 
     def place(self, at: int) -> tuple[int, int]:
         """The file's line and column of the character at offset `at` of the text."""
+        if self.in_yaml and self.source.text is not None:
+            return _line_and_column(self.source.text, self._written_at[min(at, len(self._written_at) - 1)])
         return self.at(self.text.count("\n", 0, at), at - (self.text.rfind("\n", 0, at) + 1) + 1)
+
+    @cached_property
+    def _written_at(self) -> list[int]:
+        """Where in the file each character of a YAML value was written. A value over several lines is not
+        the file's lines: a block (`|`, `>`) begins on the line under its mark and leaves out the indentation,
+        and a folded or plain value joins its lines with spaces. Found by walking the value and the file
+        together; an escape in a quoted value ("\\u00e9") is placed where it begins. Only asked for a finding."""
+        raw = self.source.text
+        lines = raw.split("\n")
+        at = sum(len(line) + 1 for line in lines[:self.first_line - 1]) + self.first_column - 1
+        if raw[at:at + 1] in ("|", ">"):
+            at = raw.find("\n", at) + 1 or len(raw)
+        written = []
+        for char in self.text + " ":  # and one past the end
+            if char.isspace():
+                written.append(at)
+                if raw[at:at + 1] == char:
+                    at += 1
+                continue
+            found = raw.find(char, at, at + 80)  # past the line break, the indentation and a quote or an escape
+            written.append(at if found == -1 else found)
+            at = at if found == -1 else found + 1
+        return written
+
+
+def _line_and_column(text: str, at: int) -> tuple[int, int]:
+    """1-based line and column of offset `at` of `text`."""
+    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
 
 
 def read_all_prose(a: Assessment) -> list[ProseReading]:
     """Every piece of prose with its citations and links; read once per assessment, as several checks look at it."""
     if _LAST_READ and _LAST_READ[0] is a:
         return _LAST_READ[1]
-    found = [ProseReading(source, line, column, text, code_free, read_prose(code_free))
+    found = [ProseReading(source, line, column, text, code_free, read_prose(code_free),
+                          in_yaml=source.path.suffix != ".md")
              for source, line, column, text in prose_pieces(a) for code_free in [code_blanked(text)]]
     _LAST_READ[:] = [a, found]
     return found
