@@ -446,15 +446,15 @@ TEXT_NESTED_TOO_DEEP = rule(
     "The converters read nesting level by level: Typst stops before twenty quotations within each other, hundreds of emphases end the build, and pandoc takes a minute for twelve brackets. No reader follows even ten levels.",
     "[[[[[se tabell]]]]] (five brackets)", "se tabell 2, or \\[[se tabell 2](#tbl-2)\\]")
 INDENTED_TEXT = rule(
-    "HTA048", "indented-text", W, "A line of a section begins with four spaces or a tab after a blank line (or a heading), so the report prints it as code.",
+    "HTA048", "indented-text", W, "A line of a section or a conclusion begins with four spaces or a tab after a blank line (or a heading), so the report prints it as code.",
     "In Markdown such a line starts a code block: the report shows it in a monospaced box, as typed, with no citation, link or emphasis read in it. Text pasted from Word or an e-mail often brings its indentation along.",
     "Bakgrund.\n\n    Ketamin används vid smärta [@ahl2021].", "Bakgrund.\n\nKetamin används vid smärta [@ahl2021].")
 BLOCK_WITHOUT_BLANK_LINE = rule(
-    "HTA049", "block-without-blank-line", W, "A list, heading, quotation or table in a section has no blank line above it, so the report prints it as text of the paragraph above.",
+    "HTA049", "block-without-blank-line", W, "A list, heading, quotation or table in a section or a conclusion has no blank line above it, so the report prints it as text of the paragraph above.",
     "pandoc, which makes the reports, begins these only after a blank line (as Quarto does): without one, `- punkt` or `## Rubrik` is printed inside the paragraph above, marks and all. Word and many editors need no blank line, so text written there often lacks it.",
     "Följande gäller:\n- första punkten\n- andra punkten", "Följande gäller:\n\n- första punkten\n- andra punkten")
 PASTED_BULLET = rule(
-    "HTA050", "pasted-bullet", W, "A line of a section begins with a list sign pasted from Word or an e-mail (•, ▪, or a dash before each of several lines).",
+    "HTA050", "pasted-bullet", W, "A line of a section or a conclusion begins with a list sign pasted from Word or an e-mail (•, ▪, or a dash before each of several lines).",
     "Markdown makes a list of lines that begin with `- `; a pasted sign is text, so the report prints the items run together in one paragraph: `• första • andra`.",
     "Följande gäller:\n\n•\tFörsta punkten\n•\tAndra punkten", "Följande gäller:\n\n- Första punkten\n- Andra punkten")
 TOP_LEVEL_HEADING = rule(

@@ -98,6 +98,51 @@ def test_citations_are_found_as_pandoc_reads_them(tmp_path, monkeypatch, capsys)
     assert codes == ["fall/conclusions.yaml:2:55 HTA601 @ahl2012", "fall/sections/summary.md:1:66 HTA601 @cederlund2021"]
 
 
+def _conclusion_findings(tmp_path: Path, monkeypatch, capsys, written: str) -> list[str]:
+    """"file:line:column CODE" of each finding `hta check` says in conclusions.yaml written as `written`."""
+    def edit(folder: Path) -> None:
+        (folder / "conclusions.yaml").write_text(written, encoding="utf-8")
+
+    return [line.split(": ")[0] + " " + line.split(": ")[1].split()[0]
+            for line in _check(tmp_path, monkeypatch, capsys, edit) if "conclusions.yaml" in line]
+
+
+def test_a_conclusion_is_read_as_the_list_item_the_report_prints_it_in(tmp_path, monkeypatch, capsys):
+    """A conclusion's lines are checked as the lines of its list item: a list in it is a list, a heading right
+    under a line is text (HTA049), four more spaces after a blank line are code (HTA048) and a pasted sign is
+    text (HTA050). The built page is the judge: each line said is printed as said, the list as a list."""
+    from hta.build import build
+
+    written = ("findings:\n"
+               "  - |\n"
+               "    Biverkningar:\n"
+               "    - illamående\n"
+               "    - yrsel\n"
+               "  - |\n"
+               "    Text här.\n"
+               "    ## Ingen rubrik\n"
+               "  - |\n"
+               "    Första stycket.\n"
+               "\n"
+               "        indraget\n"
+               "  - |\n"
+               "    Punkter:\n"
+               "    • ett\n"
+               "judgements:\n"
+               "  - Det finns ett begränsat stöd för testbehandling.\n")
+
+    said = _conclusion_findings(tmp_path, monkeypatch, capsys, written)
+    assert said == [f"fall/conclusions.yaml:{at}" for at in ("8:5 HTA049", "12:1 HTA048", "15:5 HTA050")]
+    folder = draft_copy(tmp_path / "fall", tmp_path / "utkast")
+    [outcome] = build([folder], tmp_path / "out")
+    assert outcome.built, [d.text() for d in outcome.diagnostics]
+    page = (tmp_path / "out" / "utkast" / "utkast.html").read_text(encoding="utf-8")
+    assert re.search(r"<li><p>Biverkningar:</p>\s*<ul>\s*<li>illamående</li>", page)
+    assert "Text här. ## Ingen rubrik" in " ".join(page.split())
+    assert "<pre><code>indraget</code></pre>" in page
+    assert "Punkter: • ett" in " ".join(page.split())
+
+
 def test_a_finding_in_a_conclusion_of_several_lines_is_said_on_the_line_and_column_it_is_written(
         tmp_path, monkeypatch, capsys):
     """A conclusion written as a YAML block (`|` keeps its lines, `>` joins them) or as a plain value over two
@@ -114,11 +159,7 @@ def test_a_finding_in_a_conclusion_of_several_lines_is_said_on_the_line_and_colu
                "judgements:\n"
                "  - Det finns ett begränsat stöd [@okand4].\n")
 
-    def edit(folder: Path) -> None:
-        (folder / "conclusions.yaml").write_text(written, encoding="utf-8")
-
-    said = [line.split(": ")[0] + " " + line.split(": ")[1].split()[0]
-            for line in _check(tmp_path, monkeypatch, capsys, edit) if "conclusions.yaml" in line]
+    said = _conclusion_findings(tmp_path, monkeypatch, capsys, written)
     lines = written.split("\n")
 
     def where(line: int, text: str) -> str:

@@ -296,20 +296,23 @@ def paragraph_starts(a: Assessment) -> Iterator[Diagnostic]:
     start a code block (HTA048); a list, heading, quotation or table with no blank line above it is text of the
     paragraph above (HTA049); a pasted list sign is text (HTA050); a heading of one # is a section of the
     report's own level (HTA051), and one with no space after its # is text (HTA052). Found as pandoc reads the
-    lines."""
-    for section in a.sections.values():
-        text = fences_blanked(section.text)  # a fence's lines are code already
+    lines: a section's, and a conclusion's as the list item the report prints it in."""
+    for piece in read_all_prose(a):
+        # a conclusion's lines after its first are indented into its list item (templates/report.qmd.j2)
+        printed = "- " + piece.text.replace("\n", "\n  ") if piece.as_item else piece.text
+        text = fences_blanked(printed)  # a fence's lines are code already
         found = [*_misread_blocks(text), *((offset, rules.PASTED_BULLET) for offset in _pasted_bullets(text))]
-        lines = section.text.split("\n")
+        lines = piece.text.split("\n")
         for offset, rule in sorted(found, key=lambda f: f[0]):
             written = lines[offset].strip()
             message, hint = _MISREAD[rule]
             # a heading within the section has two # at least (HTA051)
             fixed = re.sub(r"^#+", lambda m: "#" * max(2, len(m[0])) + " ", written)
-            yield section.source.at_line(rule, section.first_line + offset,
-                                         _(message).format(text=clip(written.split()[0] if rule is rules.PASTED_BULLET
-                                                                     else written, 40)),
-                                         _(hint).format(fixed=clip(fixed, 40)), 1)
+            line, column = piece.at(offset, 1)
+            yield piece.source.at_line(rule, line,
+                                       _(message).format(text=clip(written.split()[0] if rule is rules.PASTED_BULLET
+                                                                   else written, 40)),
+                                       _(hint).format(fixed=clip(fixed, 40)), column)
 
 
 def _misread_blocks(text: str) -> Iterator[tuple[int, rules.Rule]]:

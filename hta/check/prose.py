@@ -37,14 +37,16 @@ def prose_lines(a: Assessment) -> Iterator[tuple[Source, int, str]]:
         yield conclusions, conclusions.where(place)[0] or 1, bullet.text
 
 
-def prose_pieces(a: Assessment) -> Iterator[tuple[Source, int, int, str]]:
-    """Each text pandoc reads on its own, with the line and column it starts at: a section, a conclusion bullet."""
+def prose_pieces(a: Assessment) -> Iterator[tuple[Source, int, int, str, bool]]:
+    """Each text pandoc reads on its own, with the line and column it starts at: a section, a conclusion bullet;
+    and whether the report prints it as a list item (every conclusion but a summary's, which are paragraphs:
+    render/shapes.conclusion_blocks)."""
     for section in a.sections.values():
-        yield section.source, section.first_line, 1, section.text
+        yield section.source, section.first_line, 1, section.text, False
     conclusions = source_of(a, "conclusions.yaml")
     for place, bullet in a.conclusions.bullets():
         line, column = conclusions.where(place)
-        yield conclusions, line or 1, column or 1, bullet.text
+        yield conclusions, line or 1, column or 1, bullet.text, place[0] != "summary"
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class ProseReading:
     code_free: str  # the text with its code blanked (readable.code_blanked): where citations, links and nesting are read
     reading: Reading
     in_yaml: bool = False  # a YAML value, whose lines need not be the file's (see _written_at)
+    as_item: bool = False  # printed as a list item, its lines after the first indented into it
 
     def at(self, offset: int, column: int) -> tuple[int, int]:
         """The file's line and column of `column` on line `offset` of the text."""
@@ -106,8 +109,8 @@ def read_all_prose(a: Assessment) -> list[ProseReading]:
     if _LAST_READ and _LAST_READ[0] is a:
         return _LAST_READ[1]
     found = [ProseReading(source, line, column, text, code_free, read_prose(code_free),
-                          in_yaml=source.path.suffix != ".md")
-             for source, line, column, text in prose_pieces(a) for code_free in [code_blanked(text)]]
+                          in_yaml=source.path.suffix != ".md", as_item=as_item)
+             for source, line, column, text, as_item in prose_pieces(a) for code_free in [code_blanked(text)]]
     _LAST_READ[:] = [a, found]
     return found
 
