@@ -146,7 +146,8 @@ def test_a_conclusion_is_read_as_the_list_item_the_report_prints_it_in(tmp_path,
 def test_a_finding_in_a_conclusion_of_several_lines_is_said_on_the_line_and_column_it_is_written(
         tmp_path, monkeypatch, capsys):
     """A conclusion written as a YAML block (`|` keeps its lines, `>` joins them) or as a plain value over two
-    lines: a finding inside it names the file's line and column, not the bullet's first line."""
+    lines: a finding inside it names the file's line and column, not the bullet's first line (nor a column
+    counted from the start of its text)."""
     written = ("findings:\n"
                "  - |\n"
                "    Smärtan minskade [@ahl2021].\n"
@@ -157,7 +158,10 @@ def test_a_finding_in_a_conclusion_of_several_lines_is_said_on_the_line_and_colu
                "  - Smärtan minskade\n"
                "    enligt [@okand3].\n"
                "judgements:\n"
-               "  - Det finns ett begränsat stöd [@okand4].\n")
+               "  - Det finns ett begränsat stöd [@okand4].\n"
+               "  - |\n"
+               "    Första raden.\n"
+               "    Se {{okand.hits}} och TODO.\n")
 
     said = _conclusion_findings(tmp_path, monkeypatch, capsys, written)
     lines = written.split("\n")
@@ -167,7 +171,8 @@ def test_a_finding_in_a_conclusion_of_several_lines_is_said_on_the_line_and_colu
 
     assert sorted(said) == sorted([f"{where(4, '<br>')} HTA053", f"{where(4, '@okand1')} HTA601",
                                    f"{where(7, '** Viktigt')} HTA056", f"{where(7, '@okand2')} HTA601",
-                                   f"{where(9, '@okand3')} HTA601", f"{where(11, '@okand4')} HTA601"])
+                                   f"{where(9, '@okand3')} HTA601", f"{where(11, '@okand4')} HTA601",
+                                   f"{where(14, '{{okand')} HTA502", f"{where(14, 'TODO')} HTA801"])
 
 
 def test_an_escaped_at_sign_is_the_character_and_no_citation(tmp_path, monkeypatch, capsys):

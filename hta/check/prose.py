@@ -27,14 +27,14 @@ CITATION_GROUP = re.compile(r"\[[^\[\]]*@[^\[\]]*\]")
 CITATION = re.compile(r"@([A-Za-z0-9_][A-Za-z0-9_:.#$%&\-+?<>~/]*[A-Za-z0-9_])")
 
 
-def prose_lines(a: Assessment) -> Iterator[tuple[Source, int, str]]:
-    """Every line of author prose, with where it stands: sections, and the conclusion bullets."""
-    for section in a.sections.values():
-        for offset, line in enumerate(section.text.split("\n")):
-            yield section.source, section.first_line + offset, line
-    conclusions = source_of(a, "conclusions.yaml")
-    for place, bullet in a.conclusions.bullets():
-        yield conclusions, conclusions.where(place)[0] or 1, bullet.text
+def prose_lines(a: Assessment) -> Iterator[ProseLine]:
+    """Every line of author prose: the sections', and the conclusions' (an empty conclusion as one empty line;
+    the blank lines between a conclusion's paragraphs are none)."""
+    for piece in read_all_prose(a):
+        lines = piece.text.split("\n")
+        for offset, line in enumerate(lines):
+            if line.strip() or not piece.in_yaml or len(lines) == 1:
+                yield ProseLine(piece, offset, line)
 
 
 def prose_pieces(a: Assessment) -> Iterator[tuple[Source, int, int, str, bool]]:
@@ -99,6 +99,23 @@ class ProseReading:
         return written
 
 
+@dataclass(frozen=True)
+class ProseLine:
+    """One line of a piece of prose."""
+
+    piece: ProseReading
+    offset: int  # the line's place in the piece, from 0
+    text: str
+
+    @property
+    def source(self) -> Source:
+        return self.piece.source
+
+    def at(self, column: int) -> tuple[int, int]:
+        """The file's line and column of `column` (from 1) of this line."""
+        return self.piece.at(self.offset, column)
+
+
 def _line_and_column(text: str, at: int) -> tuple[int, int]:
     """1-based line and column of offset `at` of `text`."""
     return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
@@ -137,12 +154,12 @@ def unknown_counts(a: Assessment) -> Iterator[Diagnostic]:
     if not a.was_read("searches.yaml"):
         return  # every count would be unknown; the file's own finding says why
     names = count_values(a)
-    for source, number, line in prose_lines(a):
-        for match in COUNT_PLACEHOLDER.finditer(line):
+    for line in prose_lines(a):
+        for match in COUNT_PLACEHOLDER.finditer(line.text):
             name = f"{match[1]}.{match[2]}"
             if name not in names:
-                yield source.at_line(rules.UNKNOWN_COUNT, number, *_unknown_count(a, match[1], name, names),
-                                     match.start() + 1)
+                number, column = line.at(match.start() + 1)
+                yield line.source.at_line(rules.UNKNOWN_COUNT, number, *_unknown_count(a, match[1], name, names), column)
 
 
 def _unknown_count(a: Assessment, search: str, name: str, names: dict) -> tuple[str, str]:
@@ -232,7 +249,9 @@ def typed_numbers(a: Assessment) -> Iterator[Diagnostic]:
     by_value: dict[int, list[str]] = {}
     for name, value in values.items():
         by_value.setdefault(value, []).append(name)
-    for source, number, line in prose_lines(a):
+    for prose_line in prose_lines(a):
+        source, line = prose_line.source, prose_line.text
+
         # only a number flagged below if it is a count is classified: what the others are is not read
         def flaggable(value: int, end: int, line: str = line) -> bool:
             return (value in by_value and (value >= 10 or prose_numbers.followed_by_count_noun(line, end))
@@ -242,15 +261,17 @@ def typed_numbers(a: Assessment) -> Iterator[Diagnostic]:
             counted = prose_numbers.followed_by_count_noun(line, found.end)
             if found.value in by_value and (found.value >= 10 or counted):
                 names = _(" or ").join("{{" + n + "}}" for n in sorted(by_value[found.value])[:3])
+                number, column = prose_line.at(found.start + 1)
                 yield source.at_line(rules.TYPED_NUMBER, number,
                                      _("{number} is typed here, and the data holds it.").format(number=found.value),
                                      _("Write {names} instead, so the number cannot drift from the data.").format(names=names),
-                                     found.start + 1)
+                                     column)
             elif _HITS_NOUN.match(line, found.end) and values:
                 totals = ", ".join("{{" + s.id + ".identified}} = " + str(s.counts().identified) for s in a.searches)
+                number, column = prose_line.at(found.start + 1)
                 yield source.at_line(rules.TYPED_NUMBER, number,
                                      _("{number} hits are typed here, but no search has that many.").format(number=found.value),
-                                     _("Write the count by name instead: {totals}.").format(totals=totals), found.start + 1)
+                                     _("Write the count by name instead: {totals}.").format(totals=totals), column)
 
 
 _HITS_NOUN = re.compile(r"[\s\u00a0\u202f]*(träffar|hits|treff)\b", re.I)
@@ -259,12 +280,14 @@ _HITS_NOUN = re.compile(r"[\s\u00a0\u202f]*(träffar|hits|treff)\b", re.I)
 @check
 def pictures(a: Assessment) -> Iterator[Diagnostic]:
     own = {f"figures/{p.name}" for p in a.pictures()}
-    for source, number, line in prose_lines(a):
-        for match in IMAGE.finditer(line):
+    for line in prose_lines(a):
+        for match in IMAGE.finditer(line.text):
             if match[1] not in own and a.was_read(match[1]):  # an unreadable picture is said at its file
-                yield source.at_line(rules.PICTURE_OUTSIDE, number, _('the picture "{path}" is not in figures/.').format(path=match[1]),
-                                     _("Copy the picture into the assessment's figures/ folder and write figures/NAME."),
-                                     match.start(1) + 1)
+                number, column = line.at(match.start(1) + 1)
+                yield line.source.at_line(rules.PICTURE_OUTSIDE, number,
+                                          _('the picture "{path}" is not in figures/.').format(path=match[1]),
+                                          _("Copy the picture into the assessment's figures/ folder and write figures/NAME."),
+                                          column)
 
 
 _PLACEHOLDER = re.compile(r"\b(TODO|TBD|FIXME|XXX+|Lorem ipsum|Lorem)\b")
@@ -275,12 +298,15 @@ _PLACEHOLDER_WORD = re.compile("TODO|TBD|FIXME|XXX|Lorem")
 
 @check
 def placeholders(a: Assessment) -> Iterator[Diagnostic]:
-    for source, number, line in prose_lines(a):
+    for prose_line in prose_lines(a):
+        line = prose_line.text
         match = _PLACEHOLDER.search(line) if _PLACEHOLDER_WORD.search(line) else None
         if match:
-            yield source.at_line(rules.PLACEHOLDER, number, _('placeholder text "{text}" is left in.').format(text=match[0]),
-                                 _("Write the finished text, or remove the line."), match.start() + 1)
-        elif line.strip() in ("-", "*", "+"):  # what \s*[-*+]\s* matches: strip() takes what \s matches
-            yield source.at_line(rules.PLACEHOLDER, number, _("an empty bullet is left in."), _("Write it or remove it."))
-        elif not line.strip() and source.path.name == "conclusions.yaml":
-            yield source.at_line(rules.PLACEHOLDER, number, _("an empty bullet is left in."), _("Write it or remove it."))
+            number, column = prose_line.at(match.start() + 1)
+            yield prose_line.source.at_line(rules.PLACEHOLDER, number,
+                                            _('placeholder text "{text}" is left in.').format(text=match[0]),
+                                            _("Write the finished text, or remove the line."), column)
+        # what \s*[-*+]\s* matches (strip() takes what \s matches), or an empty conclusion
+        elif line.strip() in ("-", "*", "+") or not line.strip() and prose_line.piece.in_yaml:
+            yield prose_line.source.at_line(rules.PLACEHOLDER, prose_line.at(1)[0], _("an empty bullet is left in."),
+                                            _("Write it or remove it."))
