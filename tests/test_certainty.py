@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -215,6 +216,30 @@ def test_word_and_pdf_print_the_outcomes_after_each_bullet(built):
                   "inom ramen för studier. (rådets egen bedömning)"):
         assert after in doc
         assert after in pdf
+
+
+def test_the_outcomes_after_a_conclusion_ending_in_a_list_are_the_conclusions_not_its_last_items(tmp_path):
+    """'(Utfall: …)' after a conclusion whose last lines are a list stands under the list, in the conclusion's
+    own bullet, in every format; not at the end of the list's last item."""
+    from docx import Document
+
+    from hta.build import build
+
+    folder = tmp_path / "lista"
+    shutil.copytree(FIXTURE, folder)  # an example: its warnings do not keep it from being built
+    replace_once(folder / "conclusions.yaml", "  - text: Testbehandling ger fler biverkningar än placebo (låg tillförlitlighet).\n",
+                 "  - text: |\n      Testbehandling ger fler biverkningar än placebo:\n      - illamående\n      - yrsel\n")
+    [outcome] = build([folder], tmp_path / "out")
+    assert outcome.built, [d.text() for d in outcome.diagnostics]
+    built = tmp_path / "out" / "lista"
+    page = (built / "lista.html").read_text(encoding="utf-8")
+    assert re.search(r"<li>yrsel</li>\s*</ul>\s*(<p>)?\(Utfall: <a [^>]*>biverkningar</a>\)(</p>)?</li>", page)
+    doc = [p.text for p in Document(built / "lista.docx").paragraphs]
+    assert doc[doc.index("yrsel") + 1] == "(Utfall: biverkningar)"
+    laid_out = subprocess.run(["pdftotext", "-layout", str(built / "lista.pdf"), "-"], capture_output=True, text=True,
+                              check=True).stdout.splitlines()
+    [line] = [line for line in laid_out if "(Utfall: biverkningar)" in line]
+    assert line.strip() == "(Utfall: biverkningar)"  # a line of its own, under the list
 
 
 def test_html_links_each_bullet_to_its_rows_and_each_row_back(built):

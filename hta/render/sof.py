@@ -154,7 +154,13 @@ def bullet_markdown(text: str, bullet: Bullet, key: str, index: int, assessment:
     elif bullet.own_judgement:
         after = f" ({escape_markdown(labels.certainty.own_judgement)})"
     anchor = f"[]{{#{bullet_id(key, index)}}}" if bullet.outcomes else ""
+    if after and _ENDS_IN_A_LIST.search(text):
+        return anchor + text + "\n\n" + after.lstrip()  # the conclusion's own, not its list's last item's
     return anchor + text + after
+
+
+# a conclusion of several lines whose last line is an item of a list in it
+_ENDS_IN_A_LIST = re.compile(r"\n[ \t]*(?:[-+*]|\d{1,9}[.)])[ \t]+\S[^\n]*$")
 
 
 # --- HTML: symbols hidden from screen readers, rows linked back to their conclusions -------------------
