@@ -230,16 +230,17 @@ def test_a_block_with_no_blank_line_above_is_said_exactly_where_pandoc_reads_it_
                                                                                       capsys):
     """A list, heading, quotation or table right under a paragraph's line is printed inside the paragraph
     (HTA049), once a paragraph; a heading, quotation or table right under a list item's or a definition's line
-    is printed inside it. In a list or under a definition a list item begins as meant, as under a heading and
-    after a blank line, and a sign before a number or a year at a line's start is the sentence going on.
+    is printed inside it, and any of them right under a quotation's line is printed inside the quotation. In a
+    list or under a definition a list item begins as meant, as under a heading and after a blank line, and a
+    sign before a number or a year at a line's start is the sentence going on.
     pandoc's reading is the judge: each line said is text of a paragraph, and each opener not said begins a
     block."""
     from hta.convert.convert import run_pandoc
     from hta.convert.inert import READ_FORMAT
 
     said_here = ["- den första punkten", "## Orsaker", "> Ett citat.", "| a | b |", "1. ett steg", "## Ingen rubrik",
-                 "> Inget citat."]
-    text_here = ["- den andra punkten", "> 50 % svarade", "2020. Då ändrades", "- 3 mg gavs"]
+                 "> Inget citat.", "- ingen punkt i citatet", "1) ingen punkt"]
+    text_here = ["- den andra punkten", "> 50 % svarade", "2020. Då ändrades", "- 3 mg gavs", "2019. Sedan"]
     begun_here = ["- punkt i en lista", "- nästa punkt", "## Rubrik", "- punkt under rubriken", "- efter en tom rad",
                   "- punkt under en definition"]
     added = (f"Följande gäller:\n{said_here[0]}\n{text_here[0]}\n\n"
@@ -250,6 +251,8 @@ def test_a_block_with_no_blank_line_above_is_said_exactly_where_pandoc_reads_it_
              f"- en punkt\n{said_here[5]}\n\n"
              f"Termen\n: förklaringen\n{said_here[6]}\n\n"
              f"Ordet\n: dess förklaring\n{begun_here[5]}\n\n"
+             f"> Citatet\n{said_here[7]}\n\n"
+             f"Åren var\n{text_here[4]}\n{said_here[8]}\n\n"
              f"Andelen var\n{text_here[1]}, och år\n{text_here[2]} dosen: \n{text_here[3]}.\n\n"
              f"{begun_here[0]}\nsom fortsätter\n{begun_here[1]}\n\n"
              f"{begun_here[2]}\n{begun_here[3]}\n\nText.\n\n{begun_here[4]}\n\n| Ett | Två |\n|---|---|\n| 1 | 2 |\n")

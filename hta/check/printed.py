@@ -256,6 +256,7 @@ def nesting(a: Assessment) -> Iterator[Diagnostic]:
 # a list item's marker and the spaces after it: what follows is the item's content
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-+*]|\d{1,9}[.)]|#\.)[ \t]+(?=\S)")
 _DEFINES = re.compile(r" {0,3}[:~][ \t]+(?=\S)")  # a definition list's definition, on the line under its term
+_QUOTE_MARK = re.compile(r" {0,3}> ?")  # a quotation's mark before its text
 _TOP_HEADING = re.compile(r"[ \t]{0,3}#(?:[ \t]|$)")  # one #: the level of the report's own sections
 _HASH_WORD = re.compile(r" {0,3}#{1,6}(?=[^\W\d_])")  # "#Orsaker": no heading without a space after the #
 # a line that begins a list, heading, quotation or table after a blank line, and is text of a paragraph after its
@@ -318,13 +319,16 @@ def paragraph_starts(a: Assessment) -> Iterator[Diagnostic]:
 def _misread_blocks(text: str) -> Iterator[tuple[int, rules.Rule]]:
     """(line offset, rule) of each code block begun by indentation, each block opener taken into the paragraph
     above it, and each heading of one # or with no space after its #. In a list item or a definition, a line
-    that begins a list begins one; a heading, quotation or table there is text of the item, as in a paragraph."""
+    that begins a list begins one; a heading, quotation or table there is text of the item, as in a paragraph.
+    A line without > right under a quotation's text is text of the quotation, whatever it begins with; a list
+    item right under a paragraph's line is text of the paragraph, and no list begins there."""
     content = None  # the text column of the list item or definition the lines are in, if any
     after_break, in_code, in_quote, paragraph, said = True, False, False, False, False
     term = False  # the line above (or above a blank line) is a paragraph's first: a definition may follow it
+    quoted_text = False  # the line above is text of a quotation's paragraph
     for offset, line in enumerate(text.split("\n")):
         if not line.strip():
-            after_break, in_quote, paragraph = True, False, False
+            after_break, in_quote, paragraph, quoted_text = True, False, False, False
             continue
         expanded = line.expandtabs(4)
         indent = len(expanded) - len(expanded.lstrip(" "))
@@ -335,15 +339,19 @@ def _misread_blocks(text: str) -> Iterator[tuple[int, rules.Rule]]:
         elif not in_code or indent < (content or 0) + 4:
             if in_code:  # the code block ends: this line begins a block of its own
                 in_code, after_break = False, True
-            item = _LIST_ITEM.match(expanded) or (_DEFINES.match(expanded) if term else None)
-            if (paragraph and not in_quote and _BLOCK_OPENER.match(expanded)
-                    and not (content is not None and item)):  # in a list, a list item begins one
+            # a block begins after a blank line, and where no paragraph goes on: after a heading or a table
+            begins = after_break or not (paragraph or in_quote)
+            # a list item begins where a block may, or in a list; a definition under its term
+            item = ((_LIST_ITEM.match(expanded) if begins or content is not None else None)
+                    or (_DEFINES.match(expanded) if term else None))
+            # a line without > right under a quotation's text goes on the quotation's paragraph, an opener too
+            goes_on = ((paragraph and not (content is not None and item))
+                       or (quoted_text and not _QUOTE_MARK.match(expanded)))
+            if goes_on and _BLOCK_OPENER.match(expanded):
                 if not said:
                     yield offset, rules.BLOCK_WITHOUT_BLANK_LINE
                 said = True
                 continue  # text of the paragraph, which goes on
-            # a block begins after a blank line, and where no paragraph goes on: after a heading or a table
-            begins = after_break or not (paragraph or in_quote)
             heading = begins and HEADING_LINE.match(line) is not None
             if heading and _TOP_HEADING.match(line):
                 yield offset, rules.TOP_LEVEL_HEADING
@@ -360,6 +368,9 @@ def _misread_blocks(text: str) -> Iterator[tuple[int, rules.Rule]]:
             # a table's rows go on from its first, which is no paragraph
             paragraph = not in_quote and not heading and not expanded.lstrip().startswith("|")
             term = after_break and paragraph and not item
+            # text of the quotation's paragraph: not a heading, nor a definition (under which a list begins)
+            quoted = _QUOTE_MARK.sub("", expanded, count=1).strip() if in_quote else ""
+            quoted_text = bool(quoted) and HEADING_LINE.match(quoted) is None and not _DEFINES.match(quoted)
         # a heading, itself after a blank line (else pandoc reads it as text of the paragraph above)
         after_break = after_break and HEADING_LINE.match(line) is not None
 
