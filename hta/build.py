@@ -531,7 +531,7 @@ def draft_qmd(assessment: Assessment) -> Draft:
     bibliography = json.dumps([r.model_dump(exclude_defaults=True) | {"id": r.id, "type": r.type}
                                for r in assessment.references], ensure_ascii=False, indent=1)
     csl = report_csl(assessment)
-    return Draft(render_qmd(assessment, flows, csl.name), flows, appraisal, pictures, bibliography, csl,
+    return Draft(render_qmd(assessment, flows, appraisal, csl.name), flows, appraisal, pictures, bibliography, csl,
                  style_file(assessment, "report.typst") or TEMPLATES / "report.typst",
                  int(assessment.meta.document_time().timestamp()))
 

@@ -259,5 +259,5 @@ def test_a_study_label_is_text_in_the_svg_and_in_the_markdown(tmp_path):
     [rob] = [f for f in figures_of(assessment) if f.tool.name == "RoB 2"]
     root = ET.fromstring(drawing_svg(rob.traffic))  # still well-formed XML
     assert "<b>B&*x* 2020" in [t.text for t in root.iter(f"{SVG}text")]
-    [block] = [b for b in report_blocks(assessment, "resources") if b.id == "appraisal-rob2"]
+    [block] = [b for b in report_blocks(assessment, figures_of(assessment), "resources") if b.id == "appraisal-rob2"]
     assert block.study_rows[1][0].startswith(r"\<b\>B\&\*x\* 2020 [@berg2020]")

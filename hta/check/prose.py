@@ -12,7 +12,7 @@ from functools import cached_property
 from .. import rules
 from ..diagnostics import Diagnostic
 from ..i18n import N_, _
-from ..load.reader import Source
+from ..load.reader import Source, text_position
 from ..model.assessment import COUNT_PLACEHOLDER, IMAGE, Assessment, count_values
 from ..model.labels import available_languages, labels_for
 from ..model.numerals import LARGEST_IN_WORDS, CountForm, count_form, in_words, starts_sentence
@@ -72,8 +72,9 @@ class ProseReading:
     def place(self, at: int) -> tuple[int, int]:
         """The file's line and column of the character at offset `at` of the text."""
         if self.in_yaml and self.source.text is not None:
-            return _line_and_column(self.source.text, self._written_at[min(at, len(self._written_at) - 1)])
-        return self.at(self.text.count("\n", 0, at), at - (self.text.rfind("\n", 0, at) + 1) + 1)
+            return text_position(self.source.text, self._written_at[min(at, len(self._written_at) - 1)])
+        line, column = text_position(self.text, at)
+        return self.at(line - 1, column)
 
     @cached_property
     def _written_at(self) -> list[int]:
@@ -114,11 +115,6 @@ class ProseLine:
     def at(self, column: int) -> tuple[int, int]:
         """The file's line and column of `column` (from 1) of this line."""
         return self.piece.at(self.offset, column)
-
-
-def _line_and_column(text: str, at: int) -> tuple[int, int]:
-    """1-based line and column of offset `at` of `text`."""
-    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
 
 
 def read_all_prose(a: Assessment) -> list[ProseReading]:

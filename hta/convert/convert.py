@@ -12,7 +12,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -307,16 +306,13 @@ def split_front_matter(qmd: str) -> tuple[str, str]:
 
 
 class Ast:
-    """The inert AST of the .qmd, and where its images stand, which each writer is given otherwise. Found in
-    one walk; each writer's JSON is the tree with those nodes swapped in for the moment it is written, not a
-    copy of the whole tree per writer (a report's tree has tens of thousands of nodes). The writers run in
-    threads: one is written at a time."""
+    """The inert AST of the .qmd, and its images, which each writer is given otherwise (found in one walk).
+    The tree is never changed: each writer's JSON is a copy made as it is written, with the writer's stand-ins
+    for the images, so the writers' threads can write at once."""
 
     def __init__(self, tree: dict) -> None:
         self.tree = tree
-        # each image with its content as read, which a writer's stand-ins are made from while another is written
-        self.images: list[tuple[dict, list]] = []
-        self._lock = threading.Lock()
+        self.images: list[dict] = []
         self._find(tree)
 
     def _find(self, node) -> None:
@@ -328,34 +324,26 @@ class Ast:
             if kind in TEXT_NODES:  # most of the tree: nothing to find in them
                 return
             if kind == "Image":
-                self.images.append((node, node["c"]))
+                self.images.append(node)
             for value in node.values():  # "c" of a node; "meta" and "blocks" of the document
                 self._find(value)
 
     def written(self, nodes: list[tuple[dict, dict]]) -> str:
         """The tree as JSON, each (node, stand-in) of `nodes` written as its stand-in, and each run of words
         and spaces as one Str (see `_words_joined`)."""
-        with self._lock:
-            kept = [(node, dict(node)) for node, _ in nodes]
-            try:
-                for node, stand_in in nodes:
-                    node.clear()
-                    node.update(stand_in)
-                return json.dumps(_words_joined(self.tree), ensure_ascii=False)
-            finally:
-                for node, was in reversed(kept):
-                    node.clear()
-                    node.update(was)
+        return json.dumps(_words_joined(self.tree, {id(node): stand_in for node, stand_in in nodes}),
+                          ensure_ascii=False)
 
 
-def _words_joined(node):
-    """A copy of the tree with each run of Str and Space nodes one Str: a third of the JSON, which pandoc's
-    HTML and Word writers read in two thirds of the time. The HTML is the same to the byte (the writer wraps
-    lines at spaces in a Str too), the Word file the same text and formatting in fewer runs. Not for the Typst
-    writer (templates/reading.lua): it escapes a word a line could start with (`2020.` would begin a list) only
-    when the word stands alone in its Str."""
+def _words_joined(node, stand_ins: dict[int, dict]):
+    """A copy of the tree, each node with a stand-in (by its id) as the stand-in, and each run of Str and Space
+    nodes one Str: a third of the JSON, which pandoc's HTML and Word writers read in two thirds of the time. The
+    HTML is the same to the byte (the writer wraps lines at spaces in a Str too), the Word file the same text and
+    formatting in fewer runs. Not for the Typst writer (templates/reading.lua): it escapes a word a line could
+    start with (`2020.` would begin a list) only when the word stands alone in its Str."""
     if isinstance(node, dict):
-        return {key: _words_joined(value) for key, value in node.items()}
+        node = stand_ins.get(id(node), node)
+        return {key: _words_joined(value, stand_ins) for key, value in node.items()}
     if not isinstance(node, list):
         return node
     joined, words = [], []
@@ -366,7 +354,7 @@ def _words_joined(node):
         if words:
             joined.append({"t": "Str", "c": "".join(words)})
             words = []
-        joined.append(_words_joined(x))
+        joined.append(_words_joined(x, stand_ins))
     if words:
         joined.append({"t": "Str", "c": "".join(words)})
     return joined
@@ -377,7 +365,8 @@ def image_stand_ins(ast: Ast, resolve, job: Job) -> list[tuple[dict, dict]]:
     words for screen readers. An image that is neither generated nor one of the author's pictures becomes its
     alt text: nothing outside the build is ever read."""
     changes = []
-    for node, (attr, alt, (target, title)) in ast.images:
+    for node in ast.images:
+        attr, alt, (target, title) = node["c"]
         if target in job.figures:
             changes.append((node, {"t": "Image", "c": [attr, [{"t": "Str", "c": job.figures[target].description}],
                                                        [resolve(target), title]]}))

@@ -422,13 +422,14 @@ def stems(figures: AppraisalFigures, resources: str) -> tuple[str, str]:
     return f"{resources}/{figures.traffic.id}", f"{resources}/{figures.summary.id}"
 
 
-def report_blocks(a: Assessment, resources: str) -> list[ReportBlock]:
+def report_blocks(a: Assessment, appraisal: list[AppraisalFigures], resources: str) -> list[ReportBlock]:
+    """What the report prints of `appraisal`, the assessment's figures (`figures_of`)."""
     from .qmd import escape_markdown as md
 
     language = a.meta.language
     labels = figure_labels(language)
     blocks = []
-    for figures in figures_of(a):
+    for figures in appraisal:
         tool = figures.tool
         traffic, summary = stems(figures, resources)
         key = "; ".join(f"{d.id}: {_domain_name(tool, d, language)}" for d in tool.domains)

@@ -6,11 +6,15 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from ..model.assessment import COUNT_PLACEHOLDER, Assessment, Pico, Status, count_values, slug
 from ..model.identity import identity_line
 from ..model.labels import Labels, labels_for
 from ..model.numerals import CountForm, count_form, starts_sentence, write_count
+
+if TYPE_CHECKING:
+    from .appraisal_figures import AppraisalFigures
 
 RESOURCES = "resources"  # folder beside the .qmd holding what it refers to
 
@@ -131,8 +135,10 @@ def evidence_tables(assessment: Assessment, labels: Labels) -> list[tuple[str, s
     return tables
 
 
-def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str) -> str:
-    """The whole report as Quarto Markdown, read alike by pandoc and by Quarto."""
+def render_qmd(assessment: Assessment, figures: dict[str, Figure], appraisal: list[AppraisalFigures],
+               csl_name: str) -> str:
+    """The whole report as Quarto Markdown, read alike by pandoc and by Quarto: `figures` the flow diagrams,
+    `appraisal` the figures of the appraisals per domain (appraisal_figures.figures_of)."""
     from ..convert.inert import QUARTO_READ_FORMAT, quarto_inert
     from ..model.appraisal import is_domain_column
     from .appraisal_figures import report_blocks as appraisal_blocks
@@ -186,7 +192,7 @@ def render_qmd(assessment: Assessment, figures: dict[str, Figure], csl_name: str
         title=title_lines(assessment, style, labels),
         decision_line=decision_line,
         figures=figures,
-        appraisal=appraisal_blocks(assessment, RESOURCES),
+        appraisal=appraisal_blocks(assessment, appraisal, RESOURCES),
         resources=RESOURCES,
         csl_name=csl_name,
         quarto_from=QUARTO_READ_FORMAT,
