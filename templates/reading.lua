@@ -93,7 +93,7 @@ local function picture_for_typst(pictures)
     if picture == nil then
       return pandoc.Span(image.caption)
     end
-    local alt = picture.description and picture.description or plain(image.caption)
+    local alt = picture.description or plain(image.caption)
     return pandoc.RawInline("typst", typst_image(picture.show, alt, image.attributes))
   end
 end
