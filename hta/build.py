@@ -690,16 +690,17 @@ def convert_qmd(job, assessment: Assessment, engine: str, meanwhile=None, side_b
     from concurrent.futures import ThreadPoolExecutor
 
     # Each converter is a process of its own, started as soon as what it reads is there: pandoc reads the
-    # .qmd and writes the Typst source while the Typst worker loads Typst and this process makes the Word
-    # resources; then the Typst compile and the Word and HTML writers run while this process makes the page
-    # around the HTML and finishes the Word file. A failure
+    # .qmd while the Typst worker loads Typst and this process makes the Word resources; the Word and HTML
+    # writers start once pandoc has the inert tree, while it writes the Typst source; then the Typst compile
+    # runs while this process makes the page around the HTML and finishes the Word file. A failure
     # is said for the first output in the usual order, as when they run one after another.
     reading, worker = reading or convert.Reading(job), convert.start_typst()
     try:
-        with ThreadPoolExecutor(max_workers=5) as pool:
+        with ThreadPoolExecutor(max_workers=6) as pool:  # one for each task below: none waits for a thread
             resources = pool.submit(meanwhile or (lambda: None))
             read = pool.submit(reading.result, job.output("typ"))
-            body = pool.submit(lambda: convert.to_html_body(job, read.result()))
+            tree = pool.submit(reading.ast)  # before the Typst source: the writers start while it is written
+            body = pool.submit(lambda: convert.to_html_body(job, tree.result()))
 
             def pdf_when_read() -> None:  # the reading wrote the Typst source
                 read.result()
@@ -707,7 +708,7 @@ def convert_qmd(job, assessment: Assessment, engine: str, meanwhile=None, side_b
 
             def word_when_ready() -> None:  # the Word writer needs the resources and the AST
                 resources.result()
-                write_docx(read.result())
+                write_docx(tree.result())
 
             printed = pool.submit(pdf_when_read)
             word = pool.submit(word_when_ready)

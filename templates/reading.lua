@@ -1,6 +1,7 @@
 -- The bundled engine's reading of the .qmd (hta/convert/convert.py, Reading), run after citeproc and
--- templates/inert.lua in the one pandoc run that reads the report: it keeps the inert AST for the Word and HTML
--- writers (in the file HTA_AST names), then hands pandoc's Typst writer the tree the PDF's template needs.
+-- templates/inert.lua in the one pandoc run that reads the report: it hands the inert AST to the Word and HTML
+-- writers on stdout, as one line of JSON, as soon as it has it (they start while pandoc writes the Typst
+-- source), then hands pandoc's Typst writer the tree the PDF's template needs.
 -- Typst source is written here, not in a second pandoc run from that AST: a tenth of a second less before the
 -- PDF can be compiled.
 --
@@ -13,12 +14,6 @@ local function read_json(path)
   local text = file:read("a")
   file:close()
   return pandoc.json.decode(text, false)
-end
-
-local function write(path, text)
-  local file = assert(io.open(path, "wb"))
-  file:write(text)
-  file:close()
 end
 
 -- A Typst string literal holding the text exactly.
@@ -121,7 +116,9 @@ end
 return {
   {
     Pandoc = function(doc)
-      write(os.getenv("HTA_AST"), pandoc.write(doc, "json"))
+      -- pandoc writes JSON on one line: strings hold their line breaks as \n
+      io.stdout:write(pandoc.write(doc, "json"), "\n")
+      io.stdout:flush()
       local pictures = read_json(os.getenv("HTA_PICTURES"))
       doc = doc:walk({
         Div = function(div)

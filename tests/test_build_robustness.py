@@ -243,6 +243,38 @@ def test_a_converter_past_its_bound_is_a_finding_naming_the_likeliest_file(limit
     assert [p.name for p in (tmp_path / "out" / "fall").iterdir()] == ["failed.json"]  # no report, the record of why
 
 
+@pytest.mark.parametrize("after, said", [
+    ("echo 'template error: report.typst line 3' >&2\nexit 83", "pandoc failed (exit status 83)"),
+    ("exec sleep 30", "pandoc took longer than 4 s"),
+], ids=["fails", "hangs"])
+def test_a_reading_that_fails_after_handing_over_its_tree_leaves_no_report(after, said, tmp_path, monkeypatch):
+    """The Word and HTML writers start on pandoc's tree while pandoc goes on to write the Typst source; when
+    it then fails or hangs, the build says so for the report and writes none of it."""
+    from hta.build import build
+    from hta.convert import convert
+
+    real = convert.pandoc_path()
+    wrapper = tmp_path / "pandoc"
+    # the reading (the one run given templates/reading.lua) ends badly once it has written its tree
+    wrapper.write_text(f'#!/bin/sh\n"{real}" "$@" || exit $?\ncase "$*" in *reading.lua*) {after};; esac\n',
+                       encoding="utf-8")
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PYPANDOC_PANDOC", str(wrapper))
+    monkeypatch.setattr(convert, "PANDOC_SECONDS", 4)
+    for cached in (convert.pandoc_path, convert.ask_pandoc_version, convert.pandoc_version):
+        cached.cache_clear()
+    folder = tmp_path / "fall"
+    shutil.copytree(MINIMAL, folder)
+    try:
+        [outcome] = build([folder], tmp_path / "out", jobs=2)  # one assessment, its converters side by side
+    finally:
+        for cached in (convert.pandoc_path, convert.ask_pandoc_version, convert.pandoc_version):
+            cached.cache_clear()
+    assert not outcome.built
+    assert any(said in d.message for d in outcome.diagnostics), [d.message for d in outcome.diagnostics]
+    assert [p.name for p in (tmp_path / "out" / "fall").iterdir()] == ["failed.json"]
+
+
 @pytest.mark.parametrize("pandoc, said", [
     ("#!/bin/sh\necho 'error while loading shared libraries: libgmp.so.10' >&2\nexit 127\n", "libgmp.so.10"),
     ("#!/bin/sh\nexec sleep 30\n", "0.5 s"),

@@ -12,6 +12,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -207,13 +209,14 @@ def read_ast(job: Job) -> Ast:
 
 class Reading:
     """pandoc reading the .qmd, started at once in a process of its own: what this process does meanwhile
-    (the Word resources) costs no time. Its input and output are files, so it never waits for this process
-    to empty a pipe.
+    (the Word resources) costs no time. Its input is files, and its one pipe, stdout, is emptied by a thread
+    of its own as pandoc writes, so pandoc never waits for this process.
 
     One run reads the Markdown, resolves the citations, makes the tree inert (templates/inert.lua, the filter
-    Quarto is given too) and keeps it for the Word and HTML writers; then templates/reading.lua gives the tree
-    what the PDF's template needs, and pandoc writes the Typst source. `pictures` says which pictures the .qmd
-    may show (as Job.pictures; the job's own when not given)."""
+    Quarto is given too) and hands it to the Word and HTML writers (`ast`) as soon as it is made; then
+    templates/reading.lua gives the tree what the PDF's template needs, and pandoc writes the Typst source
+    (`result`). `pictures` says which pictures the .qmd may show (as Job.pictures; the job's own when not
+    given)."""
 
     def __init__(self, job: Job, qmd: str | None = None, apart: Path | None = None,
                  pictures: dict[str, str | None] | None = None) -> None:
@@ -223,9 +226,9 @@ class Reading:
         # The front matter is hta's; the body holds the authors' text. Read apart, and the body without YAML
         # blocks, a `---` block in a section can neither set metadata (title, bibliography, csl) nor stop pandoc.
         front, body = split_front_matter(job.qmd.read_text(encoding="utf-8") if qmd is None else qmd)
-        self._files = [job.folder / name for name in (RESOURCES_METADATA, READ_BODY, READ_AST, READ_ERRORS,
-                                                      READ_PICTURES, READ_TYPST)]
-        metadata, body_file, self._ast, self._errors, pictures_file, self._typst = self._files
+        self._files = [job.folder / name for name in (RESOURCES_METADATA, READ_BODY, READ_ERRORS, READ_PICTURES,
+                                                      READ_TYPST)]
+        metadata, body_file, self._errors, pictures_file, self._typst = self._files
         metadata.write_text(front, encoding="utf-8")
         body_file.write_text(body, encoding="utf-8")
         pictures = job.pictures() if pictures is None else pictures
@@ -239,28 +242,65 @@ class Reading:
             # citations are text by now: no #cite() that would need a Typst bibliography
             "--to=typst-citations", "--standalone", f"--template={job.typst_template}", f"--output={READ_TYPST}",
             READ_BODY])
-        environment = _pandoc_env(job.epoch) | {"HTA_AST": READ_AST, "HTA_PICTURES": READ_PICTURES}
+        environment = _pandoc_env(job.epoch) | {"HTA_PICTURES": READ_PICTURES}
+        self._started = time.monotonic()  # PANDOC_SECONDS from here, for `ast` and `result` alike
         with self._errors.open("wb") as errors:
             self._process = subprocess.Popen(self.command, cwd=job.folder, stdin=subprocess.DEVNULL,
-                                             stdout=subprocess.DEVNULL, stderr=errors, env=environment)
+                                             stdout=subprocess.PIPE, stderr=errors, env=environment)
+        self._tree_line, self._tree = b"", None
+        self._tree_read, self._tree_lock = threading.Event(), threading.Lock()
+        threading.Thread(target=self._read_stdout, daemon=True).start()
+
+    def _read_stdout(self) -> None:
+        with self._process.stdout as out:
+            self._tree_line = out.readline()
+            self._tree_read.set()
+            out.read()  # nothing more is written; read to the end, so pandoc can never wait on a full pipe
+
+    def ast(self) -> Ast:
+        """The inert tree, as soon as pandoc has made it (it goes on to write the Typst source). A reading that
+        fails is said by `result`."""
+        if not self._tree_read.wait(self._left()):
+            self._end()  # says that pandoc took too long
+        if not self._tree_line:  # pandoc ended without the tree: its error says why
+            self._end()
+        with self._tree_lock:  # parsed once, for whichever of `ast` and `result` asks first
+            if self._tree is None:
+                self._tree = Ast(json.loads(self._tree_line))
+        return self._tree
 
     def result(self, typst: Path) -> Ast:
-        """The inert tree, once pandoc has read the .qmd; its Typst source moved to `typst`."""
+        """The inert tree, once pandoc has read the .qmd to the end; its Typst source moved to `typst`."""
         try:
-            try:
-                returncode = wait(self._process, PANDOC_SECONDS)
-            except subprocess.TimeoutExpired:
-                stop(self._process)
-                raise _pandoc_too_slow(self.command) from None
-            _check_pandoc(self.command, returncode, self._errors.read_text(encoding="utf-8", errors="replace"))
+            self._end()
             shutil.move(self._typst, typst)
-            return Ast(json.loads(self._ast.read_text(encoding="utf-8")))
+            return self.ast()
         finally:
             self._remove_files()
 
+    def _left(self) -> float:
+        return max(0.0, PANDOC_SECONDS - (time.monotonic() - self._started))
+
+    def _end(self) -> None:
+        """Wait for pandoc to end, within PANDOC_SECONDS of its start; its failure said as such."""
+        try:
+            returncode = wait(self._process, self._left())
+        except subprocess.TimeoutExpired:
+            returncode = None
+        if returncode is None or self._left() == 0:  # `ast` and `result` may wait in two threads at once
+            self.stop()
+            raise _pandoc_too_slow(self.command)
+        _check_pandoc(self.command, returncode, self._errors.read_text(encoding="utf-8", errors="replace"))
+        self._tree_read.wait()  # pandoc has ended: its stdout is at its end
+        if not self._tree_line:  # a bug of templates/reading.lua, not of the report
+            raise RuntimeError(f"pandoc ended without writing the tree: {' '.join(self.command)}")
+
     def stop(self) -> None:
-        """For a reading nothing will take: the checks found errors, or the report was current after all."""
-        stop(self._process)
+        """For a reading nothing will take: the checks found errors, or the report was current after all. Its
+        stdout is the reading thread's, which ends when pandoc does."""
+        if self._process.returncode is None:
+            self._process.kill()
+            self._process.wait()
         self._remove_files()
 
     def _remove_files(self) -> None:
@@ -291,7 +331,7 @@ def read_apart(stem: str, qmd: str, bibliography: str, csl: Path, epoch: int, ty
 
 # written for pandoc's reading of the .qmd, removed after
 RESOURCES_METADATA, READ_BODY = "resources/front-matter.yaml", "resources/body.md"
-READ_AST, READ_ERRORS = "resources/ast.json", "resources/read-errors.txt"
+READ_ERRORS = "resources/read-errors.txt"
 READ_PICTURES, READ_TYPST = "resources/pictures.json", "resources/read.typ"
 
 
