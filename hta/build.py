@@ -239,7 +239,7 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
     from . import cache
     from .render import raster
 
-    early = EarlyReadings()
+    early = EarlyReadings(out_root)
     if 0 < len(folders) < jobs and convert.choose_engine(engine) == "pandoc":
         # most often one assessment: its converters will run side by side (see _build), and the processes
         # they need start now, on the core that waits while this one imports, reads and checks
@@ -256,16 +256,22 @@ def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=
 
 
 class EarlyReadings:
-    """The readings started by `read_early`, by assessment folder, until the conversion takes its own."""
+    """The readings started by `read_early`, by assessment folder, until the conversion takes its own; with
+    each, the drawing of the flow diagrams' PNGs that `out_root`'s cache lacks, which the Word writer will wait
+    for once pandoc has the tree."""
 
-    def __init__(self) -> None:
+    def __init__(self, out_root: Path) -> None:
         self.wanted = False
+        self._out_root = out_root
         self._started: dict[Path, tuple[Draft, Reading]] = {}
 
     def start(self, assessment: Assessment) -> None:
+        from . import cache
+
         started = read_early(assessment)
         if started is not None:
             self._started[assessment.folder] = started
+            cache.draw_flow_pngs_apart([f.svg for f in started[0].flows.values()], self._out_root)
 
     def take(self, assessment: Assessment) -> tuple[Draft, Reading] | None:
         return self._started.pop(assessment.folder, None)

@@ -327,11 +327,13 @@ _DRAWING: dict[Path, subprocess.Popen] = {}
 
 
 def draw_flow_pngs_apart(svgs: list[str], out_root: Path) -> None:
-    """Start drawing the PNGs of these diagrams that the cache lacks, in a process of their own: they are
-    drawn while this process writes the .qmd and pandoc reads it, and `flow_png` waits for them."""
+    """Start drawing the PNGs of these diagrams that the cache lacks and no process is drawing yet, in a
+    process of their own: they are drawn while this process checks and writes the .qmd and pandoc reads it,
+    and `flow_png` waits for them."""
     from .render.raster import draw_apart
 
-    missing = {path: svg for svg in svgs if not (path := _cached_path(out_root / CACHE / "png", svg, ".png")).is_file()}
+    paths = {_cached_path(out_root / CACHE / "png", svg, ".png"): svg for svg in svgs}
+    missing = {path: svg for path, svg in paths.items() if path not in _DRAWING and not path.is_file()}
     if missing:
         process = draw_apart([(svg, path) for path, svg in missing.items()])
         _DRAWING.update(dict.fromkeys(missing, process))
