@@ -217,10 +217,11 @@ def _title_block(doc, assessment: Assessment, labels: Labels) -> None:
     from ..render.shapes import title_lines
     from ..model.styles import default_style
 
-    title = next((p for p in doc.paragraphs if p.style.name == "Title"), doc.paragraphs[0])
+    paragraphs = doc.paragraphs
+    title = next((p for p in paragraphs if _style_id(p) == "Title"), paragraphs[0])
     # The statement names its authors at the end, under Författare, not below the title.
-    for paragraph in doc.paragraphs:
-        if paragraph.style.name in {"Author", "Date"}:
+    for paragraph in paragraphs:
+        if _style_id(paragraph) in {"Author", "Date"}:
             paragraph._p.getparent().remove(paragraph._p)
     # the lines the house style prints (shape_render.title_lines), each empty where it prints none
     lines = title_lines(assessment, assessment.style or default_style(), labels)
@@ -243,6 +244,13 @@ def _title_block(doc, assessment: Assessment, labels: Labels) -> None:
         title.insert_paragraph_before().add_run(kind).bold = True
 
 
+def _style_id(paragraph) -> str:
+    """The id of the paragraph's style as pandoc wrote it ("Title", "Author", "ImageCaption"), read without
+    python-docx's lookup of the style by name, which searches styles.xml for every paragraph."""
+    properties = paragraph._p.pPr
+    return properties.pStyle.val if properties is not None and properties.pStyle is not None else ""
+
+
 def _captions(doc, labels: Labels) -> None:
     """'Figur 1. …', 'Tabell 2. …': the label and a SEQ field before each caption, so Word renumbers the
     captions itself when a figure or table is added, and a list of figures can be made from them."""
@@ -251,7 +259,7 @@ def _captions(doc, labels: Labels) -> None:
     kinds = {"ImageCaption": labels.figure, "TableCaption": labels.table}
     counts = dict.fromkeys(kinds, 0)
     for paragraph in doc.paragraphs:
-        style = paragraph._p.pPr.pStyle.val if paragraph._p.pPr is not None and paragraph._p.pPr.pStyle is not None else ""
+        style = _style_id(paragraph)
         if style not in kinds:
             continue
         counts[style] += 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
@@ -53,8 +55,7 @@ def put(parent, tag: str, parent_tag: str, **attrs):
     element = OxmlElement(tag)
     for key, value in attrs.items():
         element.set(qn(key.replace("_", ":", 1)), str(value))
-    order = ORDER[parent_tag]
-    later = {qn(t) for t in order[order.index(tag) + 1:]}
+    later = _after(parent_tag, tag)
     for index, child in enumerate(parent):
         if child.tag in later:
             parent.insert(index, element)
@@ -62,6 +63,13 @@ def put(parent, tag: str, parent_tag: str, **attrs):
     else:
         parent.append(element)
     return element
+
+
+@cache
+def _after(parent_tag: str, tag: str) -> frozenset[str]:
+    """The qualified tags that follow `tag` in `parent_tag`'s schema order: asked for every property set."""
+    order = ORDER[parent_tag]
+    return frozenset(qn(t) for t in order[order.index(tag) + 1:])
 
 
 def text_run(value: str):
