@@ -262,11 +262,12 @@ class Reading:
         fails is said by `result`."""
         if not self._tree_read.wait(self._left()):
             self._end()  # says that pandoc took too long
-        if not self._tree_line:  # pandoc ended without the tree: its error says why
-            self._end()
         with self._tree_lock:  # parsed once, for whichever of `ast` and `result` asks first
             if self._tree is None:
-                self._tree = Ast(json.loads(self._tree_line))
+                if not self._tree_line:  # pandoc ended without the tree: its error says why
+                    self._end()
+                # the JSON is let go once parsed: a long report's is as large as its tree
+                self._tree, self._tree_line = Ast(json.loads(self._tree_line)), b""
         return self._tree
 
     def result(self, typst: Path) -> Ast:
@@ -292,7 +293,7 @@ class Reading:
             raise _pandoc_too_slow(self.command)
         _check_pandoc(self.command, returncode, self._errors.read_text(encoding="utf-8", errors="replace"))
         self._tree_read.wait()  # pandoc has ended: its stdout is at its end
-        if not self._tree_line:  # a bug of templates/reading.lua, not of the report
+        if not self._tree_line and self._tree is None:  # a bug of templates/reading.lua, not of the report
             raise RuntimeError(f"pandoc ended without writing the tree: {' '.join(self.command)}")
 
     def stop(self) -> None:
