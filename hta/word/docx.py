@@ -217,11 +217,11 @@ def _title_block(doc, assessment: Assessment, labels: Labels) -> None:
     from ..render.shapes import title_lines
     from ..model.styles import default_style
 
-    paragraphs = doc.paragraphs
-    title = next((p for p in paragraphs if _style_id(p) == "Title"), paragraphs[0])
+    paragraphs, names = doc.paragraphs, _style_names(doc)
+    title = next((p for p in paragraphs if names.get(_style_id(p)) == "Title"), paragraphs[0])
     # The statement names its authors at the end, under Författare, not below the title.
     for paragraph in paragraphs:
-        if _style_id(paragraph) in {"Author", "Date"}:
+        if names.get(_style_id(paragraph)) in {"Author", "Date"}:
             paragraph._p.getparent().remove(paragraph._p)
     # the lines the house style prints (shape_render.title_lines), each empty where it prints none
     lines = title_lines(assessment, assessment.style or default_style(), labels)
@@ -245,10 +245,17 @@ def _title_block(doc, assessment: Assessment, labels: Labels) -> None:
 
 
 def _style_id(paragraph) -> str:
-    """The id of the paragraph's style as pandoc wrote it ("Title", "Author", "ImageCaption"), read without
-    python-docx's lookup of the style by name, which searches styles.xml for every paragraph."""
+    """The id of the paragraph's style as pandoc wrote it, "" for none."""
     properties = paragraph._p.pPr
     return properties.pStyle.val if properties is not None and properties.pStyle is not None else ""
+
+
+def _style_names(doc) -> dict[str, str]:
+    """Each paragraph style's name by its id, read once: python-docx's `paragraph.style` searches styles.xml
+    for every paragraph."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    return {style.style_id: style.name for style in doc.styles if style.type == WD_STYLE_TYPE.PARAGRAPH}
 
 
 def _captions(doc, labels: Labels) -> None:
