@@ -335,6 +335,33 @@ def test_a_build_with_cores_to_spare_draws_the_flow_pngs_in_a_process_of_its_own
     assert not cache._DRAWING and raster.DRAWING._ready is None
 
 
+def test_the_flow_pngs_are_drawn_once_from_before_the_checks(built_library, tmp_path, monkeypatch):
+    """With cores to spare, the flow PNGs are drawn from the moment pandoc starts reading, before the checks
+    (the Word writer may start as soon as pandoc has the tree, and waits for them), by one process: writing
+    the .qmd after the checks starts no second drawing of the same PNGs."""
+    from hta.check import run
+    from hta.render import raster
+
+    drawings, checked = [], []
+    real_draw, real_checks = raster.draw_apart, run.run_checks
+
+    def draw_apart(drawing):
+        drawings.append(([path.name for _svg, path in drawing], bool(checked)))
+        return real_draw(drawing)
+
+    def run_checks(assessment):
+        checked.append(assessment.name)
+        return real_checks(assessment)
+
+    monkeypatch.setattr(raster, "draw_apart", draw_apart)
+    monkeypatch.setattr(run, "run_checks", run_checks)
+    [outcome] = build([built_library / "src" / "alfa"], tmp_path / "out", jobs=2)
+    assert outcome.built, outcome.diagnostics
+    [(pngs, after_checks)] = drawings
+    assert len(pngs) == len(list((tmp_path / "out" / "alfa" / "resources").glob("flow-*.svg"))) > 0 and not after_checks
+    assert files(tmp_path / "out" / "alfa") == files(built_library / "out" / "alfa")  # built with jobs=1
+
+
 def test_a_build_with_nothing_to_convert_ends_the_processes_it_started_for_converting(built_library, tmp_path,
                                                                                      monkeypatch):
     """A build of one assessment on two cores starts its Typst worker and PNG drawing process while it reads;
