@@ -243,6 +243,55 @@ def test_a_converter_past_its_bound_is_a_finding_naming_the_likeliest_file(limit
     assert [p.name for p in (tmp_path / "out" / "fall").iterdir()] == ["failed.json"]  # no report, the record of why
 
 
+def test_the_word_and_html_writers_start_on_the_tree_before_pandoc_has_written_the_typst_source(tmp_path,
+                                                                                                monkeypatch):
+    """pandoc hands the inert tree over before it goes on to the Typst source; the writers need no more, and
+    start then. Here the reading takes three seconds more after its tree (a pandoc that waits before it ends):
+    the web page's and the Word file's pandoc runs have started before it ends, and the report is whole."""
+    from hta.build import build
+    from hta.convert import convert
+
+    real = convert.pandoc_path()
+    wrapper = tmp_path / "pandoc"
+    wrapper.write_text(f'#!/bin/sh\n"{real}" "$@" || exit $?\ncase "$*" in *reading.lua*) sleep 3;; esac\n',
+                       encoding="utf-8")
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PYPANDOC_PANDOC", str(wrapper))
+    writers, ended = {}, []
+    real_html, real_docx, real_result = convert.to_html_body, convert.to_docx, convert.Reading.result
+
+    def to_html_body(*args):
+        writers["html"] = time.monotonic()
+        return real_html(*args)
+
+    def to_docx(*args):
+        writers["docx"] = time.monotonic()
+        return real_docx(*args)
+
+    def result(self, typst):
+        try:
+            return real_result(self, typst)
+        finally:
+            ended.append(time.monotonic())
+
+    monkeypatch.setattr(convert, "to_html_body", to_html_body)
+    monkeypatch.setattr(convert, "to_docx", to_docx)
+    monkeypatch.setattr(convert.Reading, "result", result)
+    for cached in (convert.pandoc_path, convert.ask_pandoc_version, convert.pandoc_version):
+        cached.cache_clear()
+    shutil.copytree(MINIMAL, tmp_path / "assessments" / "fall")
+    mark(tmp_path, "alfa")
+    try:  # one assessment, its converters side by side
+        [outcome] = build([tmp_path / "assessments" / "fall"], tmp_path / "out", jobs=2)
+    finally:
+        for cached in (convert.pandoc_path, convert.ask_pandoc_version, convert.pandoc_version):
+            cached.cache_clear()
+    assert outcome.built, [d.text() for d in outcome.diagnostics]
+    [reading_ended] = ended
+    assert reading_ended - writers["html"] > 1 and reading_ended - writers["docx"] > 1, (writers, reading_ended)
+    assert complete_set_marker(tmp_path / "out" / "fall") == "alfa"
+
+
 @pytest.mark.parametrize("after, said", [
     ("echo 'template error: report.typst line 3' >&2\nexit 83", "pandoc failed (exit status 83)"),
     ("exec sleep 30", "pandoc took longer than 4 s"),
