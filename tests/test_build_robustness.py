@@ -243,20 +243,37 @@ def test_a_converter_past_its_bound_is_a_finding_naming_the_likeliest_file(limit
     assert [p.name for p in (tmp_path / "out" / "fall").iterdir()] == ["failed.json"]  # no report, the record of why
 
 
-def test_the_word_and_html_writers_start_on_the_tree_before_pandoc_has_written_the_typst_source(tmp_path,
-                                                                                                monkeypatch):
+@pytest.fixture
+def reading_then(tmp_path, monkeypatch):
+    """`reading_then(shell)`: pandoc as the build runs it, but its reading (the one run given
+    templates/reading.lua) goes on with `shell` once it has handed over its tree and written the Typst source."""
+    from hta.convert import convert
+
+    def wrap(after: str) -> None:
+        wrapper = tmp_path / "pandoc"
+        wrapper.write_text(f'#!/bin/sh\n"{convert.pandoc_path()}" "$@" || exit $?\n'
+                           f'case "$*" in *reading.lua*) {after};; esac\n', encoding="utf-8")
+        wrapper.chmod(0o755)
+        monkeypatch.setenv("PYPANDOC_PANDOC", str(wrapper))
+        clear()
+
+    def clear() -> None:
+        for cached in (convert.pandoc_path, convert.ask_pandoc_version, convert.pandoc_version):
+            cached.cache_clear()
+
+    yield wrap
+    clear()
+
+
+def test_the_word_and_html_writers_start_on_the_tree_before_pandoc_has_written_the_typst_source(
+        tmp_path, monkeypatch, reading_then):
     """pandoc hands the inert tree over before it goes on to the Typst source; the writers need no more, and
     start then. Here the reading takes three seconds more after its tree (a pandoc that waits before it ends):
     the web page's and the Word file's pandoc runs have started before it ends, and the report is whole."""
     from hta.build import build
     from hta.convert import convert
 
-    real = convert.pandoc_path()
-    wrapper = tmp_path / "pandoc"
-    wrapper.write_text(f'#!/bin/sh\n"{real}" "$@" || exit $?\ncase "$*" in *reading.lua*) sleep 3;; esac\n',
-                       encoding="utf-8")
-    wrapper.chmod(0o755)
-    monkeypatch.setenv("PYPANDOC_PANDOC", str(wrapper))
+    reading_then("sleep 3")
     writers, ended = {}, []
     real_html, real_docx, real_result = convert.to_html_body, convert.to_docx, convert.Reading.result
 
@@ -277,15 +294,10 @@ def test_the_word_and_html_writers_start_on_the_tree_before_pandoc_has_written_t
     monkeypatch.setattr(convert, "to_html_body", to_html_body)
     monkeypatch.setattr(convert, "to_docx", to_docx)
     monkeypatch.setattr(convert.Reading, "result", result)
-    for cached in (convert.pandoc_path, convert.ask_pandoc_version, convert.pandoc_version):
-        cached.cache_clear()
     shutil.copytree(MINIMAL, tmp_path / "assessments" / "fall")
     mark(tmp_path, "alfa")
-    try:  # one assessment, its converters side by side
-        [outcome] = build([tmp_path / "assessments" / "fall"], tmp_path / "out", jobs=2)
-    finally:
-        for cached in (convert.pandoc_path, convert.ask_pandoc_version, convert.pandoc_version):
-            cached.cache_clear()
+    # one assessment, its converters side by side
+    [outcome] = build([tmp_path / "assessments" / "fall"], tmp_path / "out", jobs=2)
     assert outcome.built, [d.text() for d in outcome.diagnostics]
     [reading_ended] = ended
     assert reading_ended - writers["html"] > 1 and reading_ended - writers["docx"] > 1, (writers, reading_ended)
@@ -296,29 +308,18 @@ def test_the_word_and_html_writers_start_on_the_tree_before_pandoc_has_written_t
     ("echo 'template error: report.typst line 3' >&2\nexit 83", "pandoc failed (exit status 83)"),
     ("exec sleep 30", "pandoc took longer than 4 s"),
 ], ids=["fails", "hangs"])
-def test_a_reading_that_fails_after_handing_over_its_tree_leaves_no_report(after, said, tmp_path, monkeypatch):
+def test_a_reading_that_fails_after_handing_over_its_tree_leaves_no_report(after, said, tmp_path, monkeypatch,
+                                                                           reading_then):
     """The Word and HTML writers start on pandoc's tree while pandoc goes on to write the Typst source; when
     it then fails or hangs, the build says so for the report and writes none of it."""
     from hta.build import build
     from hta.convert import convert
 
-    real = convert.pandoc_path()
-    wrapper = tmp_path / "pandoc"
-    # the reading (the one run given templates/reading.lua) ends badly once it has written its tree
-    wrapper.write_text(f'#!/bin/sh\n"{real}" "$@" || exit $?\ncase "$*" in *reading.lua*) {after};; esac\n',
-                       encoding="utf-8")
-    wrapper.chmod(0o755)
-    monkeypatch.setenv("PYPANDOC_PANDOC", str(wrapper))
+    reading_then(after)
     monkeypatch.setattr(convert, "PANDOC_SECONDS", 4)
-    for cached in (convert.pandoc_path, convert.ask_pandoc_version, convert.pandoc_version):
-        cached.cache_clear()
     folder = tmp_path / "fall"
     shutil.copytree(MINIMAL, folder)
-    try:
-        [outcome] = build([folder], tmp_path / "out", jobs=2)  # one assessment, its converters side by side
-    finally:
-        for cached in (convert.pandoc_path, convert.ask_pandoc_version, convert.pandoc_version):
-            cached.cache_clear()
+    [outcome] = build([folder], tmp_path / "out", jobs=2)  # one assessment, its converters side by side
     assert not outcome.built
     assert any(said in d.message for d in outcome.diagnostics), [d.message for d in outcome.diagnostics]
     assert [p.name for p in (tmp_path / "out" / "fall").iterdir()] == ["failed.json"]
