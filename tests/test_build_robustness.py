@@ -325,6 +325,25 @@ def test_a_reading_that_fails_after_handing_over_its_tree_leaves_no_report(after
     assert [p.name for p in (tmp_path / "out" / "fall").iterdir()] == ["failed.json"]
 
 
+def test_a_reading_cut_off_while_it_hands_over_its_tree_is_said_as_pandocs_failure(tmp_path, reading_then):
+    """A pandoc that dies in the middle of the tree's line (here: its stdout cut after 1000 bytes, then exit
+    status 83) gave the writers no tree: they are told pandoc's failure, never a half-read JSON."""
+    from hta.build import default_csl
+    from hta.convert.convert import ConversionError, read_apart
+    from hta.paths import TEMPLATES
+
+    reading_then("exit 83")
+    wrapper = tmp_path / "pandoc"
+    wrapper.write_text(wrapper.read_text(encoding="utf-8").replace('"$@" || exit $?', '"$@" | head -c 1000'),
+                       encoding="utf-8")
+    reading = read_apart("x", "Lång text. " * 500, "[]", default_csl(), 0, TEMPLATES / "report.typst", {})
+    try:
+        with pytest.raises(ConversionError, match=r"exit status 83"):
+            reading.ast()
+    finally:
+        reading.stop()
+
+
 @pytest.mark.parametrize("pandoc, said", [
     ("#!/bin/sh\necho 'error while loading shared libraries: libgmp.so.10' >&2\nexit 127\n", "libgmp.so.10"),
     ("#!/bin/sh\nexec sleep 30\n", "0.5 s"),

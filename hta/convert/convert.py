@@ -253,7 +253,8 @@ class Reading:
 
     def _read_stdout(self) -> None:
         with self._process.stdout as out:
-            self._tree_line = out.readline()
+            line = out.readline()
+            self._tree_line = line if line.endswith(b"\n") else b""  # a line cut off is no tree: pandoc failed
             self._tree_read.set()
             out.read()  # nothing more is written; read to the end, so pandoc can never wait on a full pipe
 
