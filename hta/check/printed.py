@@ -298,9 +298,10 @@ def paragraph_starts(a: Assessment) -> Iterator[Diagnostic]:
     paragraph above (HTA049); a pasted list sign is text (HTA050); a heading of one # is a section of the
     report's own level (HTA051), and one with no space after its # is text (HTA052). Found as pandoc reads the
     lines: a section's, and a conclusion's as the list item the report prints it in."""
+    from ..render.qmd import list_item
+
     for piece in read_all_prose(a):
-        # a conclusion's lines after its first are indented into its list item (templates/report.qmd.j2)
-        printed = "- " + piece.text.replace("\n", "\n  ") if piece.as_item else piece.text
+        printed = list_item(piece.text) if piece.as_item else piece.text
         text = fences_blanked(printed)  # a fence's lines are code already
         found = [*_misread_blocks(text), *((offset, rules.PASTED_BULLET) for offset in _pasted_bullets(text))]
         lines = piece.text.split("\n")

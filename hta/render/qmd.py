@@ -47,6 +47,7 @@ def environment():
     env.filters["md"] = escape_markdown
     env.filters["yaml"] = lambda value: json.dumps(value, ensure_ascii=False)  # JSON strings are YAML
     env.filters["grid_table"] = grid_table
+    env.filters["list_item"] = list_item
     return env
 
 
@@ -133,6 +134,15 @@ def evidence_tables(assessment: Assessment, labels: Labels) -> list[tuple[str, s
     if unassigned:
         tables.append((escape_markdown(labels.evidence), "tbl-evidence", unassigned))
     return tables
+
+
+def list_item(text: str) -> str:
+    """A conclusion as the report's list prints it: its lines after the first indented into the item, so that
+    its paragraphs and lists stay in it. The checks read a conclusion as this too (check/printed.py)."""
+    return "- " + _LINE_AFTER_THE_FIRST.sub("\n  ", text)
+
+
+_LINE_AFTER_THE_FIRST = re.compile(r"\n(?=[^\n])")  # a blank line stays empty
 
 
 def render_qmd(assessment: Assessment, figures: dict[str, Figure], appraisal: list[AppraisalFigures],
