@@ -245,13 +245,14 @@ def test_a_converter_past_its_bound_is_a_finding_naming_the_likeliest_file(limit
 
 @pytest.fixture
 def reading_then(tmp_path, monkeypatch):
-    """`reading_then(shell)`: pandoc as the build runs it, but its reading (the one run given
-    templates/reading.lua) goes on with `shell` once it has handed over its tree and written the Typst source."""
+    """`reading_then(shell, output="")`: pandoc as the build runs it, its stdout through `output` (a pipe), but
+    its reading (the one run given templates/reading.lua) goes on with `shell` once it has handed over its tree
+    and written the Typst source."""
     from hta.convert import convert
 
-    def wrap(after: str) -> None:
+    def wrap(after: str, output: str = "") -> None:
         wrapper = tmp_path / "pandoc"
-        wrapper.write_text(f'#!/bin/sh\n"{convert.pandoc_path()}" "$@" || exit $?\n'
+        wrapper.write_text(f'#!/bin/sh\n"{convert.pandoc_path()}" "$@" {output} || exit $?\n'
                            f'case "$*" in *reading.lua*) {after};; esac\n', encoding="utf-8")
         wrapper.chmod(0o755)
         monkeypatch.setenv("PYPANDOC_PANDOC", str(wrapper))
@@ -325,17 +326,14 @@ def test_a_reading_that_fails_after_handing_over_its_tree_leaves_no_report(after
     assert [p.name for p in (tmp_path / "out" / "fall").iterdir()] == ["failed.json"]
 
 
-def test_a_reading_cut_off_while_it_hands_over_its_tree_is_said_as_pandocs_failure(tmp_path, reading_then):
+def test_a_reading_cut_off_while_it_hands_over_its_tree_is_said_as_pandocs_failure(reading_then):
     """A pandoc that dies in the middle of the tree's line (here: its stdout cut after 1000 bytes, then exit
     status 83) gave the writers no tree: they are told pandoc's failure, never a half-read JSON."""
     from hta.build import default_csl
     from hta.convert.convert import ConversionError, read_apart
     from hta.paths import TEMPLATES
 
-    reading_then("exit 83")
-    wrapper = tmp_path / "pandoc"
-    wrapper.write_text(wrapper.read_text(encoding="utf-8").replace('"$@" || exit $?', '"$@" | head -c 1000'),
-                       encoding="utf-8")
+    reading_then("exit 83", output="| head -c 1000")
     reading = read_apart("x", "Lång text. " * 500, "[]", default_csl(), 0, TEMPLATES / "report.typst", {})
     try:
         with pytest.raises(ConversionError, match=r"exit status 83"):
