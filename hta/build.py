@@ -21,7 +21,7 @@ from .library.publish import LOG, output_lock, remove, staging_folder, swap_in
 
 if TYPE_CHECKING:  # reading, checking and writing are imported where used: a library built before needs none
     from .convert.convert import Reading
-    from .model.assessment import Assessment
+    from .model.assessment import Assessment, Metadata
     from .render.appraisal_figures import AppraisalFigures
     from .render.qmd import Figure
 
@@ -37,8 +37,12 @@ class Outcome:
     folder: Path
     diagnostics: list[Diagnostic] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
-    assessment: Assessment | None = None  # what could be read of it (see Assessment.unread); the checks ran on it
+    # what could be read of it (see Assessment.unread), which the checks ran on: kept only where check_all is
+    # asked to keep it, as a library's assessments held all at once would grow a build's memory with the library
+    assessment: Assessment | None = None
     language: str | None = None  # the assessment's, which its findings are said in
+    meta: Metadata | None = None  # its assessment.yaml as read (None when it could not be): what the index shows
+    whole: bool = False  # every file of it could be read
     reused: bool = False  # its outputs were already built from the same inputs: nothing was converted
 
     @property
@@ -60,8 +64,16 @@ class Outcome:
 
     @property
     def buildable(self) -> bool:
-        return (self.assessment is not None and not self.assessment.unread
-                and not has_errors(self.diagnostics))
+        return self.whole and not has_errors(self.diagnostics)
+
+    @classmethod
+    def checked(cls, folder: Path, assessment: Assessment | None, findings: list[Diagnostic], keep: bool) -> Outcome:
+        """The outcome of reading and checking `folder`; its assessment kept with `keep`."""
+        if assessment is None:
+            return cls(folder, findings)
+        meta = None if "assessment.yaml" in assessment.unread else assessment.meta
+        return cls(folder, findings, assessment=assessment if keep else None, language=assessment.meta.language,
+                   meta=meta, whole=not assessment.unread)
 
 
 def discover(root: Path) -> list[Path]:
@@ -130,16 +142,16 @@ def read_and_check(folder: Path, meanwhile=None) -> tuple[Assessment | None, lis
 
 
 def check_all(folders: list[Path], out_root: Path = Path("_build"), reuse=None, jobs: int = 1,
-              findings_only: bool = False, meanwhile=None) -> list[Outcome]:
+              keep: bool = False, meanwhile=None) -> list[Outcome]:
     """Read and check every assessment, `jobs` processes at a time for a large library; two that would be
     written to one output folder are errors. `reuse(folder)` may give an Outcome without reading the folder
-    again (see `build`). With `findings_only` the outcomes keep no assessment: `hta check` needs none, and
+    again (see `build`). With `keep` the outcomes keep their assessments (see Outcome.assessment); without,
     a worker need not send each back. `meanwhile`: see read_and_check; for a check in this process."""
     # absolute, so that `.` and `..` have a name of their own; and a folder named twice is one
     unique = list(dict.fromkeys(Path(os.path.abspath(f)) for f in folders))
     kept = {folder: reuse(folder) for folder in unique} if reuse else {}
     todo = [folder for folder in unique if kept.get(folder) is None]
-    checked = dict(zip(todo, _read_and_check_many(todo, jobs, findings_only, meanwhile)))
+    checked = dict(zip(todo, _read_and_check_many(todo, jobs, keep, meanwhile)))
     outcomes = [kept.get(folder) or checked[folder] for folder in unique]
     by_name: dict[str, list[Outcome]] = {}
     for outcome in outcomes:
@@ -198,15 +210,15 @@ WORKER_MODULES = (*CHECK_MODULES, "hta.render.qmd", "hta.convert.convert", "hta.
 PARALLEL_CHECK_FROM = 40
 
 
-def _read_and_check_many(folders: list[Path], jobs: int, findings_only: bool, meanwhile=None) -> list[Outcome]:
+def _read_and_check_many(folders: list[Path], jobs: int, keep: bool, meanwhile=None) -> list[Outcome]:
     """`read_and_check` of each folder, in order; in worker processes for a large library, each given a run
     of folders at a time, so what a worker sets up once (imports, the CSL style) serves many."""
     if jobs <= 1 or len(folders) < PARALLEL_CHECK_FROM:
-        return _read_and_check_run(folders, findings_only, meanwhile)
+        return _read_and_check_run(folders, keep, meanwhile)
     from .parallel import run
 
     size = -(-len(folders) // (jobs * 4))  # four runs a worker: one slow run leaves the others busy
-    runs = [(folders[i:i + size], findings_only) for i in range(0, len(folders), size)]
+    runs = [(folders[i:i + size], keep) for i in range(0, len(folders), size)]
     done = run(_read_and_check_run, runs, jobs, lambda d: None, CHECK_MODULES)
     for d in done:
         if d.error is not None:
@@ -214,15 +226,9 @@ def _read_and_check_many(folders: list[Path], jobs: int, findings_only: bool, me
     return [result for d in done for result in d.result]
 
 
-def _read_and_check_run(folders: list[Path], findings_only: bool, meanwhile=None) -> list[Outcome]:
-    """Each folder's outcome: its findings, its language, and what could be read of it (none with
-    `findings_only`)."""
-    checked = []
-    for folder in folders:
-        assessment, findings = read_and_check(folder, meanwhile)
-        checked.append(Outcome(folder, findings, assessment=None if findings_only else assessment,
-                               language=assessment.meta.language if assessment else None))
-    return checked
+def _read_and_check_run(folders: list[Path], keep: bool, meanwhile=None) -> list[Outcome]:
+    """Each folder's outcome (Outcome.checked), its assessment kept with `keep`."""
+    return [Outcome.checked(folder, *read_and_check(folder, meanwhile), keep) for folder in folders]
 
 
 def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=None, jobs: int = 1,
@@ -273,8 +279,8 @@ class EarlyReadings:
             self._started[assessment.folder] = started
             cache.draw_flow_pngs_apart([f.svg for f in started[0].flows.values()], self._out_root)
 
-    def take(self, assessment: Assessment) -> tuple[Draft, Reading] | None:
-        return self._started.pop(assessment.folder, None)
+    def take(self, folder: Path) -> tuple[Draft, Reading] | None:
+        return self._started.pop(folder, None)
 
     def stop(self) -> None:
         for _draft, reading in self._started.values():
@@ -311,14 +317,17 @@ def _build(folders: list[Path], out_root: Path, engine: str, progress, jobs: int
         return Outcome(folder, record.diagnostics, expected_outputs(out_root, folder.name), language=record.language,
                        reused=True)
 
-    outcomes = check_all(folders, out_root, unchanged, jobs, meanwhile=early.start if early.wanted else None)
+    # one assessment is converted right after its check, which may have started its reading: it is kept; a
+    # library's assessments are read again one at a time where each is converted (build_one)
+    outcomes = check_all(folders, out_root, unchanged, jobs, keep=len(folders) == 1,
+                         meanwhile=early.start if early.wanted else None)
     waiting, digests = [], []  # what is converted, and the digest of its inputs
     for outcome in outcomes:
         if not outcome.buildable:
             continue  # nothing is written for it, its findings neither: they are said again next time
-        meta = outcome.assessment.meta
+        meta = outcome.meta
         cache.CheckRecord(outcome.diagnostics, meta.language, meta.csl).save(outcome.folder, out_root, files[outcome.folder])
-        digest = cache.assessment_digest(files[outcome.folder], meta.language, report_csl(outcome.assessment),
+        digest = cache.assessment_digest(files[outcome.folder], meta.language, _csl(outcome.folder, meta.csl),
                                          environment())
         if not force and _current(out_root, outcome.name, digest):
             outcome.outputs, outcome.reused = expected_outputs(out_root, outcome.name), True
@@ -328,8 +337,8 @@ def _build(folders: list[Path], out_root: Path, engine: str, progress, jobs: int
     # cores more than assessments to convert (one alone, most often): each converts with its converters side
     # by side; else each worker converts one thing at a time, and the workers fill the cores
     side_by_side = len(waiting) < jobs
-    tasks = [(o.assessment, out_root, engine, digest, o.diagnostics, side_by_side, early.take(o.assessment))
-             for o, digest in zip(waiting, digests)]
+    tasks = [(o.assessment or o.folder, files[o.folder], out_root, engine, digest, o.diagnostics, side_by_side,
+              early.take(o.folder)) for o, digest in zip(waiting, digests)]
     # everything is read and checked before anything is written; progress comes in the library's order for
     # those that need no converting, and as each finishes for the others
     if progress:
@@ -371,23 +380,58 @@ def record_failures(outcomes: list[Outcome], out_root: Path) -> None:
         if outcome.built:
             clear_failure(out_root, outcome.name)
         else:
-            entry = entry_of(outcome.name, outcome.assessment, outcome.diagnostics)
+            entry = entry_of(outcome.name, outcome.meta, outcome.diagnostics)
             if not entry.errors:  # not built for a reason that is no error (nothing could be read): all of them
                 entry.errors.extend(d.text() for d in outcome.diagnostics)
             write_failure(out_root, entry)
 
 
-def build_one(assessment: Assessment, out_root: Path, engine: str, digest: str, findings: list[Diagnostic] = (),
-              side_by_side: bool = False, early: tuple[Draft, Reading] | None = None) -> list[Path] | Diagnostic:
+def build_one(checked: Assessment | Path, files: str, out_root: Path, engine: str, digest: str,
+              findings: list[Diagnostic] = (), side_by_side: bool = False,
+              early: tuple[Draft, Reading] | None = None) -> list[Path] | Diagnostic:
     """One assessment's report, in a worker process or this one; a failure is said as its finding here,
-    where the converter's exception and traceback still are. `early`: its draft and reading, if started
-    before its checks (see read_early)."""
+    where the converter's exception and traceback still are. `checked`: the assessment as checked, or its
+    folder, read again here and converted only if its files are still those checked (`files`, their
+    digest from before the check read them). `early`: its draft and reading, if started before its checks
+    (see read_early)."""
+    assessment = checked if not isinstance(checked, Path) else read_as_checked(checked, files)
+    if isinstance(assessment, Diagnostic):
+        return assessment
     with i18n.language(assessment.meta.language):
         try:
             return write_report(assessment, out_root, engine, digest, findings, side_by_side=side_by_side,
                                 early=early)
         except Exception as exc:  # noqa: BLE001 -- said as a finding of this assessment, traceback logged
             return failure_finding(assessment, exc, out_root)
+
+
+def read_as_checked(folder: Path, files: str) -> Assessment | Diagnostic:
+    """The assessment in `folder` read again, as its check read it; or, when its files changed since (their
+    digest is no longer `files`), the finding that its report was not made."""
+    from . import cache
+    from .load.validate import read_assessment
+
+    assessment, _findings = read_assessment(folder)  # the check's findings, which were said
+    assessment.keep_picture_digests()  # as after its check: a picture is read again where it is written
+    if cache.folder_digest(folder) == files:
+        return assessment
+    with i18n.language(assessment.meta.language):
+        return rules.CHANGED_AFTER_CHECK.at(
+            display_path(folder), 1, 1,
+            _("the report of {name} was not made: its files changed after they were checked.").format(name=folder.name),
+            _changed_hint())
+
+
+def _changed_hint() -> str:
+    return _("Build again once the files are saved: the next build checks them as they are then.")
+
+
+class ChangedAfterCheck(Exception):
+    """A file read again to be written is no longer what the checks read."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 def expected_outputs(out_root: Path, name: str) -> list[Path]:
@@ -471,6 +515,8 @@ def failure_finding(assessment: Assessment, exc: Exception, out_root: Path) -> D
 
     output = _(exc.output if isinstance(exc, OutputFailed) else N_("the report"))
     cause = exc.__cause__ if isinstance(exc, OutputFailed) and exc.__cause__ else exc
+    if isinstance(cause, ChangedAfterCheck):  # the author's doing, not the converter's: nothing to log
+        return rules.CHANGED_AFTER_CHECK.at(display_path(cause.path), 1, 1, str(cause), _changed_hint())
     log = out_root / STATE / LOG
     with log.open("a", encoding="utf-8") as f:
         f.write(f"=== {assessment.name}: {output}\n")
@@ -619,13 +665,11 @@ def picture_as_checked(assessment: Assessment, path: Path) -> bytes:
     assessment stops (the file was replaced while it was built)."""
     import hashlib
 
-    from .convert.convert import ConversionError
     from .load.reader import PICTURE_LIMIT, read_bytes
 
     content, _problems = read_bytes(path, assessment.folder, PICTURE_LIMIT)
     if content is None or hashlib.sha256(content).hexdigest() != assessment.picture_digests.get(path):
-        said = _("figures/{name} changed after it was checked; build again.").format(name=path.name)
-        raise ConversionError(said, "", said)
+        raise ChangedAfterCheck(path, _("figures/{name} changed after it was checked; build again.").format(name=path.name))
     return content
 
 

@@ -148,7 +148,7 @@ def check(args) -> int:
     from .diagnostics import FORMATTERS, format_text, has_errors, wants_colour
 
     findings, suppressed = [], []
-    for outcome in check_all(_folders(args.assessments), jobs=default_jobs(), findings_only=not args.show_suppressed):
+    for outcome in check_all(_folders(args.assessments), jobs=default_jobs(), keep=args.show_suppressed):
         findings += outcome.diagnostics
         if args.show_suppressed and outcome.assessment is not None:
             from .check.suppressions import marks

@@ -580,3 +580,10 @@ CONVERSION_LIMIT = rule(
     "`TYPST_MEMORY` in `hta/convert/convert.py`), so that one file cannot stall the build for everyone. The finding "
     "names the largest text of the assessment, the usual cause: binary data pasted into a section, or one enormous line.",
     "sections/results.md holding 20 kB of random bytes", "sections/results.md holding the results as prose")
+CHANGED_AFTER_CHECK = rule(
+    "HTA962", "changed-after-check", E, "A file of an assessment changed after `hta build` had checked it, before its report was written.",
+    "A report is only ever made from files as they passed the checks. Where a build reads a file again to write it (a "
+    "picture, or every file of an assessment in a build of several), a file that is no longer what was checked stops "
+    "that report: the assessment keeps its previous outputs, the others are built, and the next build checks and "
+    "builds it as it then is. A file saved while the build ran is the usual cause.",
+    "figures/flode.png saved again while `hta build` runs", "figures/flode.png saved, then `hta build`")

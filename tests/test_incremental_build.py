@@ -211,7 +211,9 @@ def test_a_report_is_current_by_content_not_file_times(library):
     assert rebuilt(library) == set()
 
 
-def test_a_file_changed_while_its_assessment_is_built_is_read_again_by_the_next_build(library, monkeypatch):
+def test_a_file_changed_while_one_assessment_is_built_is_read_again_by_the_next_build(library, monkeypatch):
+    """One assessment is converted from what its check read: the report is made, and recorded under the
+    files as they were before the check, so the next build makes it again with what was written meanwhile."""
     background = library / "src" / "alfa" / "sections" / "background.md"
     check_all = build_module.check_all
 
@@ -220,14 +222,80 @@ def test_a_file_changed_while_its_assessment_is_built_is_read_again_by_the_next_
         _append(background, "\nSkrivet medan rapporten byggdes.\n")  # read and checked before this sentence
         return outcomes
 
+    def build_alfa() -> list:
+        return build([library / "src" / "alfa"], library / "out", jobs=1)
+
     _append(background, "\nEn mening till.\n")
     monkeypatch.setattr(build_module, "check_all", check_then_edit)
-    assert rebuilt(library) == {"alfa"}
+    [outcome] = build_alfa()
+    assert outcome.built and not outcome.reused
+    qmd = library / "out" / "alfa" / "alfa.qmd"
+    assert "En mening till." in qmd.read_text(encoding="utf-8")
+    assert "Skrivet medan" not in qmd.read_text(encoding="utf-8")  # never a text its check did not read
     monkeypatch.setattr(build_module, "check_all", check_all)
     # the report lacks the sentence written during the build: it is not current, and is made again with it
+    [outcome] = build_alfa()
+    assert outcome.built and not outcome.reused
+    assert "Skrivet medan rapporten byggdes." in qmd.read_text(encoding="utf-8")
+    [outcome] = build_alfa()
+    assert outcome.reused
+
+
+def test_a_file_changed_after_its_check_in_a_library_build_stops_that_report_alone(library, monkeypatch):
+    """A library's assessments are read again where each is converted (memory stays that of one): one whose
+    files changed since its check is not converted from text no check read; it is said, and the next build
+    checks and makes it."""
+    background = library / "src" / "alfa" / "sections" / "background.md"
+    check_all = build_module.check_all
+
+    def check_then_edit(*args, **kwargs):
+        outcomes = check_all(*args, **kwargs)
+        _append(background, "\nSkrivet medan biblioteket byggdes.\n")
+        return outcomes
+
+    monkeypatch.setattr(build_module, "check_all", check_then_edit)
+    before = files(library / "out" / "alfa")
+    outcomes = build([library / "src" / n for n in NAMES], library / "out", jobs=1, force=True)
+    by_name = {o.name: o for o in outcomes}
+    assert by_name["beta"].built and by_name["gamma"].built and not by_name["alfa"].built
+    [finding] = [d for d in by_name["alfa"].diagnostics if d.code == "HTA962"]
+    assert finding.path.endswith("alfa") and "its files changed after they were checked" in finding.message, finding.text()
+    after = files(library / "out" / "alfa")
+    assert {k: v for k, v in after.items() if k != FAILED} == before  # its last good report stays as it was
+    monkeypatch.setattr(build_module, "check_all", check_all)
     assert rebuilt(library) == {"alfa"}
-    assert "Skrivet medan rapporten byggdes." in (library / "out" / "alfa" / "alfa.qmd").read_text(encoding="utf-8")
-    assert rebuilt(library) == set()
+    assert "Skrivet medan biblioteket byggdes." in (library / "out" / "alfa" / "alfa.qmd").read_text(encoding="utf-8")
+
+
+def test_a_library_build_holds_one_assessment_in_memory_at_a_time(library, monkeypatch):
+    """Peak memory flat in the number of assessments: once checked, an assessment of a library is let go,
+    and each is read again where it is converted."""
+    import gc
+    import weakref
+
+    read = []
+    real_read, real_write = build_module.read_and_check, build_module.write_report
+
+    def read_and_check(*args, **kwargs):
+        assessment, findings = real_read(*args, **kwargs)
+        read.append(weakref.ref(assessment))
+        return assessment, findings
+
+    alive_while_writing = []
+
+    def write_report(assessment, *args, **kwargs):
+        gc.collect()
+        alive_while_writing.append(sum(ref() is not None for ref in read))
+        return real_write(assessment, *args, **kwargs)
+
+    monkeypatch.setattr(build_module, "read_and_check", read_and_check)
+    monkeypatch.setattr(build_module, "write_report", write_report)
+    outcomes = build([library / "src" / n for n in NAMES], library / "out", jobs=1, force=True)
+    assert all(o.built for o in outcomes) and all(o.assessment is None for o in outcomes)
+    # alive while each is converted: at most the one checked last, which the checks' caches hold (the one
+    # converted was read again); before, the outcomes held every assessment of the library until the end
+    assert len(read) == len(NAMES) and len(alive_while_writing) == len(NAMES)
+    assert max(alive_while_writing) <= 1, alive_while_writing
 
 
 # --- workers --------------------------------------------------------------------------------------

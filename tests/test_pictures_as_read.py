@@ -86,7 +86,7 @@ def test_a_picture_replaced_after_the_check_stops_its_report_and_says_which(tmp_
     monkeypatch.setattr(hta.build, "check_all", check_then_swap)
     [outcome] = hta.build.build([folder], tmp_path / "out")
     assert not outcome.built
-    [finding] = [d for d in outcome.diagnostics if d.code == "HTA960"]
+    [finding] = [d for d in outcome.diagnostics if d.code == "HTA962"]
     assert finding.path.endswith("figures/bild.png") and "changed after it was checked" in finding.message
     assert not (tmp_path / "out" / "fall" / "fall.docx").exists()
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:  # for the annotations alone: an unchanged build lists its reports without pydantic
-    from ..model.assessment import Assessment
+    from ..model.assessment import Assessment, Metadata
 
 MANIFEST = "report.json"
 # Beside a report whose latest version could not be built (or in a folder of its own when it never was): why.
@@ -52,14 +52,13 @@ class Entry:
         return f"{self.name}/{self.name}.{extension}"
 
 
-def entry_of(name: str, assessment: Assessment | None, findings: list[Diagnostic]) -> Entry:
-    """What the index shows of an assessment, from what could be read of it."""
+def entry_of(name: str, meta: Metadata | None, findings: list[Diagnostic]) -> Entry:
+    """What the index shows of an assessment, from its assessment.yaml as read (None: it could not be)."""
     from ..diagnostics import has_errors
 
     errors = [d.text() for d in findings if d.severity is Severity.ERROR] if has_errors(findings) else []
-    if assessment is None or "assessment.yaml" in assessment.unread:
+    if meta is None:
         return Entry(name, name, "", "", "", "", findings=len(findings), errors=errors, built=False)
-    meta = assessment.meta
     date = meta.decision.date.isoformat() if meta.decision and meta.decision.date else ""
     return Entry(name, meta.title, meta.dnr, meta.status.value, date, meta.language, meta.report_type, meta.region,
                  len(findings), errors)
@@ -68,7 +67,7 @@ def entry_of(name: str, assessment: Assessment | None, findings: list[Diagnostic
 def write_manifest(assessment: Assessment, out: Path, findings: list[Diagnostic] = ()) -> Path:
     """Beside each report, what the index needs to know of it."""
     path = out / MANIFEST
-    entry = entry_of(assessment.name, assessment, list(findings))
+    entry = entry_of(assessment.name, assessment.meta, list(findings))
     path.write_text(json.dumps(asdict(entry), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return path
 
