@@ -10,6 +10,7 @@ import shutil
 import traceback
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,14 @@ HTML, WORD, PDF = N_("the web page"), N_("the Word file"), N_("the PDF")  # each
 ASSESSMENT_FILE = "assessment.yaml"
 
 
+class Kept(Enum):
+    """What an outcome keeps of the assessment its check read (check_all)."""
+
+    FINDINGS = "findings"  # its findings and language: `hta check`, whose workers then send back no model
+    FACTS = "facts"  # and what a build needs of it (Outcome.meta, .whole): a library's build
+    ASSESSMENT = "assessment"  # and the assessment itself: a build of one, `hta check --show-suppressed`
+
+
 @dataclass
 class Outcome:
     """What happened to one assessment: its findings, and the files written when it built."""
@@ -38,7 +47,7 @@ class Outcome:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
     # what could be read of it (see Assessment.unread), which the checks ran on: kept only where check_all is
-    # asked to keep it, as a library's assessments held all at once would grow a build's memory with the library
+    # asked to keep it (Kept), as a library's assessments held all at once would grow a build's memory with it
     assessment: Assessment | None = None
     language: str | None = None  # the assessment's, which its findings are said in
     meta: Metadata | None = None  # its assessment.yaml as read (None when it could not be): what the index shows
@@ -67,13 +76,17 @@ class Outcome:
         return self.whole and not has_errors(self.diagnostics)
 
     @classmethod
-    def checked(cls, folder: Path, assessment: Assessment | None, findings: list[Diagnostic], keep: bool) -> Outcome:
-        """The outcome of reading and checking `folder`; its assessment kept with `keep`."""
+    def checked(cls, folder: Path, assessment: Assessment | None, findings: list[Diagnostic], kept: Kept) -> Outcome:
+        """The outcome of reading and checking `folder`, with what `kept` says of its assessment."""
         if assessment is None:
             return cls(folder, findings)
-        meta = None if "assessment.yaml" in assessment.unread else assessment.meta
-        return cls(folder, findings, assessment=assessment if keep else None, language=assessment.meta.language,
-                   meta=meta, whole=not assessment.unread)
+        outcome = cls(folder, findings, language=assessment.meta.language)
+        if kept is not Kept.FINDINGS:
+            outcome.meta = None if "assessment.yaml" in assessment.unread else assessment.meta
+            outcome.whole = not assessment.unread
+        if kept is Kept.ASSESSMENT:
+            outcome.assessment = assessment
+        return outcome
 
 
 def discover(root: Path) -> list[Path]:
@@ -142,17 +155,17 @@ def read_and_check(folder: Path, meanwhile=None) -> tuple[Assessment | None, lis
 
 
 def check_all(folders: list[Path], out_root: Path = Path("_build"), reuse=None, jobs: int = 1,
-              keep: bool = False, meanwhile=None) -> list[Outcome]:
+              kept: Kept = Kept.FINDINGS, meanwhile=None) -> list[Outcome]:
     """Read and check every assessment, `jobs` processes at a time for a large library; two that would be
     written to one output folder are errors. `reuse(folder)` may give an Outcome without reading the folder
-    again (see `build`). With `keep` the outcomes keep their assessments (see Outcome.assessment); without,
-    a worker need not send each back. `meanwhile`: see read_and_check; for a check in this process."""
+    again (see `build`). `kept`: what the outcomes keep of each assessment. `meanwhile`: see read_and_check;
+    for a check in this process."""
     # absolute, so that `.` and `..` have a name of their own; and a folder named twice is one
     unique = list(dict.fromkeys(Path(os.path.abspath(f)) for f in folders))
-    kept = {folder: reuse(folder) for folder in unique} if reuse else {}
-    todo = [folder for folder in unique if kept.get(folder) is None]
-    checked = dict(zip(todo, _read_and_check_many(todo, jobs, keep, meanwhile)))
-    outcomes = [kept.get(folder) or checked[folder] for folder in unique]
+    reused = {folder: reuse(folder) for folder in unique} if reuse else {}
+    todo = [folder for folder in unique if reused.get(folder) is None]
+    checked = dict(zip(todo, _read_and_check_many(todo, jobs, kept, meanwhile)))
+    outcomes = [reused.get(folder) or checked[folder] for folder in unique]
     by_name: dict[str, list[Outcome]] = {}
     for outcome in outcomes:
         by_name.setdefault(outcome.name, []).append(outcome)
@@ -210,15 +223,15 @@ WORKER_MODULES = (*CHECK_MODULES, "hta.render.qmd", "hta.convert.convert", "hta.
 PARALLEL_CHECK_FROM = 40
 
 
-def _read_and_check_many(folders: list[Path], jobs: int, keep: bool, meanwhile=None) -> list[Outcome]:
+def _read_and_check_many(folders: list[Path], jobs: int, kept: Kept, meanwhile=None) -> list[Outcome]:
     """`read_and_check` of each folder, in order; in worker processes for a large library, each given a run
     of folders at a time, so what a worker sets up once (imports, the CSL style) serves many."""
     if jobs <= 1 or len(folders) < PARALLEL_CHECK_FROM:
-        return _read_and_check_run(folders, keep, meanwhile)
+        return _read_and_check_run(folders, kept, meanwhile)
     from .parallel import run
 
     size = -(-len(folders) // (jobs * 4))  # four runs a worker: one slow run leaves the others busy
-    runs = [(folders[i:i + size], keep) for i in range(0, len(folders), size)]
+    runs = [(folders[i:i + size], kept) for i in range(0, len(folders), size)]
     done = run(_read_and_check_run, runs, jobs, lambda d: None, CHECK_MODULES)
     for d in done:
         if d.error is not None:
@@ -226,9 +239,9 @@ def _read_and_check_many(folders: list[Path], jobs: int, keep: bool, meanwhile=N
     return [result for d in done for result in d.result]
 
 
-def _read_and_check_run(folders: list[Path], keep: bool, meanwhile=None) -> list[Outcome]:
-    """Each folder's outcome (Outcome.checked), its assessment kept with `keep`."""
-    return [Outcome.checked(folder, *read_and_check(folder, meanwhile), keep) for folder in folders]
+def _read_and_check_run(folders: list[Path], kept: Kept, meanwhile=None) -> list[Outcome]:
+    """Each folder's outcome (Outcome.checked), with what `kept` says of its assessment."""
+    return [Outcome.checked(folder, *read_and_check(folder, meanwhile), kept) for folder in folders]
 
 
 def build(folders: list[Path], out_root: Path, engine: str = "pandoc", progress=None, jobs: int = 1,
@@ -319,7 +332,7 @@ def _build(folders: list[Path], out_root: Path, engine: str, progress, jobs: int
 
     # one assessment is converted right after its check, which may have started its reading: it is kept; a
     # library's assessments are read again one at a time where each is converted (build_one)
-    outcomes = check_all(folders, out_root, unchanged, jobs, keep=len(folders) == 1,
+    outcomes = check_all(folders, out_root, unchanged, jobs, Kept.ASSESSMENT if len(folders) == 1 else Kept.FACTS,
                          meanwhile=early.start if early.wanted else None)
     waiting, digests = [], []  # what is converted, and the digest of its inputs
     for outcome in outcomes:

@@ -143,12 +143,13 @@ def _folders(named: list[Path]) -> list[Path]:
 
 
 def check(args) -> int:
-    from .build import check_all
+    from .build import Kept, check_all
     from .parallel import default_jobs
     from .diagnostics import FORMATTERS, format_text, has_errors, wants_colour
 
     findings, suppressed = [], []
-    for outcome in check_all(_folders(args.assessments), jobs=default_jobs(), keep=args.show_suppressed):
+    kept = Kept.ASSESSMENT if args.show_suppressed else Kept.FINDINGS
+    for outcome in check_all(_folders(args.assessments), jobs=default_jobs(), kept=kept):
         findings += outcome.diagnostics
         if args.show_suppressed and outcome.assessment is not None:
             from .check.suppressions import marks
