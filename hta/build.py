@@ -429,14 +429,15 @@ def read_as_checked(folder: Path, files: str) -> Assessment | Diagnostic:
     if cache.folder_digest(folder) == files:
         return assessment
     with i18n.language(assessment.meta.language):
-        return rules.CHANGED_AFTER_CHECK.at(
-            display_path(folder), 1, 1,
-            _("the report of {name} was not made: its files changed after they were checked.").format(name=folder.name),
-            _changed_hint())
+        return changed_after_check(folder, _("the report of {name} was not made: its files changed after they were "
+                                             "checked.").format(name=folder.name))
 
 
-def _changed_hint() -> str:
-    return _("Build again once the files are saved: the next build checks them as they are then.")
+def changed_after_check(path: Path, message: str) -> Diagnostic:
+    """HTA962 at `path`: what was read again to be written is no longer what was checked."""
+    return rules.CHANGED_AFTER_CHECK.at(display_path(path), 1, 1, message,
+                                        _("Build again once the files are saved: the next build checks them as they "
+                                          "are then."))
 
 
 class ChangedAfterCheck(Exception):
@@ -529,7 +530,7 @@ def failure_finding(assessment: Assessment, exc: Exception, out_root: Path) -> D
     output = _(exc.output if isinstance(exc, OutputFailed) else N_("the report"))
     cause = exc.__cause__ if isinstance(exc, OutputFailed) and exc.__cause__ else exc
     if isinstance(cause, ChangedAfterCheck):  # the author's doing, not the converter's: nothing to log
-        return rules.CHANGED_AFTER_CHECK.at(display_path(cause.path), 1, 1, str(cause), _changed_hint())
+        return changed_after_check(cause.path, str(cause))
     log = out_root / STATE / LOG
     with log.open("a", encoding="utf-8") as f:
         f.write(f"=== {assessment.name}: {output}\n")
@@ -682,7 +683,8 @@ def picture_as_checked(assessment: Assessment, path: Path) -> bytes:
 
     content, _problems = read_bytes(path, assessment.folder, PICTURE_LIMIT)
     if content is None or hashlib.sha256(content).hexdigest() != assessment.picture_digests.get(path):
-        raise ChangedAfterCheck(path, _("figures/{name} changed after it was checked; build again.").format(name=path.name))
+        # the finding's hint says to build again
+        raise ChangedAfterCheck(path, _("figures/{name} changed after it was checked.").format(name=path.name))
     return content
 
 
