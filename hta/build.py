@@ -228,10 +228,9 @@ def _read_and_check_many(folders: list[Path], jobs: int, kept: Kept, meanwhile=N
     of folders at a time, so what a worker sets up once (imports, the CSL style) serves many."""
     if jobs <= 1 or len(folders) < PARALLEL_CHECK_FROM:
         return _read_and_check_run(folders, kept, meanwhile)
-    from .parallel import run
+    from .parallel import run, shrinking_runs
 
-    size = -(-len(folders) // (jobs * 4))  # four runs a worker: one slow run leaves the others busy
-    runs = [(folders[i:i + size], kept) for i in range(0, len(folders), size)]
+    runs = [(part, kept) for part in shrinking_runs(folders, jobs)]
     done = run(_read_and_check_run, runs, jobs, lambda d: None, CHECK_MODULES)
     for d in done:
         if d.error is not None:

@@ -52,6 +52,22 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+#: The shortest run of tasks `shrinking_runs` makes: a run's own cost (a message each way) stays small beside it.
+SHORTEST_RUN = 4
+
+
+def shrinking_runs(tasks: Sequence[T], jobs: int) -> list[Sequence[T]]:
+    """`tasks` in runs for `jobs` workers, each run a share of what is left, so that the last runs are short
+    and the workers end close together: equal runs left one worker alone for up to a run's length at the end.
+    Few runs a worker, as what a worker sets up once (imports, the CSL style) serves each of them."""
+    runs, start = [], 0
+    while start < len(tasks):
+        size = max(SHORTEST_RUN, -(-(len(tasks) - start) // (2 * jobs)))
+        runs.append(tasks[start:start + size])
+        start += size
+    return runs
+
+
 @dataclass
 class Done:
     """One task's result, or the exception it raised (kept so the other tasks still finish)."""

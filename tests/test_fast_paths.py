@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import REFERENCE
+from conftest import REFERENCE, REPO
 from test_reading_properties import SETTINGS, mutations
 
 from hta.load import reader, yaml_text
@@ -37,6 +37,15 @@ def _both_ways(text: str) -> tuple[object, object]:
 
 def test_libyaml_is_installed_so_yaml_takes_the_fast_path():
     assert yaml_text._c_parser() is not None
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "templates").rglob("*.yaml")), ids=lambda p: p.name)
+def test_the_yaml_files_hta_ships_are_read_by_libyaml_not_by_ruamels_slower_parser(path):
+    """Every check and build reads them (the appraisal tools among them): `SBU:s` unquoted in a [list] sent a
+    whole file to ruamel's parser in every process."""
+    text = path.read_text(encoding="utf-8")
+    assert not yaml_text._LIBYAML_DIFFERS.search(text)
+    assert yaml_text._parse_yaml_events(text, reader.Source(path), yaml_text._c_parser()) is not None
 
 
 @settings(max_examples=300, **SETTINGS)

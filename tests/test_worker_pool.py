@@ -24,3 +24,18 @@ def test_a_library_larger_than_the_workers_take_before_retiring_is_built_to_the_
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) >= 4  # workers are replaced after 2 × 2 tasks: 13 need four sets of workers at least
+
+
+def test_a_large_check_is_given_to_the_workers_in_runs_that_shrink_to_a_few_assessments_at_the_end():
+    """Equal runs left one worker alone for up to a run's length at the end; each run is a share of what
+    is left, so the last ones are short, and every assessment is in one run, in order."""
+    from hta.parallel import SHORTEST_RUN, shrinking_runs
+
+    for count in (1, 5, 40, 500, 5000):
+        for jobs in (2, 4):
+            runs = shrinking_runs(list(range(count)), jobs)
+            assert [task for run in runs for task in run] == list(range(count))
+            sizes = [len(run) for run in runs]
+            assert sizes == sorted(sizes, reverse=True)
+            assert sizes[-1] <= SHORTEST_RUN and sizes[0] <= -(-count // (2 * jobs)) + SHORTEST_RUN
+            assert len(runs) <= 12 * jobs + count.bit_length() * 3  # few runs: each costs a message each way
