@@ -263,6 +263,10 @@ class CheckRecord:
     @classmethod
     def load(cls, folder: Path, out_root: Path, files: str) -> CheckRecord | None:
         """The record of checking `folder` when its files were those of `files` (`folder_digest`)."""
+        if not (out_root / CACHE / "check").is_dir():
+            # a first build: no record to find, and the digest of hta's code and fonts the name of one needs
+            # (a few hundredths of a second) is taken later, while pandoc reads
+            return None
         path = cls._path(folder, out_root, files)
         if not path.is_file():
             return None

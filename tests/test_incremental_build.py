@@ -571,6 +571,22 @@ def test_an_unchanged_assessment_is_not_read_again_and_keeps_its_findings(built_
     assert [o.diagnostics for o in outcomes] == [[note], [], []]
 
 
+def test_a_first_build_reads_its_assessment_before_it_hashes_htas_code_and_fonts(library, tmp_path, monkeypatch):
+    """With no check recorded yet there is none to look up, and the digest that names a record (hta's code, its
+    fonts) is taken while pandoc reads, not before the assessment is read; a build after it finds the record."""
+    order = []
+    real_digest, real_read = cache._tools_digest, build_module.read_and_check
+    monkeypatch.setattr(cache, "_tools_digest", lambda: order.append("digest") or real_digest())
+    monkeypatch.setattr(build_module, "read_and_check",
+                        lambda folder, meanwhile=None: order.append("read") or real_read(folder, meanwhile))
+    folder = library / "src" / "alfa"
+    assert build([folder], tmp_path / "out", jobs=1)[0].built
+    assert "digest" in order and order.index("read") < order.index("digest")
+    order.clear()
+    again = build([folder], tmp_path / "out", jobs=1)
+    assert again[0].reused and "read" not in order
+
+
 def test_a_library_version_not_found_beside_the_code_is_asked_of_importlib_metadata(monkeypatch):
     """The build digest names each library's version: from its dist-info folder on sys.path, and where there
     is none (an egg, a zip), from importlib.metadata, which finds it by its own means."""
