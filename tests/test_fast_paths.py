@@ -39,6 +39,18 @@ def test_libyaml_is_installed_so_yaml_takes_the_fast_path():
     assert yaml_text._c_parser() is not None
 
 
+@settings(max_examples=500, **SETTINGS)
+@given(text=st.one_of(st.text(max_size=60), st.text(alphabet=st.sampled_from(list("tTfFnN~.+-0123456789eE:_xob <=!&*"
+                                                                                  "aelsrupu")), max_size=50)),
+       implicit=st.sampled_from([(True, False), (False, True), (False, False), (True, True)]))
+def test_a_scalar_the_reader_takes_for_text_without_asking_ruamel_is_text_to_ruamel_too(text, implicit):
+    from ruamel.yaml.nodes import ScalarNode
+
+    builder = yaml_text._YamlBuilder(reader.Source(Path("fil.yaml")), yaml_text._resolver())
+    asked = str(yaml_text._resolver().resolve(ScalarNode, text, implicit)).removeprefix(yaml_text._YAML_TYPES)
+    assert builder._resolved(text, implicit) == asked
+
+
 @pytest.mark.parametrize("path", sorted((REPO / "templates").rglob("*.yaml")), ids=lambda p: p.name)
 def test_the_yaml_files_hta_ships_are_read_by_libyaml_not_by_ruamels_slower_parser(path):
     """Every check and build reads them (the appraisal tools among them): `SBU:s` unquoted in a [list] sent a

@@ -154,6 +154,15 @@ def _resolver() -> Any:
     return _pure_yaml().resolver
 
 
+@cache
+def _typed_starts() -> frozenset[str] | None:
+    """The first characters of the plain scalars ruamel's resolver may read as other than text (digits,
+    signs, `.`, `~` and the first letters of true, false and null, …): its patterns are filed by them.
+    None if it has patterns it tries whatever the first character (its YAML 1.2 has none)."""
+    patterns = _resolver().versioned_resolver
+    return None if patterns.get(None) else frozenset(first for first in patterns if first)
+
+
 _YAML_TYPES = "tag:yaml.org,2002:"
 # The tags of plain values, each on the kind of value it names: `!!int [1, 2]` is refused like `!foo`.
 _PLAIN_TAGS = {
@@ -334,7 +343,11 @@ class _YamlBuilder:
     def _resolved(self, text: str, implicit: Any) -> str:
         """The kind of value an untagged scalar is (int, str, …) by ruamel's resolver, which depends on the
         text alone: short texts (keys, numbers, true/false, null) are remembered, as they recur thousands of
-        times in a library."""
+        times in a library. Text for certain, as the resolver would find, without asking it: a quoted or block
+        scalar, and a plain one whose first character begins none of the resolver's patterns (most prose)."""
+        starts = _typed_starts()
+        if not implicit[0] or starts is not None and text and text[0] not in starts:
+            return "str"
         if len(text) > _RESOLVED_TEXT:
             return str(self.resolver.resolve(self.scalar_node, text, implicit)).removeprefix(_YAML_TYPES)
         remembered = _RESOLVED.get((text, implicit))
