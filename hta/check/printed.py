@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterator
 from .. import rules
 from ..diagnostics import Diagnostic, display_path
 from ..i18n import N_, _
-from ..load.reader import clip
+from ..load.reader import clip, file_inside
 from ..model.assessment import Assessment
 from .prose import ProseReading, read_all_prose
-from .readable import (CONTROL, HEADING_LINE, RAW_CODE, confined_style, csl_problem, fences_blanked, has_control,
+from .readable import (CONTROL, HEADING_LINE, RAW_CODE, csl_problem, fences_blanked, has_control,
                        picture_problem, strings, text_positions, texts)
 from .references import reference_at
 from .run import check, source_of
@@ -35,6 +35,8 @@ def prose_as_read(a: Assessment) -> Iterator[Diagnostic]:
                                            _('the link to "{target}" is printed as its text only.').format(target=target[:80]),
                                            _("Link to an https:// address, a mailto: address or a #place in the report."),
                                            column if column > 1 else None)
+        if not (RAW_CODE.search(piece.text) or QUARTO_CELL.search(piece.text)):
+            continue  # most pieces: neither pattern spans lines, so one look at the whole text says so
         for offset, text in enumerate(piece.text.split("\n")):
             for match in RAW_CODE.finditer(text):
                 line, column = piece.at(offset, match.start() + 1)
@@ -453,7 +455,7 @@ def _nesting_finding(piece, offset: int, message: str, hint: str) -> Diagnostic:
 def citation_style(a: Assessment) -> Iterator[Diagnostic]:
     if not a.was_read("assessment.yaml", "csl") or not a.meta.csl:
         return
-    style = confined_style(a.folder, a.meta.csl)
+    style = file_inside(a.folder, a.meta.csl)
     if style is None:
         return  # HTA001, in `metadata`
     problem = csl_problem(style)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from ..i18n import _
+from ..load.reader import file_inside
 
 if TYPE_CHECKING:
     from ..convert.convert import Pandoc
@@ -223,7 +224,7 @@ def start_csl_trial(folder: Path, csl: str) -> None:
 
     from ..convert.convert import Pandoc
 
-    style = confined_style(folder, csl)
+    style = file_inside(folder, csl)
     if style is None:
         return
     try:
@@ -232,12 +233,6 @@ def start_csl_trial(folder: Path, csl: str) -> None:
         return
     if digest not in _GOOD_STYLES and digest not in _TRIALS:
         _TRIALS[digest] = Pandoc(_trial_arguments(style), style.parent, _TRIAL)
-
-
-def confined_style(folder: Path, csl: str) -> Path | None:
-    """The style file `csl` names, if it is a file inside the assessment folder."""
-    style = (folder / csl).resolve()
-    return style if folder.resolve() in style.parents and style.is_file() else None
 
 
 def _trial_arguments(style: Path) -> list[str]:

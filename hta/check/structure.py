@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from .. import rules
 from ..diagnostics import Diagnostic
 from ..i18n import N_, _
-from ..load.reader import Source, clip
+from ..load.reader import Source, clip, file_inside
 from ..model.assessment import REQUIRED_SECTIONS, Assessment, Status, slug
 from ..model.labels import available_languages, labels_for
 from .run import check, source_of
@@ -161,8 +161,7 @@ def metadata(a: Assessment) -> Iterator[Diagnostic]:
                         'prints "{label}" before it, so it would read "{label} {dnr}".').format(dnr=a.meta.dnr, label=label),
                         _("Write dnr: {number}.").format(number=number))
     if a.meta.csl and a.was_read("csl"):
-        style = (a.folder / a.meta.csl).resolve()
-        if a.folder.resolve() not in style.parents or not style.is_file():
+        if file_inside(a.folder, a.meta.csl) is None:
             yield source.at(rules.MISSING_FILE, ("csl",), _('the citation style "{csl}" is not a file in the assessment folder.').format(csl=a.meta.csl),
                             _("Put the .csl file in the folder and name it here, or remove `csl:` for Vancouver."))
     if a.meta.status is Status.DECIDED:

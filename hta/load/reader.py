@@ -179,8 +179,17 @@ def _resolved(root: Path) -> Path:
     return root.resolve()
 
 
+@lru_cache(maxsize=8)
+def file_inside(folder: Path, name: str) -> Path | None:
+    """The file `name` (a path relative to `folder`, as assessment.yaml's `csl:` names one) with its links
+    followed, if it is a plain file inside `folder`; found once for the checks of one reading that ask."""
+    path = (folder / name).resolve()
+    return path if _resolved(folder) in path.parents and path.is_file() else None
+
+
 def forget_folders() -> None:
     _resolved.cache_clear()
+    file_inside.cache_clear()
 
 
 def _kind_of(mode: int) -> str:
