@@ -35,8 +35,8 @@ def prose_as_read(a: Assessment) -> Iterator[Diagnostic]:
                                            _('the link to "{target}" is printed as its text only.').format(target=target[:80]),
                                            _("Link to an https:// address, a mailto: address or a #place in the report."),
                                            column if column > 1 else None)
-        if not (RAW_CODE.search(piece.text) or QUARTO_CELL.search(piece.text)):
-            continue  # most pieces: neither pattern spans lines, so one look at the whole text says so
+        if "{=" not in piece.text and "```" not in piece.text and "~~~" not in piece.text:
+            continue  # most pieces: what each pattern needs is not in the text (`in` is far faster than they)
         for offset, text in enumerate(piece.text.split("\n")):
             for match in RAW_CODE.finditer(text):
                 line, column = piece.at(offset, match.start() + 1)
