@@ -27,14 +27,23 @@ CITATION_GROUP = re.compile(r"\[[^\[\]]*@[^\[\]]*\]")
 CITATION = re.compile(r"@([A-Za-z0-9_][A-Za-z0-9_:.#$%&\-+?<>~/]*[A-Za-z0-9_])")
 
 
-def prose_lines(a: Assessment) -> Iterator[ProseLine]:
+def prose_lines(a: Assessment) -> list[ProseLine]:
     """Every line of author prose: the sections', and the conclusions' (an empty conclusion as one empty line;
-    the blank lines between a conclusion's paragraphs are none)."""
+    the blank lines between a conclusion's paragraphs are none). Made once per assessment, as four checks
+    go through them."""
+    if _LAST_LINES and _LAST_LINES[0] is a:
+        return _LAST_LINES[1]
+    found = []
     for piece in read_all_prose(a):
         lines = piece.text.split("\n")
         for offset, line in enumerate(lines):
             if line.strip() or not piece.in_yaml or len(lines) == 1:
-                yield ProseLine(piece, offset, line)
+                found.append(ProseLine(piece, offset, line))
+    _LAST_LINES[:] = [a, found]
+    return found
+
+
+_LAST_LINES: list = []  # [assessment, lines] of the assessment checked last
 
 
 def prose_pieces(a: Assessment) -> Iterator[tuple[Source, int, int, str, bool]]:
