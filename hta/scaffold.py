@@ -147,10 +147,9 @@ class Comments(BaseModel):
 
 
 def comments_for(language: str) -> Comments:
-    from ruamel.yaml import YAML
+    from .load.yaml_text import read_own_yaml
 
-    path = COMMENTS / f"{language}.yaml"
-    return Comments.model_validate(YAML(typ="safe").load(path.read_text(encoding="utf-8")))
+    return Comments.model_validate(read_own_yaml(COMMENTS / f"{language}.yaml"))
 
 
 def scaffold_files(title: str, language: str, schemas: str, shape: str = "intervention",

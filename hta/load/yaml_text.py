@@ -29,6 +29,15 @@ def read_yaml(path: Path, root: Path | None = None) -> Loaded:
     return parse_yaml(text, source)
 
 
+def read_own_yaml(path: Path) -> Any:
+    """The values of one of hta's own YAML files (labels, appraisal tools, the comments of `hta new`), read
+    as every file is; one that cannot be read is a bug of hta, not a finding for an author."""
+    loaded = read_yaml(path, path.parent)
+    if loaded.data is None:
+        raise ValueError(f"{path}: {'; '.join(d.text() for d in loaded.diagnostics)}")
+    return loaded.data
+
+
 def parse_yaml(text: str, source: Source) -> Loaded:
     """YAML text as plain values (mappings, lists, text, numbers, true/false, null), built from the parser's
     events: no tag builds anything else, no alias repeats a value, and nesting stops at MAX_DEPTH.

@@ -130,17 +130,10 @@ def read_level(text: str, levels: list[Level]) -> Level | None:
 @cache
 def tools() -> tuple[Tool, ...]:
     """Every tool file under templates/appraisal/, read through the one reader and validated."""
-    from ..load.yaml_text import read_yaml
+    from ..load.yaml_text import read_own_yaml
 
-    found = []
-    for path in sorted(TOOLS.glob("*.yaml")):
-        if path.name == LABELS_FILE:
-            continue
-        loaded = read_yaml(path, TOOLS)
-        if loaded.data is None:
-            raise ValueError(f"{path}: {'; '.join(d.text() for d in loaded.diagnostics)}")
-        found.append(Tool.model_validate(loaded.data))
-    return tuple(found)
+    return tuple(Tool.model_validate(read_own_yaml(path)) for path in sorted(TOOLS.glob("*.yaml"))
+                 if path.name != LABELS_FILE)
 
 
 def tool_named(name: str) -> Tool | None:
@@ -169,9 +162,9 @@ class FigureLabels(_Data):
 
 @cache
 def figure_labels(language: str) -> FigureLabels:
-    from ..load.yaml_text import read_yaml
+    from ..load.yaml_text import read_own_yaml
 
-    data = read_yaml(TOOLS / LABELS_FILE, TOOLS).data
+    data = read_own_yaml(TOOLS / LABELS_FILE)
     return FigureLabels.model_validate(data.get(language) or data["en"])
 
 
