@@ -111,3 +111,18 @@ def test_a_csl_style_outside_the_folder_is_refused(tmp_path):
     [outcome] = build([folder], tmp_path / "out")
     assert not outcome.built
     assert [d.code for d in outcome.diagnostics] == ["HTA012"]  # outside the folder, whether or not it exists
+
+
+def test_a_csl_name_holding_a_null_character_is_a_finding_not_a_traceback(tmp_path, monkeypatch, capsys):
+    """YAML's "\\0" escape puts a character no file name can hold into `csl:`; the system refuses even to look."""
+    from hta.cli import main
+
+    folder = tmp_path / "fall"
+    shutil.copytree(MINIMAL, folder)
+    meta = folder / "assessment.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") + 'csl: "stil\\0.csl"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "fall"]) == 1
+    out = capsys.readouterr().out
+    assert "Traceback" not in out
+    assert {"HTA001", "HTA016"} <= {line.split()[1] for line in out.splitlines() if " HTA" in line}, out

@@ -92,6 +92,8 @@ def read_bytes(path: Path, root: Path | None, limit: int) -> tuple[bytes | None,
     def refuse(rule: rules.Rule, message: str, hint: str = "") -> tuple[None, list[Diagnostic]]:
         return None, [source.at_line(rule, 1, message, hint, 1)]
 
+    if "\0" in os.fspath(path):  # a name from a YAML "\0" escape: no file has it, and the system refuses to look
+        return refuse(rules.MISSING_FILE, _("{name} is missing.").format(name=path.name))
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     descriptor = None
     if root is not None and hasattr(os, "O_NOFOLLOW") and _plainly_inside(path, root):
@@ -183,6 +185,8 @@ def _resolved(root: Path) -> Path:
 def file_inside(folder: Path, name: str) -> Path | None:
     """The file `name` (a path relative to `folder`, as assessment.yaml's `csl:` names one) with its links
     followed, if it is a plain file inside `folder`; found once for the checks of one reading that ask."""
+    if "\0" in name:  # no file has it (a YAML "\0" escape), and the system refuses to look
+        return None
     path = (folder / name).resolve()
     return path if _resolved(folder) in path.parents and path.is_file() else None
 
