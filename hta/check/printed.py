@@ -16,7 +16,7 @@ from .prose import ProseReading, read_all_prose
 from .readable import (CONTROL, HEADING_LINE, RAW_CODE, csl_problem, fences_blanked, has_control,
                        picture_problem, strings, text_positions, texts)
 from .references import reference_at
-from .run import check, source_of
+from .run import check, once_per_assessment, source_of
 
 
 # --- What reaches the converters -------------------------------------------------------------------
@@ -74,12 +74,11 @@ class Definition:
         return self.label if self.footnote else _label(self.label)
 
 
+@once_per_assessment
 def _definitions_and_uses(a: Assessment) -> tuple[list[Definition], list[Definition]]:
     """Every footnote and link-target definition of the report's prose, and every [label] elsewhere (a link
     written [text][label] or [label], a footnote [^label]): pandoc matches them across the whole report. Found
     once per assessment, as two checks look at them."""
-    if _LAST_DEFINED and _LAST_DEFINED[0] is a:
-        return _LAST_DEFINED[1]
     pieces = read_all_prose(a)
     defined, starts = [], set()
     for piece in (p for p in pieces if "]:" in p.code_free):  # most prose defines nothing
@@ -92,11 +91,7 @@ def _definitions_and_uses(a: Assessment) -> tuple[list[Definition], list[Definit
     looked_at = [p for p in pieces if ("[" if defined else "[^") in p.code_free]
     used = [Definition(piece, m.start(), bool(m[1]), m[2]) for piece in looked_at
             for m in _LABEL.finditer(piece.code_free) if (defined or m[1]) and (id(piece), m.start()) not in starts]
-    _LAST_DEFINED[:] = [a, (defined, used)]
     return defined, used
-
-
-_LAST_DEFINED: list = []  # [assessment, (definitions, uses)] of the assessment checked last
 
 
 def unused_link_targets(a: Assessment) -> set[str]:
@@ -529,36 +524,24 @@ def _characters(a: Assessment, rule: rules.Rule, find: Callable[[str], int | Non
             yield reference_at(a, ref.id, rule, *say(hit[find(hit)]))
 
 
+@once_per_assessment
 def _all_text(a: Assessment) -> str:
     """Every text value of the data files, evidence rows and references and every section in one text (a
     line break between two, which no check finds): made once per assessment, as two checks scan it."""
-    if _LAST_TEXT and _LAST_TEXT[0] is a:
-        return _LAST_TEXT[1]
-    whole = "\n".join(texts([a.meta, a.picos, a.searches, a.conclusions, a.evidence, a.references])
-                      + [s.text for s in a.sections.values()])
-    _LAST_TEXT[:] = [a, whole]
-    return whole
+    return "\n".join(texts([a.meta, a.picos, a.searches, a.conclusions, a.evidence, a.references])
+                     + [s.text for s in a.sections.values()])
 
 
-_LAST_TEXT: list = []  # [assessment, text] of the assessment checked last
-
-
+@once_per_assessment
 def _all_values(a: Assessment) -> tuple[list, list, list]:
     """Every text value of the data files with where it is, and those of each evidence row and reference:
     walked only where `_all_text` has what a check looks for, once per assessment."""
-    if _LAST_VALUES and _LAST_VALUES[0] is a:
-        return _LAST_VALUES[1]
     values = [(name, loc, value) for name, data in (("assessment.yaml", a.meta), ("pico.yaml", a.picos),
                                                      ("searches.yaml", a.searches), ("conclusions.yaml", a.conclusions))
               for loc, value in strings(data)]
     rows = [(row, [v for _loc, v in strings(row)]) for row in a.evidence]
     references = [(ref, [v for _loc, v in strings(ref)]) for ref in a.references]
-    found = (values, rows, references)
-    _LAST_VALUES[:] = [a, found]
-    return found
-
-
-_LAST_VALUES: list = []  # [assessment, values] of the assessment checked last
+    return values, rows, references
 
 
 @check

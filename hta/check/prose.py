@@ -18,7 +18,7 @@ from ..model.labels import available_languages, labels_for
 from ..model.numerals import LARGEST_IN_WORDS, CountForm, count_form, in_words, starts_sentence
 from . import prose_numbers
 from .readable import Reading, code_blanked, key_positions, read_prose
-from .run import check, source_of
+from .run import check, once_per_assessment, source_of
 
 
 # --- Prose -------------------------------------------------------------------------------------------
@@ -27,23 +27,18 @@ CITATION_GROUP = re.compile(r"\[[^\[\]]*@[^\[\]]*\]")
 CITATION = re.compile(r"@([A-Za-z0-9_][A-Za-z0-9_:.#$%&\-+?<>~/]*[A-Za-z0-9_])")
 
 
+@once_per_assessment
 def prose_lines(a: Assessment) -> list[ProseLine]:
     """Every line of author prose: the sections', and the conclusions' (an empty conclusion as one empty line;
     the blank lines between a conclusion's paragraphs are none). Made once per assessment, as four checks
     go through them."""
-    if _LAST_LINES and _LAST_LINES[0] is a:
-        return _LAST_LINES[1]
     found = []
     for piece in read_all_prose(a):
         lines = piece.text.split("\n")
         for offset, line in enumerate(lines):
             if line.strip() or not piece.in_yaml or len(lines) == 1:
                 found.append(ProseLine(piece, offset, line))
-    _LAST_LINES[:] = [a, found]
     return found
-
-
-_LAST_LINES: list = []  # [assessment, lines] of the assessment checked last
 
 
 def prose_pieces(a: Assessment) -> Iterator[tuple[Source, int, int, str, bool]]:
@@ -126,32 +121,20 @@ class ProseLine:
         return self.piece.at(self.offset, column)
 
 
+@once_per_assessment
 def read_all_prose(a: Assessment) -> list[ProseReading]:
     """Every piece of prose with its citations and links; read once per assessment, as several checks look at it."""
-    if _LAST_READ and _LAST_READ[0] is a:
-        return _LAST_READ[1]
-    found = [ProseReading(source, line, column, text, code_free, read_prose(code_free),
+    return [ProseReading(source, line, column, text, code_free, read_prose(code_free),
                           in_yaml=source.path.suffix != ".md", as_item=as_item)
              for source, line, column, text, as_item in prose_pieces(a) for code_free in [code_blanked(text)]]
-    _LAST_READ[:] = [a, found]
-    return found
 
 
-_LAST_READ: list = []  # [assessment, readings] of the assessment checked last
-
-
+@once_per_assessment
 def citations(a: Assessment) -> list[tuple[Source, int, int, str]]:
     """Every citation as pandoc reads it ([@key], a bare @key in running text, @{key}), where it is written;
     found once per assessment, as two checks look at them."""
-    if _LAST_CITED and _LAST_CITED[0] is a:
-        return _LAST_CITED[1]
-    found = [(piece.source, *piece.at(offset, column), key) for piece in read_all_prose(a)
+    return [(piece.source, *piece.at(offset, column), key) for piece in read_all_prose(a)
              for key in dict.fromkeys(piece.reading.citations) for offset, column in key_positions(piece.code_free, key)]
-    _LAST_CITED[:] = [a, found]
-    return found
-
-
-_LAST_CITED: list = []  # [assessment, citations] of the assessment checked last
 
 
 @check

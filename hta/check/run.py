@@ -3,7 +3,9 @@ none stops the others; the author's `hta: ignore` marks and the assessment's sta
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from ..diagnostics import Diagnostic
 from ..load.reader import Source
@@ -11,12 +13,27 @@ from ..model.assessment import Assessment
 from .status import at_status
 
 Check = Callable[[Assessment], Iterator[Diagnostic]]
+T = TypeVar("T")
 CHECKS: list[Check] = []
 
 
 def check(fn: Check) -> Check:
     CHECKS.append(fn)
     return fn
+
+
+def once_per_assessment(fn: Callable[[Assessment], T]) -> Callable[[Assessment], T]:
+    """`fn(a)` worked out once for the assessment being checked, as several checks ask for it: only the last
+    assessment's is kept, so a library's check holds one at a time."""
+    last: list = []  # [assessment, fn's result]
+
+    @functools.wraps(fn)
+    def once(a: Assessment) -> T:
+        if not last or last[0] is not a:
+            last[:] = [a, fn(a)]
+        return last[1]
+
+    return once
 
 
 def run_checks(assessment: Assessment) -> list[Diagnostic]:
