@@ -250,7 +250,11 @@ class CheckRecord:
     csl: str | None  # the assessment's own CSL file, or None for the default style
 
     @staticmethod
-    def _path(folder: Path, out_root: Path, files: str) -> Path:
+    def _folder(out_root: Path) -> Path:
+        return out_root / CACHE / "check"
+
+    @classmethod
+    def _path(cls, folder: Path, out_root: Path, files: str) -> Path:
         d = _Digest()
         d.add("tools", _tools_digest().encode())
         d.add("hta", hta_version().encode())
@@ -258,12 +262,12 @@ class CheckRecord:
         d.add("cwd", str(Path.cwd()).encode())
         d.add("language", i18n.cache_key().encode())  # findings are words: the same folder reads otherwise under --lang nb
         d.add("assessment", files.encode())
-        return out_root / CACHE / "check" / f"{d.hexdigest()}.json"
+        return cls._folder(out_root) / f"{d.hexdigest()}.json"
 
     @classmethod
     def load(cls, folder: Path, out_root: Path, files: str) -> CheckRecord | None:
         """The record of checking `folder` when its files were those of `files` (`folder_digest`)."""
-        if not (out_root / CACHE / "check").is_dir():
+        if not cls._folder(out_root).is_dir():
             # a first build: no record to find, and the digest of hta's code and fonts the name of one needs
             # (a few hundredths of a second) is taken later, while pandoc reads
             return None
