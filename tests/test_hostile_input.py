@@ -140,7 +140,11 @@ def test_raw_code_of_every_format_is_printed_as_text_in_every_format(raw_code):
 
 
 def test_no_raw_code_is_evaluated(raw_code):
-    assert "49" not in numbers(raw_code.texts()["pdf"])
+    # the secret's path is printed as text, and pytest numbers the folder it is in (pytest-49 in the 49th run,
+    # which is no 7² evaluated): that folder's name is left out, wherever the PDF broke its line
+    numbered = raw_code.secret.parent.parent.name
+    printed_path = re.compile(r"-\s*".join(map(re.escape, numbered.split("-"))))
+    assert "49" not in numbers(printed_path.sub(" ", raw_code.texts()["pdf"]))
     for fmt, text in raw_code.texts().items():
         assert shows(text, "\\newcommand{\\x}{MAKRO} \\x"), fmt  # a TeX macro is text, not expanded
     assert active_html(raw_code.html) == []
