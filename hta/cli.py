@@ -67,7 +67,7 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("files", nargs="+", type=Path)
     i.add_argument("--assessment", type=Path, default=Path("."), help=_("assessment folder (default: the one you stand in)"))
 
-    commands.add_parser(parents=[common], name="docs", help=_("regenerate docs/checks.md and schemas/ from the code"))
+    commands.add_parser(parents=[common], name="docs", help=_("regenerate docs/checks*.md, the message catalogues and schemas/ from the code"))
     return p
 
 

@@ -114,7 +114,7 @@ YAML_ALIAS = rule(
     "Aliases let a small file expand into an enormous one; write each value where it belongs.",
     "councils: &c [Medicinska rådet]\nrequester: *c", "councils: [Medicinska rådet]\nrequester: Medicinska rådet")
 TOO_DEEP = rule(
-    "HTA019", "nested-too-deep", E, "Lists and mappings are nested deeper than the format ever needs (see 'Limits').",
+    "HTA019", "nested-too-deep", E, "Lists and mappings are nested deeper than the format ever needs (see docs/assessment-format.md, 'Limits').",
     "No file of the format nests more than a few levels; hundreds of levels are a mistake or an attack on the reader.",
     "findings: [[[[[[[[ … ]]]]]]]]", "findings:\n  - Det finns kunskapsstöd för …")
 MISNAMED_FILE = rule(

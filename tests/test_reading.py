@@ -237,16 +237,6 @@ def test_a_workbook_that_unpacks_past_its_limit_is_refused(fall, capsys, monkeyp
     assert lines[0].startswith("fall/evidence.xlsx:1:1: HTA014 error: evidence.xlsx unpacks to 200")
 
 
-def test_the_limits_are_documented():
-    from hta.load import reader
-
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "assessment-format.md").read_text(encoding="utf-8")
-    section = doc.split("## Limits", 1)[1]
-    for megabytes in (reader.TEXT_LIMIT, reader.WORKBOOK_LIMIT, reader.WORKBOOK_UNPACKED_LIMIT, reader.PICTURE_LIMIT):
-        assert f"{megabytes // (1024 * 1024)} MB" in section
-    assert f"{reader.MAX_DEPTH} levels" in section
-
-
 # --- UTF-8, strictly ---------------------------------------------------------------------------------------
 
 def test_a_latin1_byte_in_a_utf8_yaml_file_is_a_finding_at_its_line_and_column(fall, capsys):

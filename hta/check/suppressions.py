@@ -88,7 +88,7 @@ def _about(s: Suppression, used: bool) -> list[Diagnostic]:
     if unknown:
         return [shown(rules.SUPPRESSION_INCOMPLETE, s.line,
                       _("`hta: ignore` names {codes}, which is no rule.").format(codes=", ".join(unknown)),
-                      _("The codes are listed in docs/checks.md."), s.column)]
+                      _("The codes are listed in docs/checks.en.md."), s.column)]
     codes = ", ".join(s.codes)
     if not s.reason:
         return [shown(rules.SUPPRESSION_INCOMPLETE, s.line,
