@@ -4,6 +4,7 @@ libraries only a build needs. (How fast they are is measured by benchmarks/run.p
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
 import subprocess
@@ -120,6 +121,22 @@ def test_hta_check_of_a_library_checked_in_workers_loads_no_model_in_the_main_pr
     loaded = _modules_after(["check"], tmp_path)
     assert "hta.build" in loaded  # it ran
     assert not loaded & {"pydantic", "hta.model.assessment", "hta.load.validate"}, sorted(loaded)
+
+
+@pytest.mark.parametrize("command", ["hta.convert.convert:TYPST_WORKER", "hta.render.raster:DRAWER"])
+def test_the_processes_a_build_starts_for_each_assessment_import_none_of_the_build(command):
+    """The Typst worker and the diagrams' drawing process start once per assessment of a library: each imports
+    its own module, Typst and what that needs, not the build's modules, which cost a twentieth of a second of
+    CPU a process. Run as the build runs them, up to where each reads its task (here: nothing, so it stops)."""
+    module, name = command.split(":")
+    code = getattr(importlib.import_module(module), name)
+    result = subprocess.run([sys.executable, "-X", "importtime", "-c", code], stdin=subprocess.DEVNULL,
+                            capture_output=True, text=True)
+    loaded = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    assert "typst" in loaded  # it got as far as loading Typst before its task
+    assert {m for m in loaded if m.startswith("hta.")} <= {"hta.convert", "hta.convert.typst_worker", "hta.convert.spare",
+                                                           "hta.render", "hta.render.raster", "hta.paths"}
+    assert not loaded & {"subprocess", "dataclasses", "pydantic", "gettext"}, sorted(loaded & {"subprocess", "dataclasses"})
 
 
 def test_the_formats_check_offers_are_those_it_can_print():

@@ -17,11 +17,12 @@ import time
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from ..i18n import _
 from ..paths import TEMPLATES
 from .inert import TEXT_NODES
+from .spare import Spare, stop
 
 if TYPE_CHECKING:
     from ..render.qmd import Figure
@@ -482,43 +483,13 @@ def wait(process: subprocess.Popen, timeout: float) -> int:
     return process.wait()
 
 
-def stop(process: subprocess.Popen) -> None:
-    """End a converter process that has not been waited for, and reap it."""
-    if process.returncode is None:
-        process.kill()  # a process that has ended meanwhile is only reaped
-        process.communicate()
-
-
-class Spare:
-    """A process started before it is needed, for the next that needs one: a build of one assessment on two
-    cores starts its converters' processes while it imports and checks, on the core that would wait, rather
-    than while pandoc reads. One that no conversion took is stopped."""
-
-    def __init__(self, start: Callable[[], subprocess.Popen]) -> None:
-        self._start = start
-        self._ready: subprocess.Popen | None = None
-
-    def prepare(self) -> None:
-        if self._ready is None:
-            self._ready = self._start()
-
-    def take(self) -> subprocess.Popen:
-        process, self._ready = self._ready or self._start(), None
-        return process
-
-    def stop(self) -> None:
-        if self._ready is not None:
-            stop(self._ready)
-            self._ready = None
-
-
 def start_typst() -> subprocess.Popen:
     """A Typst worker process, started before its source is written: it loads Typst meanwhile."""
     return TYPST.take()
 
 
 def _typst_process() -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", _TYPST_WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    return subprocess.Popen([sys.executable, "-c", TYPST_WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, encoding="utf-8")
 
 
@@ -550,43 +521,8 @@ def typst_to_pdf(source: Path, pdf: Path, timestamp: int | None = None, worker: 
     return pdf
 
 
-_TYPST_WORKER = "import sys; from hta.convert.convert import typst_worker; sys.exit(typst_worker())"
-
-
-def typst_worker() -> int:
-    """The worker's side: load Typst, read the task from stdin, bound its memory, compile, and say a compile
-    error on stderr (exit status 1)."""
-    import resource
-
-    import typst  # noqa: F401 -- loaded before the limit, which then bounds the compile alone
-
-    source, pdf, timestamp, memory = json.loads(sys.stdin.read())
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    try:
-        _compile_typst(Path(source), Path(pdf), timestamp)
-    except MemoryError:
-        raise  # its traceback on stderr says "MemoryError": typst_to_pdf reports the bound
-    except Exception as exc:  # typst raises its own error types for compile failures
-        print(exc, file=sys.stderr)
-        return 1
-    return 0
-
-
-#: Archival (PDF/A-2, level a: tagged) and accessible (PDF/UA-1) in one file; Typst checks both as it writes.
-PDF_STANDARDS = ["a-2a", "ua-1"]
-
-
-def _compile_typst(source: Path, pdf: Path, timestamp: int | None) -> None:
-    """The output folder is Typst's root (`read()` and `image()` reach nothing outside it); no packages; only
-    the project's fonts, the system's hidden, so every machine makes the same file."""
-    import typst
-
-    from .fonts import typst_fonts
-
-    with tempfile.TemporaryDirectory() as empty:  # no local packages, no cached ones
-        typst.compile(str(source), output=str(pdf), root=str(source.parent), timestamp=timestamp,
-                      package_path=empty, package_cache_path=empty, pdf_standards=PDF_STANDARDS,
-                      **typst_fonts())
+#: The worker imports its module alone: a process started for each assessment's PDF, kept light.
+TYPST_WORKER = "import sys; from hta.convert.typst_worker import main; sys.exit(main())"
 
 
 # --- Quarto -----------------------------------------------------------------------------------------

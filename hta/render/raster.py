@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..convert.convert import Spare
+from ..convert.spare import Spare
+
+if TYPE_CHECKING:
+    import subprocess
 
 # One page the size of the picture, white, at twice its size (192 pixels an inch, its pixels being 96 an inch):
 # sharp on a page of the Word file, where a diagram is set about 16 cm wide.
@@ -71,8 +74,14 @@ def draw_apart(drawings: list[tuple[str, Path]]) -> subprocess.Popen:
     return process
 
 
+#: The drawing process imports this module alone (and Typst): it starts for each assessment with a diagram.
+DRAWER = "from hta.render.raster import _draw; _draw()"
+
+
 def _drawing_process() -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", "from hta.render.raster import _draw; _draw()"],
+    import subprocess  # here: the drawing process imports this module, and starts none
+
+    return subprocess.Popen([sys.executable, "-c", DRAWER],
                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             text=True, encoding="utf-8")
 
