@@ -207,7 +207,7 @@ def build(args) -> int:
     if args.watch:
         from .watch import watch
 
-        watch(folders, args.out, args.engine, _progress(None))
+        watch(folders, args.out, args.engine, _progress(None), jobs=jobs)
     return 0 if all(o.built for o in outcomes) else 1
 
 

@@ -284,7 +284,8 @@ def test_pdf_embeds_its_fonts(reference_build):
         assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), name
 
 
-def test_watch_rebuilds_an_assessment_when_its_file_changes(tmp_path, capsys):
+def test_watch_rebuilds_an_assessment_when_its_file_changes_with_the_jobs_it_was_given(tmp_path, capsys, monkeypatch):
+    import hta.build
     from hta.build import build
     from hta.watch import watch
 
@@ -292,9 +293,12 @@ def test_watch_rebuilds_an_assessment_when_its_file_changes(tmp_path, capsys):
     out = tmp_path / "_build"
     build([folder], out)
     html = out / "bevakad" / "bevakad.html"
+    jobs = []  # with two, the one edited assessment's converters run side by side, as `hta build` runs them
+    monkeypatch.setattr(hta.build, "build", lambda *args, **options: (jobs.append(options.get("jobs")), build(*args, **options))[1])
     stop = threading.Event()
     rebuilt = []
-    thread = threading.Thread(target=watch, args=([folder], out, "pandoc", rebuilt.append, stop), daemon=True)
+    thread = threading.Thread(target=watch, args=([folder], out, "pandoc", rebuilt.append, stop), kwargs={"jobs": 2},
+                              daemon=True)
     thread.start()
     time.sleep(0.5)
     (folder / "sections" / "background.md").write_text("En ny mening om bakgrunden.\n", encoding="utf-8")
@@ -303,9 +307,23 @@ def test_watch_rebuilds_an_assessment_when_its_file_changes(tmp_path, capsys):
         time.sleep(0.1)
     stop.set()
     thread.join(10)
-    assert rebuilt and rebuilt[0].built
+    assert rebuilt and rebuilt[0].built and jobs == [2]
     assert "En ny mening om bakgrunden." in read_html(html).text
     assert "watching 1 assessment(s)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("options, expected", [(["-j", "3"], 3), ([], "cores")])
+def test_hta_build_watch_rebuilds_with_the_jobs_of_the_build(tmp_path, monkeypatch, options, expected):
+    """`-j N` (by default one per core) holds for the rebuilds too, not only for the first build."""
+    import hta.watch
+    from hta.parallel import default_jobs
+
+    folder = _assessment(tmp_path, "bevakad", "draft", None)
+    given = []
+    monkeypatch.setattr(hta.watch, "watch", lambda *args, **options: given.append(options.get("jobs")))
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--watch", *options, str(folder)]) == 0
+    assert given == [default_jobs() if expected == "cores" else expected]
 
 
 # --- the quick-start guides, Swedish and Norwegian ----------------------------------------------------------
