@@ -209,6 +209,50 @@ def one_fresh(tmp: Path, repeats: int) -> list[Figure]:
                    f"{first_ratio:.2f} ({first_wall:.2f} s; CPU {first_cpu_ratio:.2f})", "", None)]
 
 
+# A process that has built before, rebuilding one assessment from an empty `_build` each time it is asked
+# (a line on stdin), as `hta build --watch` rebuilds after each save: build() with the jobs the command
+# gives it. It says each rebuild's wall seconds on stdout.
+_WATCHING = ("import shutil, sys, time\n"
+             "from pathlib import Path\n"
+             "from hta.build import build\n"
+             "from hta.parallel import default_jobs\n"
+             "folder, out = Path(sys.argv[1]), Path(sys.argv[2])\n"
+             "for line in sys.stdin:\n"
+             "    shutil.rmtree(out, ignore_errors=True)\n"
+             "    start = time.perf_counter()\n"
+             "    [outcome] = build([folder], out, 'pandoc', None, jobs=default_jobs())\n"
+             "    assert outcome.built\n"
+             "    print(time.perf_counter() - start, flush=True)\n")
+
+
+def watch_rebuild(tmp: Path, repeats: int) -> list[Figure]:
+    """One assessment rebuilt from an empty `_build` (its cache too) in a process that has built it before:
+    what `hta build --watch` costs after each save, Python's start and imports paid once. Each rebuild
+    beside the bare calls run right after it, as for the fresh build."""
+    lib = tmp / "watched"
+    [folder] = make_library(lib / "assessments", 1)
+    out = lib / "_build"
+    said = (lib / "said.txt").open("w")  # the findings it prints, read only if it fails
+    process = subprocess.Popen([sys.executable, "-c", _WATCHING, str(folder), str(out)], cwd=lib, text=True,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=said)
+
+    def rebuild() -> float:
+        process.stdin.write("build\n")
+        process.stdin.flush()
+        return float(process.stdout.readline())
+
+    rebuild()  # the first build of the process: imports and one-time set-up, as `hta build --watch` starts
+    pairs = [(rebuild(), bare_conversion(out / folder.name)[0]) for _ in range(repeats)]
+    process.stdin.close()
+    said.close()
+    if process.wait() != 0:
+        raise SystemExit("the watching process failed:\n" + (lib / "said.txt").read_text(encoding="utf-8"))
+    ratio = statistics.median(built / bare for built, bare in pairs)
+    return [Figure(f"one assessment rebuilt from an empty `_build` by a running process, as `hta build --watch` "
+                   f"does after each save: ratio build / bare (median of {repeats})",
+                   f"{ratio:.2f} ({statistics.median(built for built, _bare in pairs):.2f} s)", "", None)]
+
+
 def unchanged_rebuild(tmp: Path, n: int) -> list[Figure]:
     lib = tmp / f"unchanged-{n}"
     make_library(lib / "assessments", n)
@@ -300,7 +344,7 @@ def _lines(path: str) -> list[str]:
         return []
 
 
-STEPS = ("help", "fresh", "unchanged", "parallel", "check", "memory")  # in the order they run
+STEPS = ("help", "fresh", "watch", "unchanged", "parallel", "check", "memory")  # in the order they run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -331,6 +375,7 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(tmp_name)
         earlier_run(tmp)
         steps = {"help": lambda: help_time(11), "fresh": lambda: one_fresh(tmp, repeats),
+                 "watch": lambda: watch_rebuild(tmp, repeats),
                  "unchanged": lambda: unchanged_rebuild(tmp, small), "parallel": lambda: changed_parallel(tmp, small, min(repeats, 3)),
                  "check": lambda: check_many(tmp, large, repeats), "memory": lambda: peak_memory(tmp, memory_sizes)}
         for name, step in steps.items():
