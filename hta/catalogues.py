@@ -5,7 +5,8 @@ edited with any .po editor (Poedit, Lokalize, a text editor); hta.mo is compiled
 each new message to every catalogue, untranslated unless a `locale/incoming-*-<lang>.po` of the repository (a
 branch's translations of its new messages) has it, and drops those the code no longer uses. The tests fail on
 an untranslated or fuzzy message and on a .mo or .pot that is not what the code and the .po give.
-Stdlib only: a developer needs no gettext tools, and nothing of this is imported when hta runs.
+Stdlib only (the model is read for its fields' descriptions): a developer needs no gettext tools, and
+nothing of this is imported when hta runs.
 """
 
 from __future__ import annotations
@@ -56,6 +57,13 @@ def extract(files: list[Path] | None = None) -> dict[str, Message]:
                 # with every edit of the code around a message
                 if _place(path) not in message.places:
                     message.places.append(_place(path))
+    if files is None:  # the whole code: the descriptions of the model's fields, as the schemas show them, too
+        from .generated import schema_descriptions
+
+        for text, place in schema_descriptions().items():
+            message = found.setdefault(text, Message(text))
+            if place not in message.places:
+                message.places.append(place)
     return found
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Callable
 
 from pydantic import TypeAdapter
 
 from . import i18n
 from .diagnostics import SEVERITY_WORDS
-from .i18n import _
+from .i18n import N_, _
 from .library.record import Record
+from .paths import SCHEMAS, schema_folder
 from .model.aspects import Economic, Ethics, Organisational
 from .model.assessment import Conclusions, Metadata, Pico, Search
 from .model.certainty import Rating
@@ -19,22 +21,23 @@ from .model.styles import Style
 from .rules import RULES
 
 REPO = Path(__file__).resolve().parent.parent
-SCHEMAS = REPO / "schemas"
 REFERENCE_DOC = REPO / "templates" / "reference.docx"
 CHECKS_DOC = REPO / "docs" / "checks.md"  # Swedish, the users' first language; checks.<lang>.md the others
 
-# Each YAML file of the format, and the type it holds.
+# Each YAML file of the format, and the type it holds. Their schemas are written in each language (English in
+# schemas/, the others in schemas/<language>/): an editor shows a field's description while an author types
+# it, in the language `hta new` wrote the file in. Their descriptions are messages of the catalogues.
 SCHEMA_FILES = {
-    "assessment": (Metadata, "assessment.yaml: metadata of the statement"),
-    "pico": (list[Pico], "pico.yaml: one or more PICO"),
-    "searches": (list[Search], "searches.yaml: searches, their lines and screening"),
-    "conclusions": (Conclusions, "conclusions.yaml: what the councils note and judge"),
-    "economic": (Economic, "economic.yaml (optional): costs now and expected; the net change is computed"),
-    "organisational": (Organisational, "organisational.yaml (optional): staff, premises, other units, implementation"),
-    "ethics": (Ethics, "ethics.yaml (optional): the ethical checklist, questions with answers"),
-    "style": (Style, "templates/styles/<name>/style.yaml: a house style's section order, headings, title block "
-                     "and conclusion form"),
-    "certainty": (list[Rating], "certainty.yaml: the certainty of the evidence per outcome and comparison"),
+    "assessment": (Metadata, N_("assessment.yaml: metadata of the statement")),
+    "pico": (list[Pico], N_("pico.yaml: one or more PICO")),
+    "searches": (list[Search], N_("searches.yaml: searches, their lines and screening")),
+    "conclusions": (Conclusions, N_("conclusions.yaml: what the councils note and judge")),
+    "economic": (Economic, N_("economic.yaml (optional): costs now and expected; the net change is computed")),
+    "organisational": (Organisational, N_("organisational.yaml (optional): staff, premises, other units, implementation")),
+    "ethics": (Ethics, N_("ethics.yaml (optional): the ethical checklist, questions with answers")),
+    "style": (Style, N_("templates/styles/<name>/style.yaml: a house style's section order, headings, title block "
+                        "and conclusion form")),
+    "certainty": (list[Rating], N_("certainty.yaml: the certainty of the evidence per outcome and comparison")),
 }
 # What a build writes as data: described as it is written (serialisation), computed values included.
 OUTPUT_SCHEMAS = {
@@ -42,18 +45,55 @@ OUTPUT_SCHEMAS = {
 }
 
 
-def schemas() -> dict[str, str]:
-    """JSON Schema text for each YAML file, from the model's field descriptions."""
+def schemas() -> dict[Path, str]:
+    """JSON Schema text for each YAML file in each language, from the model's field descriptions, and for
+    what a build writes as data (in English: it is read by programs)."""
     out = {}
     for name, (model, title) in SCHEMA_FILES.items():
-        schema = TypeAdapter(model).json_schema()
-        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title} | schema
-        out[f"{name}.schema.json"] = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+        schema = _schema(TypeAdapter(model).json_schema(), title)
+        for language in i18n.LANGUAGES:
+            with i18n.exactly(language):
+                out[schema_folder(language) / f"{name}.schema.json"] = _json(_translated(schema))
     for name, (model, title) in OUTPUT_SCHEMAS.items():
-        schema = TypeAdapter(model).json_schema(mode="serialization")
-        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title} | schema
-        out[f"{name}.schema.json"] = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+        out[SCHEMAS / f"{name}.schema.json"] = _json(_schema(TypeAdapter(model).json_schema(mode="serialization"), title))
     return out
+
+
+def schema_descriptions() -> dict[str, str]:
+    """Each description of the schemas authors see, with the schema it is in: the catalogues' messages from
+    the model, beside those of the code (the schemas' titles are marked in the code above)."""
+    found: dict[str, str] = {}
+    for name, (model, _title) in SCHEMA_FILES.items():
+        place = f"schemas/{name}.schema.json"
+        _with_descriptions(TypeAdapter(model).json_schema(), lambda text: found.setdefault(text, place))
+    return found
+
+
+def _schema(schema: dict, title: str) -> dict:
+    # the file's title, not the model's class name that pydantic gives the schema
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title} | {
+        key: value for key, value in schema.items() if key != "title"}
+
+
+def _translated(schema: dict) -> dict:
+    """The schema with its title and every description in the current language; all else as it is (a field's
+    own title is its key, which is the same in every language)."""
+    return _with_descriptions(schema, _) | {"title": _(schema["title"])}
+
+
+def _with_descriptions(value: object, change: Callable[[str], str]) -> object:
+    """`value` with `change` made to every description in it (a property named "description" is a schema,
+    not text, and is walked into)."""
+    if isinstance(value, dict):
+        return {k: change(v) if k == "description" and isinstance(v, str) else _with_descriptions(v, change)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_descriptions(item, change) for item in value]
+    return value
+
+
+def _json(schema: dict) -> str:
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
 
 def checks_doc_path(language: str) -> Path:
@@ -95,7 +135,7 @@ def checks_doc(language: str = i18n.DEFAULT) -> str:
 def generated_files() -> dict[Path, str | bytes]:
     from .catalogues import catalogue_files
 
-    files: dict[Path, str | bytes] = {SCHEMAS / name: text for name, text in schemas().items()}
+    files: dict[Path, str | bytes] = dict(schemas())
     # the catalogues first: the docs in Swedish and Norwegian are read through the .mo just made
     files |= catalogue_files()
     for language in i18n.LANGUAGES:

@@ -6,6 +6,13 @@ from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LABELS = TEMPLATES / "labels"
+SCHEMAS = TEMPLATES.parent / "schemas"
+
+
+def schema_folder(language: str) -> Path:
+    """The JSON Schemas of the files authors edit, their descriptions in `language`: English in schemas/, the
+    others in schemas/<language>/ (`hta new` points each file it writes to the one of its language)."""
+    return SCHEMAS if language == "en" else SCHEMAS / language
 
 
 def write_whole(path: Path, content: bytes) -> None:

@@ -18,11 +18,11 @@ from .diagnostics import HtaError
 from .i18n import _
 from .model.assessment import REQUIRED_SECTIONS, SectionKey, slug
 from .model.labels import TEMPLATES
+from .paths import schema_folder
 
 NEW = TEMPLATES / "new"
 COMMENTS = TEMPLATES / "new-comments"
 SECTION = "section.md"  # the template of every sections/<key>.md
-SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 
 #: The longest name `hta new` accepts: the name becomes a folder, a build folder and part of every URL
 #: of the library, and Windows paths stop at 260 characters.
@@ -54,7 +54,8 @@ def new_assessment(parent: Path, name: str, title: str, language: str = "sv", sh
     folder = parent / name
     if folder.exists() or folder.is_symlink():
         raise HtaError(_("{folder} already exists; nothing was written. Choose another name.").format(folder=folder))
-    files = scaffold_files(title, language, Path(os.path.relpath(SCHEMAS, folder.resolve())).as_posix(), shape, style)
+    schemas = Path(os.path.relpath(schema_folder(language), folder.resolve())).as_posix()
+    files = scaffold_files(title, language, schemas, shape, style)
     try:
         parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{name}-", suffix=".new"))

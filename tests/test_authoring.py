@@ -168,6 +168,33 @@ def test_new_writes_the_evidence_table_as_excel_of_its_language_opens_it_with_th
 
 
 @pytest.mark.parametrize("language", ["sv", "nb", "en"])
+def test_new_points_each_file_to_the_schema_in_its_language(language, tmp_path, monkeypatch, capsys):
+    """An editor shows each field's description while the author types it: in the assessment's language, and
+    the schema otherwise the English one to the letter."""
+    from hta import i18n
+
+    def without_words(value):
+        if isinstance(value, dict):
+            return {k: without_words(v) for k, v in value.items() if not (k == "description" and isinstance(v, str))}
+        return [without_words(v) for v in value] if isinstance(value, list) else value
+
+    assert run(tmp_path, monkeypatch, capsys, f'new ny-fraga --title "Ny" --language {language}')[0] == 0
+    folder = tmp_path / "assessments" / "ny-fraga"
+    schemas = {}
+    for name in ("assessment", "pico", "searches", "conclusions", "certainty"):
+        first = (folder / f"{name}.yaml").read_text(encoding="utf-8").splitlines()[0]
+        schema = json.loads((folder / first.split("=", 1)[1]).read_text(encoding="utf-8"))
+        english = json.loads((REPO / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
+        assert {**without_words(schema), "title": ""} == {**without_words(english), "title": ""}
+        schemas[name] = schema, english
+    schema, english = schemas["assessment"]
+    said, english_said = schema["properties"]["dnr"]["description"], english["properties"]["dnr"]["description"]
+    assert (said == english_said) == (language == "en")  # "Registration number (diarienummer) …"
+    with i18n.exactly(language):
+        assert said == i18n._(english_said) and schema["title"] == i18n._(english["title"])
+
+
+@pytest.mark.parametrize("language", ["sv", "nb", "en"])
 def test_new_writes_a_commented_certainty_yaml_without_a_rating_and_still_checks_clean(language, tmp_path, monkeypatch,
                                                                                        capsys):
     """An empty list: hta never invents a rating. The commented example, once uncommented, is of the format."""

@@ -208,7 +208,9 @@ def test_the_catalogue_translates_every_message_of_the_code_and_nothing_else(cod
 
 
 # Norwegian messages that quote Swedish on purpose: the seed statement's words, and words the check matches
-QUOTING_SWEDISH = ("The words: {words}", "Typed numbers drift apart", "'Måttligt stöd' over outcomes")
+QUOTING_SWEDISH = ("The words: {words}", "Typed numbers drift apart", "'Måttligt stöd' over outcomes",
+                   # the schemas: how an id is made of a Swedish name, and the certainty words the reader takes
+                   "The outcome's id in pico.yaml", "The certainty as the source writes it")
 
 
 def test_the_norwegian_catalogue_speaks_norwegian_where_the_english_quotes_swedish():
